@@ -1,0 +1,174 @@
+"""Read and write annotation files: one JSON file per article, the source of truth.
+
+The file is written for people and diffs: metadata first, the text as a list of lines
+(``"\\n".join(text)`` gives the document text), then one span per line in each layer.
+``read_document`` trusts its input; run :func:`frnewsbench.validate.validate_file` first
+(``load_corpus`` does).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .schema import SCHEMA_VERSION, Document, Entity, Quote, Span, TimeExpression
+
+ANNOTATION_GLOB = "*.json"
+METADATA_KEYS = (
+    "schema_version", "id", "title", "language", "source", "dct", "dct_evidence",
+    "seed_file", "seed_segments", "text_sha256",
+)
+
+
+def annotation_files(directory: str | Path) -> list[Path]:
+    """The annotation files of a folder, sorted (not recursive: sub-folders hold other versions)."""
+    return sorted(Path(directory).glob(ANNOTATION_GLOB))
+
+
+def read_raw(path: str | Path) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def document_text(raw: dict[str, Any]) -> str:
+    return "\n".join(raw["text"])
+
+
+def span_from_dict(raw: dict[str, Any] | None) -> Span | None:
+    if raw is None:
+        return None
+    return Span(raw["start"], raw["end"], raw["text"])
+
+
+def entity_from_dict(raw: dict[str, Any]) -> Entity:
+    return Entity(
+        start=raw["start"], end=raw["end"], text=raw["text"], label=raw["label"],
+        entity_id=raw.get("entity_id"), canonical_name=raw.get("canonical_name"),
+        id=raw.get("id", ""),
+    )
+
+
+def time_expression_from_dict(raw: dict[str, Any]) -> TimeExpression:
+    return TimeExpression(
+        start=raw["start"], end=raw["end"], text=raw["text"], type=raw["type"],
+        value=raw["value"], mod=raw.get("mod"), id=raw.get("id", ""),
+    )
+
+
+def quote_from_dict(raw: dict[str, Any]) -> Quote:
+    return Quote(
+        content=span_from_dict(raw["content"]), type=raw["type"],
+        speaker=span_from_dict(raw.get("speaker")),
+        speaker_entity_id=raw.get("speaker_entity_id"),
+        cue=span_from_dict(raw.get("cue")), id=raw.get("id", ""),
+    )
+
+
+def document_from_dict(raw: dict[str, Any]) -> Document:
+    return Document(
+        id=raw["id"], title=raw.get("title"), text=document_text(raw),
+        language=raw["language"], source=raw.get("source"), dct=raw["dct"],
+        dct_evidence=raw["dct_evidence"], seed_file=raw["seed_file"],
+        text_sha256=raw["text_sha256"],
+        seed_segments=tuple(tuple(segment) for segment in raw.get("seed_segments", ())),
+        entities=tuple(entity_from_dict(item) for item in raw.get("entities", ())),
+        dates=tuple(time_expression_from_dict(item) for item in raw.get("dates", ())),
+        quotes=tuple(quote_from_dict(item) for item in raw.get("quotes", ())),
+    )
+
+
+def span_to_dict(span: Span | None) -> dict[str, Any] | None:
+    return None if span is None else {"start": span.start, "end": span.end, "text": span.text}
+
+
+def entity_to_dict(entity: Entity) -> dict[str, Any]:
+    return {
+        "id": entity.id, "start": entity.start, "end": entity.end, "text": entity.text,
+        "label": entity.label, "entity_id": entity.entity_id,
+        "canonical_name": entity.canonical_name,
+    }
+
+
+def time_expression_to_dict(timex: TimeExpression) -> dict[str, Any]:
+    return {
+        "id": timex.id, "start": timex.start, "end": timex.end, "text": timex.text,
+        "type": timex.type, "value": timex.value, "mod": timex.mod,
+    }
+
+
+def quote_to_dict(quote: Quote) -> dict[str, Any]:
+    return {
+        "id": quote.id, "type": quote.type, "content": span_to_dict(quote.content),
+        "speaker": span_to_dict(quote.speaker), "speaker_entity_id": quote.speaker_entity_id,
+        "cue": span_to_dict(quote.cue),
+    }
+
+
+def document_to_dict(document: Document) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "id": document.id,
+        "title": document.title,
+        "language": document.language,
+        "source": document.source,
+        "dct": document.dct,
+        "dct_evidence": document.dct_evidence,
+        "seed_file": document.seed_file,
+        "seed_segments": [list(segment) for segment in document.seed_segments],
+        "text_sha256": document.text_sha256,
+        "text": document.text.split("\n"),
+        "entities": [entity_to_dict(item) for item in document.entities],
+        "dates": [time_expression_to_dict(item) for item in document.dates],
+        "quotes": [quote_to_dict(item) for item in document.quotes],
+    }
+
+
+def dumps_document(raw: dict[str, Any]) -> str:
+    """Serialise an annotation dict: one key per line, one text line or span per line."""
+    lines = ["{"]
+    items = list(raw.items())
+    for index, (key, value) in enumerate(items):
+        comma = "," if index < len(items) - 1 else ""
+        if isinstance(value, list) and value and key != "seed_segments":
+            inner = ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in value)
+            lines.append(f"  {json.dumps(key)}: [\n{inner}\n  ]{comma}")
+        else:
+            lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def write_atomic(path: str | Path, content: str | bytes) -> None:
+    """Write to a temporary file beside ``path`` and rename it: never a half-written file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = "wb" if isinstance(content, bytes) else "w"
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": "\n"})) as out:
+            out.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_document(document: Document, path: str | Path) -> None:
+    write_atomic(path, dumps_document(document_to_dict(document)))
+
+
+def load_corpus(directory: str | Path) -> list[Document]:
+    """Validate every annotation file of ``directory`` and return the documents, sorted by id.
+
+    Raises :class:`frnewsbench.validate.ValidationError` listing every problem found.
+    """
+    from .validate import ValidationError, validate_files
+
+    files = annotation_files(directory)
+    problems = validate_files(files)
+    if problems:
+        raise ValidationError(problems)
+    return sorted((document_from_dict(read_raw(path)) for path in files), key=lambda d: d.id)

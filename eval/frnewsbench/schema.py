@@ -1,0 +1,116 @@
+"""The data model: frozen span and document types, label sets, the offsets contract.
+
+Every offset is a half-open character interval ``[start, end)`` into ``Document.text``,
+counted in Python code points (the convention Label Studio uses too), so that
+``document.text[span.start:span.end] == span.text`` always holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+SCHEMA_VERSION = "1.0"
+
+LAYERS = ("entities", "dates", "quotes")
+ENTITY_LABELS = ("PER", "ORG", "LOC", "MISC")
+TIMEX_TYPES = ("DATE", "TIME", "DURATION", "SET")
+TIMEX_MODS = (
+    "BEFORE", "AFTER", "ON_OR_BEFORE", "ON_OR_AFTER", "LESS_THAN", "MORE_THAN",
+    "EQUAL_OR_LESS", "EQUAL_OR_MORE", "START", "MID", "END", "APPROX",
+)
+QUOTE_TYPES = ("direct", "indirect", "mixed")
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A stretch of text: ``[start, end)`` with the text it covers."""
+
+    start: int
+    end: int
+    text: str
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True, order=True)
+class Entity:
+    """A named-entity mention. ``entity_id`` is shared by every mention of one real-world entity."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    entity_id: str | None = None
+    canonical_name: str | None = None
+    id: str = field(default="", compare=False)
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end, self.text)
+
+
+@dataclass(frozen=True, order=True)
+class TimeExpression:
+    """A TIMEX3 temporal expression with its normalised ``value`` (resolved against the DCT)."""
+
+    start: int
+    end: int
+    text: str
+    type: str
+    value: str
+    mod: str | None = None
+    id: str = field(default="", compare=False)
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end, self.text)
+
+
+@dataclass(frozen=True, order=True)
+class Quote:
+    """A reported statement (PARC style): content, who said it (source) and the cue that reports it."""
+
+    content: Span
+    type: str
+    speaker: Span | None = None
+    speaker_entity_id: str | None = None
+    cue: Span | None = None
+    id: str = field(default="", compare=False)
+
+    @property
+    def start(self) -> int:
+        return self.content.start
+
+    @property
+    def end(self) -> int:
+        return self.content.end
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article with its metadata and its three annotation layers.
+
+    ``seed_segments`` maps the stored text back to the seed file: each ``(text_start,
+    seed_start, length)`` triple says that ``text[text_start:text_start+length]`` equals
+    ``seed[seed_start:seed_start+length]`` (see :mod:`frnewsbench.seeds`).
+    """
+
+    id: str
+    title: str | None
+    text: str
+    language: str
+    source: str | None
+    dct: str
+    dct_evidence: str
+    seed_file: str
+    text_sha256: str
+    seed_segments: tuple[tuple[int, int, int], ...] = ()
+    entities: tuple[Entity, ...] = ()
+    dates: tuple[TimeExpression, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,82 @@
+"""The TIMEX3 ``value`` grammar (TimeML 1.2.1 / TempEval-3) and its checks.
+
+Accepted values, ``X`` standing for any unknown digit:
+
+| form | examples |
+|---|---|
+| calendar date, partial dates | ``2023-02-28``, ``2023-02``, ``2023``, ``201X`` (decade), ``20`` (century), ``XXXX-09`` |
+| week, weekend, week day | ``2023-W09``, ``2023-W09-WE``, ``XXXX-WXX-1`` |
+| season, quarter, half | ``2023-SU``, ``2023-Q1``, ``2023-H2`` |
+| time of day | ``2023-02-28T14:30``, ``2023-02-28TMO`` (MO, AF, EV, NI, DT) |
+| duration | ``P1Y``, ``PXM``, ``P3D``, ``P2W``, ``PT5H``, ``P1DE`` |
+| vague reference | ``PRESENT_REF``, ``PAST_REF``, ``FUTURE_REF`` |
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+
+REFERENCES = ("PRESENT_REF", "PAST_REF", "FUTURE_REF")
+
+_D = r"[0-9X]"
+DATE_RE = re.compile(
+    rf"^(?P<year>{_D}{{4}}|{_D}{{3}}|{_D}{{2}})"
+    rf"(?:-(?:(?P<month>{_D}{{2}})(?:-(?P<day>{_D}{{2}}))?"
+    rf"|W(?P<week>{_D}{{2}})(?:-(?:WE|[1-7X]))?"
+    rf"|(?:SP|SU|FA|WI)|Q[1-4X]|H[12X]))?"
+    rf"(?:T(?:(?P<hour>{_D}{{2}})(?::(?P<minute>{_D}{{2}})(?::{_D}{{2}})?)?|MO|AF|EV|NI|DT))?$"
+)
+DURATION_RE = re.compile(
+    r"^P(?=[^T]|T.)(?:(?:\d+(?:\.\d+)?|X)(?:Y|M|W|D|Q|DE|CE|ML))*"
+    r"(?:T(?:(?:\d+(?:\.\d+)?|X)[HMS])+)?$"
+)
+
+
+def _in_range(digits: str | None, low: int, high: int) -> bool:
+    return digits is None or "X" in digits or low <= int(digits) <= high
+
+
+def value_problem(value: str) -> str | None:
+    """Why ``value`` is not a TIMEX3 value, or ``None`` if it is one."""
+    if value in REFERENCES or (value.startswith("P") and DURATION_RE.match(value) and len(value) > 1):
+        return None
+    match = DATE_RE.match(value)
+    if not match:
+        return (
+            f"{value!r} is not a TIMEX3 value: expected a date (2023-02-28, 2023-02, 2023, 2023-W09), "
+            "a time (2023-02-28T14:30), a duration (P1Y, PXM, PT2H) or PRESENT_REF/PAST_REF/FUTURE_REF"
+        )
+    year, month, day = match["year"], match["month"], match["day"]
+    if "T" in value and len(year) != 4:
+        return f"{value!r}: a time of day needs a four-digit year"
+    if (month or match["week"]) and len(year) != 4:
+        return f"{value!r}: a month or week needs a four-digit year"
+    if not _in_range(month, 1, 12):
+        return f"{value!r}: month {month} is not between 01 and 12"
+    if not _in_range(match["week"], 1, 53):
+        return f"{value!r}: week {match['week']} is not between 01 and 53"
+    if not _in_range(match["hour"], 0, 24) or not _in_range(match["minute"], 0, 59):
+        return f"{value!r}: the time of day is out of range"
+    if day is not None and "X" not in day:
+        last = 31
+        if month and "X" not in month:
+            last = 29 if "X" in year else calendar.monthrange(int(year), int(month))[1]
+        if not 1 <= int(day) <= last:
+            return f"{value!r}: day {day} does not exist in that month"
+    return None
+
+
+def is_duration(value: str) -> bool:
+    return value.startswith("P") and value not in REFERENCES
+
+
+def type_value_problem(timex_type: str, value: str) -> str | None:
+    """Why ``value`` does not fit ``timex_type`` (TimeML's pairing of types and value forms)."""
+    if timex_type == "DURATION" and not is_duration(value):
+        return f"a DURATION takes a duration value (P1Y, PXM, P3D), found {value!r}"
+    if timex_type in ("DATE", "TIME") and is_duration(value):
+        return f"a {timex_type} takes a point in time (2023-02-28, 2023-W09), found the duration {value!r}"
+    if timex_type == "TIME" and "T" not in value and value not in REFERENCES:
+        return f"a TIME takes a time of day (2023-02-28T14:30, 2023-02-28TMO), found {value!r}"
+    return None

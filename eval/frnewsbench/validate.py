@@ -1,0 +1,273 @@
+"""Every check on annotation files, all problems reported in one run.
+
+Each :class:`Problem` names the file, the document and span, what was expected, what was
+found and how to fix it. ``validate_files`` never stops at the first problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from .corpus import read_raw
+from .schema import ENTITY_LABELS, QUOTE_TYPES, SCHEMA_VERSION, TIMEX_MODS, TIMEX_TYPES, sha256_text
+from .seeds import clean_seed
+from .timex import type_value_problem, value_problem
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    where: str
+    expected: str
+    found: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.where}: expected {self.expected}; found {self.found}. Fix: {self.fix}"
+
+
+class ValidationError(ValueError):
+    """Annotation files with problems; ``problems`` lists all of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        listing = "\n".join(f"  - {problem}" for problem in problems)
+        super().__init__(f"{len(problems)} problem(s) in the annotation files:\n{listing}")
+
+
+TOP_LEVEL = {
+    "schema_version": str, "id": str, "title": (str, type(None)), "language": str,
+    "source": (str, type(None)), "dct": str, "dct_evidence": str, "seed_file": str,
+    "seed_segments": list, "text_sha256": str, "text": list, "entities": list, "dates": list,
+    "quotes": list,
+}
+SPAN_KEYS = {"start": int, "end": int, "text": str}
+LAYER_KEYS = {
+    "entities": {"id": str, **SPAN_KEYS, "label": str, "entity_id": str, "canonical_name": str},
+    "dates": {"id": str, **SPAN_KEYS, "type": str, "value": str, "mod": (str, type(None))},
+    "quotes": {
+        "id": str, "type": str, "content": dict, "speaker": (dict, type(None)),
+        "speaker_entity_id": (str, type(None)), "cue": (dict, type(None)),
+    },
+}
+TYPE_NAMES = {str: "a string", int: "an integer", list: "a list", dict: "an object", type(None): "null"}
+
+
+def _type_name(expected: Any) -> str:
+    options = expected if isinstance(expected, tuple) else (expected,)
+    return " or ".join(TYPE_NAMES[option] for option in options)
+
+
+def _is(value: Any, expected: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, expected)
+
+
+class _FileChecker:
+    def __init__(self, path: Path, raw: dict[str, Any], problems: list[Problem]):
+        self.path, self.raw, self.problems = path, raw, problems
+        self.doc_id = raw.get("id") if isinstance(raw.get("id"), str) else path.stem
+        self.text = ""
+
+    def problem(self, where: str, expected: str, found: str, fix: str) -> None:
+        self.problems.append(Problem(str(self.path), f"{self.doc_id} {where}".strip(), expected, found, fix))
+
+    def keys(self, where: str, value: dict[str, Any], spec: dict[str, Any]) -> bool:
+        ok = True
+        for key, expected in spec.items():
+            if key not in value:
+                self.problem(where, f"the key {key!r}", "no such key", f"add {key!r} ({_type_name(expected)})")
+                ok = False
+            elif not _is(value[key], expected):
+                self.problem(where, f"{key!r} to be {_type_name(expected)}", repr(value[key]), f"give {key!r} as {_type_name(expected)}")
+                ok = False
+        for key in sorted(set(value) - set(spec)):
+            self.problem(where, f"only the keys {', '.join(spec)}", f"the unknown key {key!r}", f"remove {key!r} or correct its spelling")
+            ok = False
+        return ok
+
+    def span(self, where: str, span: dict[str, Any]) -> bool:
+        start, end, text = span["start"], span["end"], span["text"]
+        if not 0 <= start < end <= len(self.text):
+            self.problem(where, f"0 <= start < end <= {len(self.text)} (the text length)", f"start={start}, end={end}",
+                         "recompute the offsets from the text with code")
+            return False
+        actual = self.text[start:end]
+        if actual != text:
+            self.problem(where, f"text[{start}:{end}] == {text!r}", f"{actual!r}",
+                         "recompute the offsets by searching the span text in the document, or correct the span text")
+            return False
+        if text != text.strip():
+            self.problem(where, "a span without spaces at its edges", repr(text), "move start/end inside the spaces")
+            return False
+        return True
+
+    def check(self) -> tuple[list[tuple[str, dict]], list[tuple[str, str]]]:
+        """Check the file; return its entity mentions and speaker references for corpus checks."""
+        raw = self.raw
+        if not self.keys("(file)", raw, TOP_LEVEL):
+            if not all(_is(raw.get(key), TOP_LEVEL[key]) for key in ("text",)):
+                return [], []
+        if raw.get("schema_version") != SCHEMA_VERSION:
+            self.problem("schema_version", repr(SCHEMA_VERSION), repr(raw.get("schema_version")),
+                         "migrate the file to the current schema")
+        if raw.get("id") != self.path.stem:
+            self.problem("id", f"the file name without .json ({self.path.stem!r})", repr(raw.get("id")),
+                         "rename the file or correct its id")
+        if raw.get("language") != "fr":
+            self.problem("language", "'fr'", repr(raw.get("language")), "set language to 'fr'")
+        try:
+            dt.date.fromisoformat(str(raw.get("dct")))
+        except ValueError:
+            self.problem("dct", "an ISO date YYYY-MM-DD", repr(raw.get("dct")), "give the document creation date as YYYY-MM-DD")
+        lines = raw.get("text")
+        if not isinstance(lines, list) or not all(isinstance(line, str) and "\n" not in line for line in lines):
+            self.problem("text", "a list of lines (strings without line breaks)", repr(lines)[:80], "split the text on '\\n'")
+            return [], []
+        self.text = "\n".join(lines)
+        if raw.get("text_sha256") != sha256_text(self.text):
+            self.problem("text_sha256", sha256_text(self.text), repr(raw.get("text_sha256")),
+                         "the text changed: restore it from the seed file, or update the hash if the change is intended")
+        title = raw.get("title")
+        if isinstance(title, str) and title not in lines:
+            self.problem("title", "a line of the text", repr(title), "copy the title line from the text or set it to null")
+        self._segments()
+        mentions = self._entities()
+        self._dates()
+        speakers = self._quotes()
+        return mentions, speakers
+
+    def _segments(self) -> None:
+        segments = self.raw.get("seed_segments")
+        if not isinstance(segments, list):
+            return
+        position = 0
+        for index, segment in enumerate(segments):
+            if not (isinstance(segment, list) and len(segment) == 3 and all(_is(x, int) for x in segment)) or segment[0] != position:
+                self.problem(f"seed_segments[{index}]", f"[text_start={position}, seed_start, length]", repr(segment),
+                             "rebuild the document from its seed file (frnewsbench.seeds.document_from_seed)")
+                return
+            position += segment[2]
+        if position != len(self.text):
+            self.problem("seed_segments", f"segments covering the {len(self.text)} characters of the text",
+                         f"{position} characters", "rebuild the document from its seed file")
+
+    def _layer(self, layer: str) -> Iterable[tuple[str, dict[str, Any]]]:
+        seen: set[str] = set()
+        for index, item in enumerate(self.raw.get(layer) or []):
+            where = f"{layer}[{index}]"
+            if not isinstance(item, dict):
+                self.problem(where, "an object", repr(item)[:60], "write the span as a JSON object")
+                continue
+            if isinstance(item.get("id"), str):
+                where = f"{layer}[{index}] id={item['id']}"
+                if item["id"] in seen:
+                    self.problem(where, "a span id unique in the document", f"{item['id']!r} used twice", "renumber the spans")
+                seen.add(item["id"])
+            if self.keys(where, item, LAYER_KEYS[layer]):
+                yield where, item
+
+    def _entities(self) -> list[tuple[str, dict]]:
+        valid = []
+        for where, item in self._layer("entities"):
+            if item["label"] not in ENTITY_LABELS:
+                self.problem(where, f"a label in {', '.join(ENTITY_LABELS)}", repr(item["label"]), "use one of the four labels")
+            elif self.span(where, item):
+                valid.append((where, item))
+        ordered = sorted(valid, key=lambda pair: (pair[1]["start"], pair[1]["end"]))
+        for (_, first), (where, second) in zip(ordered, ordered[1:]):
+            if second["start"] < first["end"]:
+                self.problem(where, "entities that do not overlap (flat annotation)",
+                             f"{second['text']!r} [{second['start']}, {second['end']}) overlaps {first.get('id')} "
+                             f"{first['text']!r} [{first['start']}, {first['end']})",
+                             "keep the maximal name only")
+        return valid
+
+    def _dates(self) -> None:
+        for where, item in self._layer("dates"):
+            self.span(where, item)
+            if item["type"] not in TIMEX_TYPES:
+                self.problem(where, f"a type in {', '.join(TIMEX_TYPES)}", repr(item["type"]), "use a TIMEX3 type")
+                continue
+            problem = value_problem(item["value"]) or type_value_problem(item["type"], item["value"])
+            if problem:
+                self.problem(where, "a TIMEX3 value that fits the type", problem, "see the value grammar in annotations/GUIDELINES.md")
+            if item["mod"] is not None and item["mod"] not in TIMEX_MODS:
+                self.problem(where, f"mod null or one of {', '.join(TIMEX_MODS)}", repr(item["mod"]), "use a TimeML mod")
+
+    def _quotes(self) -> list[tuple[str, str]]:
+        speakers = []
+        for where, item in self._layer("quotes"):
+            if item["type"] not in QUOTE_TYPES:
+                self.problem(where, f"a type in {', '.join(QUOTE_TYPES)}", repr(item["type"]), "use direct, indirect or mixed")
+            for role in ("content", "speaker", "cue"):
+                if item[role] is not None and self.keys(f"{where} {role}", item[role], SPAN_KEYS):
+                    self.span(f"{where} {role}", item[role])
+            if item["speaker_entity_id"] is not None:
+                speakers.append((where, item["speaker_entity_id"]))
+        return speakers
+
+
+def validate_raw(path: Path, raw: Any, problems: list[Problem]):
+    if not isinstance(raw, dict):
+        problems.append(Problem(str(path), path.stem, "a JSON object", type(raw).__name__, "write the annotation file as one object"))
+        return [], []
+    return _FileChecker(path, raw, problems).check()
+
+
+def validate_files(paths: Iterable[str | Path], *, seeds_dir: str | Path | None = None) -> list[Problem]:
+    """All problems of the annotation files ``paths``, checked one by one and as a corpus."""
+    problems: list[Problem] = []
+    names: dict[str, dict[str, str]] = defaultdict(dict)  # entity_id -> canonical name -> where
+    speakers: list[tuple[str, str, str]] = []
+    doc_ids: dict[str, str] = {}
+    for path in map(Path, paths):
+        try:
+            raw = read_raw(path)
+        except json.JSONDecodeError as error:
+            problems.append(Problem(str(path), f"line {error.lineno} column {error.colno}", "valid JSON",
+                                    error.msg, "fix the JSON syntax at that place"))
+            continue
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(Problem(str(path), "(file)", "a readable UTF-8 file", str(error), "check the path and encoding"))
+            continue
+        mentions, references = validate_raw(path, raw, problems)
+        doc_id = raw.get("id") if isinstance(raw, dict) else None
+        if isinstance(doc_id, str):
+            if doc_id in doc_ids:
+                problems.append(Problem(str(path), doc_id, "a document id unique in the corpus", f"also in {doc_ids[doc_id]}", "give each article its own id"))
+            doc_ids[doc_id] = str(path)
+        for where, item in mentions:
+            names[item["entity_id"]].setdefault(item["canonical_name"], f"{path}: {doc_id} {where}")
+        speakers.extend((str(path), f"{doc_id} {where}", entity_id) for where, entity_id in references)
+        if seeds_dir is not None and isinstance(raw, dict) and isinstance(raw.get("seed_file"), str):
+            _check_seed(path, raw, Path(seeds_dir), problems)
+    for entity_id, canonical in sorted(names.items()):
+        if len(canonical) > 1:
+            listing = "; ".join(f"{name!r} ({where})" for name, where in canonical.items())
+            problems.append(Problem("(corpus)", f"entity_id={entity_id}", "one canonical_name per entity_id",
+                                    listing, "use the same canonical_name for every mention of the entity"))
+    for file, where, entity_id in speakers:
+        if entity_id not in names:
+            problems.append(Problem(file, where, "a speaker_entity_id used by an entity mention in the corpus",
+                                    repr(entity_id), "use the entity_id of the speaker's mentions, or null"))
+    return problems
+
+
+def _check_seed(path: Path, raw: dict[str, Any], seeds_dir: Path, problems: list[Problem]) -> None:
+    seed_path = seeds_dir / raw["seed_file"]
+    if not seed_path.is_file():
+        problems.append(Problem(str(path), f"{raw.get('id')} seed_file", f"a seed file {seed_path}", "no such file",
+                                "point --seeds at the folder of the seed articles"))
+        return
+    clean = clean_seed(seed_path.read_text(encoding="utf-8"))
+    text = "\n".join(raw["text"]) if isinstance(raw.get("text"), list) else None
+    if text != clean.text or [list(s) for s in clean.segments] != raw.get("seed_segments"):
+        problems.append(Problem(str(path), f"{raw.get('id')} text", f"the text of {seed_path.name} with boilerplate lines removed",
+                                "a different text or segment map", "restore the text from the seed file"))
