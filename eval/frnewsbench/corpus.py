@@ -8,6 +8,7 @@ The file is written for people and diffs: metadata first, the text as a list of 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -150,6 +151,9 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
     try:
         with os.fdopen(handle, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": "\n"})) as out:
             out.write(content)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -172,3 +176,42 @@ def load_corpus(directory: str | Path) -> list[Document]:
     if problems:
         raise ValidationError(problems)
     return sorted((document_from_dict(read_raw(path)) for path in files), key=lambda d: d.id)
+
+
+def corpus_hash(documents: list[Document]) -> str:
+    """The dataset content hash: sha256 of the documents' canonical JSON, sorted by id.
+
+    Two corpora with the same texts, metadata and annotations have the same hash, however
+    the files are laid out; results record it and refuse to mix revisions.
+    """
+    digest = hashlib.sha256()
+    for document in sorted(documents, key=lambda d: d.id):
+        digest.update(json.dumps(document_to_dict(document), ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        digest.update(b"\n")
+    return "sha256:" + digest.hexdigest()
+
+
+DATASET_DOCUMENTS = Path("data") / "documents" / "test.parquet"
+
+
+def read_dataset(directory: str | Path) -> list[Document]:
+    """The documents of a built dataset folder (its ``documents`` Parquet), sorted by id."""
+    import pyarrow.parquet as pq
+
+    path = Path(directory) / DATASET_DOCUMENTS
+    if not path.is_file():
+        raise FileNotFoundError(f"{directory}: not a built dataset (no {DATASET_DOCUMENTS}); run `frnewsbench build`")
+    rows = pq.read_table(path).to_pylist()
+    for row in rows:
+        row["text"] = row["text"].split("\n")
+    return sorted((document_from_dict(row) for row in rows), key=lambda d: d.id)
+
+
+def load_documents(path: str | Path) -> list[Document]:
+    """Gold documents from a built dataset folder or from an annotations folder."""
+    path = Path(path)
+    if (path / DATASET_DOCUMENTS).is_file():
+        return read_dataset(path)
+    if path.is_dir() and annotation_files(path):
+        return load_corpus(path)
+    raise FileNotFoundError(f"{path}: neither a built dataset (data/documents/test.parquet) nor a folder of annotation files (*.json)")

@@ -114,3 +114,22 @@ class Document:
 
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A system's output for one document. A layer left ``None`` was not predicted and is not
+    scored; an empty tuple was predicted as empty and is scored (recall 0)."""
+
+    id: str
+    entities: tuple[Entity, ...] | None = None
+    dates: tuple[TimeExpression, ...] | None = None
+    quotes: tuple[Quote, ...] | None = None
+
+    def layers(self) -> tuple[str, ...]:
+        return tuple(layer for layer in LAYERS if getattr(self, layer) is not None)
+
+
+def gold_as_prediction(document: Document) -> Prediction:
+    """The oracle: a document's gold layers as a prediction."""
+    return Prediction(id=document.id, entities=document.entities, dates=document.dates, quotes=document.quotes)

@@ -1,0 +1,345 @@
+"""annotations/ -> dataset/: deterministic Parquet, the dataset card, the datasheet figures.
+
+The same annotations give byte-identical files: rows are sorted, Parquet is written with
+fixed options by one pyarrow writer, and nothing depends on time or machine.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import io
+import json
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from datasets import ClassLabel, Features, List, Value
+from datasets.info import DatasetInfo, DatasetInfosDict
+from datasets.splits import SplitDict, SplitInfo
+from datasets.utils.metadata import MetadataConfigs
+from huggingface_hub import DatasetCardData
+
+from .corpus import corpus_hash, load_corpus, write_atomic
+from .schema import ENTITY_LABELS, QUOTE_TYPES, SCHEMA_VERSION, TIMEX_TYPES, Document, Span
+from .tokenize import AlignmentError, iob2_tags, tokenize
+
+SPLIT = "test"
+PRETTY_NAME = "frnewsbench"
+LICENSE = "cc-by-4.0"
+NER_TAGS = ["O"] + [f"{prefix}-{label}" for label in ENTITY_LABELS for prefix in ("B", "I")]
+FIGURES_START, FIGURES_END = "<!-- figures:start -->", "<!-- figures:end -->"
+CITATION = """@misc{frnewsbench2026,
+  title  = {frnewsbench: a gold benchmark for French information extraction in 2023 news},
+  author = {{frnewsbench contributors}},
+  year   = {2026},
+  note   = {Named entities, TIMEX3 temporal expressions and quotations in five French news articles, version """ + SCHEMA_VERSION + """}
+}"""
+
+SPAN = {"start": Value("int32"), "end": Value("int32"), "text": Value("string")}
+ENTITY = {"id": Value("string"), **SPAN, "label": Value("string"), "entity_id": Value("string"), "canonical_name": Value("string")}
+TIMEX = {"id": Value("string"), **SPAN, "type": Value("string"), "value": Value("string"), "mod": Value("string")}
+QUOTE = {
+    "id": Value("string"), "type": Value("string"), "content": SPAN, "speaker": SPAN,
+    "speaker_entity_id": Value("string"), "cue": SPAN,
+}
+METADATA = {
+    "id": Value("string"), "title": Value("string"), "text": Value("string"), "language": Value("string"),
+    "source": Value("string"), "dct": Value("string"), "dct_evidence": Value("string"),
+    "seed_file": Value("string"), "seed_segments": List(List(Value("int32"))), "text_sha256": Value("string"),
+}
+FEATURES = {
+    "documents": Features({**METADATA, "entities": List(ENTITY), "dates": List(TIMEX), "quotes": List(QUOTE)}),
+    "ner": Features({
+        "id": Value("string"), "document_id": Value("string"), "paragraph": Value("int32"),
+        "tokens": List(Value("string")), "token_starts": List(Value("int32")), "token_ends": List(Value("int32")),
+        "ner_tags": List(ClassLabel(names=NER_TAGS)),
+    }),
+    "entities": Features({"document_id": Value("string"), **ENTITY}),
+    "dates": Features({"document_id": Value("string"), "dct": Value("string"), **TIMEX}),
+    "quotes": Features({"document_id": Value("string"), **QUOTE}),
+}
+DESCRIPTIONS = {
+    "documents": "one row per article: text, metadata (DCT and its evidence, seed file, offset map) and the three layers",
+    "ner": "one row per paragraph: tokens with their character offsets and IOB2 ner_tags (the CoNLL view)",
+    "entities": "one row per entity mention",
+    "dates": "one row per TIMEX3 time expression, with the article's DCT",
+    "quotes": "one row per quotation: content, speaker and cue spans",
+}
+
+
+def _span(span: Span | None) -> dict | None:
+    return None if span is None else {"start": span.start, "end": span.end, "text": span.text}
+
+
+def _entity(entity) -> dict:
+    return {"id": entity.id, "start": entity.start, "end": entity.end, "text": entity.text, "label": entity.label,
+            "entity_id": entity.entity_id, "canonical_name": entity.canonical_name}
+
+
+def _timex(timex) -> dict:
+    return {"id": timex.id, "start": timex.start, "end": timex.end, "text": timex.text, "type": timex.type,
+            "value": timex.value, "mod": timex.mod}
+
+
+def _quote(quote) -> dict:
+    return {"id": quote.id, "type": quote.type, "content": _span(quote.content), "speaker": _span(quote.speaker),
+            "speaker_entity_id": quote.speaker_entity_id, "cue": _span(quote.cue)}
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of each non-empty line: the unit of the ner view and of the bootstrap."""
+    spans, position = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            spans.append((position, position + len(line)))
+        position += len(line) + 1
+    return spans
+
+
+def ner_rows(document: Document) -> list[dict]:
+    """The CoNLL view of one document, a row per paragraph; misaligned spans raise AlignmentError."""
+    tokens = tokenize(document.text)
+    tags = iob2_tags(tokens, ((e.start, e.end, e.label) for e in document.entities), where=document.id)
+    rows = []
+    for index, (start, end) in enumerate(paragraphs(document.text)):
+        chosen = [i for i, token in enumerate(tokens) if start <= token.start and token.end <= end]
+        rows.append({
+            "id": f"{document.id}-p{index:02d}", "document_id": document.id, "paragraph": index,
+            "tokens": [tokens[i].text for i in chosen], "token_starts": [tokens[i].start for i in chosen],
+            "token_ends": [tokens[i].end for i in chosen], "ner_tags": [NER_TAGS.index(tags[i]) for i in chosen],
+        })
+    return rows
+
+
+def config_rows(documents: list[Document]) -> dict[str, list[dict]]:
+    documents = sorted(documents, key=lambda d: d.id)
+    misaligned = []
+    ner = []
+    for document in documents:
+        try:
+            ner.extend(ner_rows(document))
+        except AlignmentError as error:
+            misaligned.extend(error.misaligned)
+    if misaligned:
+        raise AlignmentError(misaligned)
+    return {
+        "documents": [{
+            "id": d.id, "title": d.title, "text": d.text, "language": d.language, "source": d.source,
+            "dct": d.dct, "dct_evidence": d.dct_evidence, "seed_file": d.seed_file,
+            "seed_segments": [list(s) for s in d.seed_segments], "text_sha256": d.text_sha256,
+            "entities": [_entity(e) for e in d.entities], "dates": [_timex(t) for t in d.dates],
+            "quotes": [_quote(q) for q in d.quotes],
+        } for d in documents],
+        "ner": ner,
+        "entities": [{"document_id": d.id, **_entity(e)} for d in documents for e in d.entities],
+        "dates": [{"document_id": d.id, "dct": d.dct, **_timex(t)} for d in documents for t in d.dates],
+        "quotes": [{"document_id": d.id, **_quote(q)} for d in documents for q in d.quotes],
+    }
+
+
+def parquet_bytes(rows: list[dict], features: Features) -> bytes:
+    table = pa.Table.from_pylist(rows, schema=features.arrow_schema)
+    sink = io.BytesIO()
+    pq.write_table(table, sink, compression="zstd", compression_level=9, use_dictionary=True,
+                   write_statistics=True, store_schema=True, row_group_size=1 << 20)
+    return sink.getvalue()
+
+
+def data_path(config: str) -> str:
+    return f"data/{config}/{SPLIT}.parquet"
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Corpus figures, computed from the data (never typed by hand)."""
+
+    documents: int
+    characters: int
+    tokens: int
+    paragraphs: int
+    entities_by_label: dict[str, int]
+    distinct_entities: int
+    dates_by_type: dict[str, int]
+    quotes_by_type: dict[str, int]
+    per_document: list[dict]
+    content_hash: str
+
+    @classmethod
+    def of(cls, documents: list[Document]) -> Figures:
+        documents = sorted(documents, key=lambda d: d.id)
+        per_document = [{
+            "id": d.id, "source": d.source or "(not stated)", "dct": d.dct, "characters": len(d.text),
+            "tokens": len(tokenize(d.text)), "entities": len(d.entities), "dates": len(d.dates), "quotes": len(d.quotes),
+        } for d in documents]
+        return cls(
+            documents=len(documents),
+            characters=sum(len(d.text) for d in documents),
+            tokens=sum(row["tokens"] for row in per_document),
+            paragraphs=sum(len(paragraphs(d.text)) for d in documents),
+            entities_by_label={label: sum(e.label == label for d in documents for e in d.entities) for label in ENTITY_LABELS},
+            distinct_entities=len({e.entity_id for d in documents for e in d.entities}),
+            dates_by_type={kind: sum(t.type == kind for d in documents for t in d.dates) for kind in TIMEX_TYPES},
+            quotes_by_type={kind: sum(q.type == kind for d in documents for q in d.quotes) for kind in QUOTE_TYPES},
+            per_document=per_document,
+            content_hash=corpus_hash(documents),
+        )
+
+    def markdown(self) -> str:
+        def row(cells) -> str:
+            return "| " + " | ".join(str(cell) for cell in cells) + " |"
+
+        lines = [
+            f"Generated by `frnewsbench build` from annotations/ (dataset content hash `{self.content_hash}`).",
+            "",
+            row(["documents", "characters", "tokens", "paragraphs", "entity mentions", "distinct entities", "time expressions", "quotes"]),
+            row(["---"] * 8),
+            row([self.documents, self.characters, self.tokens, self.paragraphs, sum(self.entities_by_label.values()),
+                 self.distinct_entities, sum(self.dates_by_type.values()), sum(self.quotes_by_type.values())]),
+            "",
+            row(["layer", *[f"`{key}`" for key in ENTITY_LABELS]]),
+            row(["---"] * (len(ENTITY_LABELS) + 1)),
+            row(["entities by label", *self.entities_by_label.values()]),
+            "",
+            row(["layer", *[f"`{key}`" for key in TIMEX_TYPES]]),
+            row(["---"] * (len(TIMEX_TYPES) + 1)),
+            row(["time expressions by type", *self.dates_by_type.values()]),
+            "",
+            row(["layer", *[f"`{key}`" for key in QUOTE_TYPES]]),
+            row(["---"] * (len(QUOTE_TYPES) + 1)),
+            row(["quotes by type", *self.quotes_by_type.values()]),
+            "",
+            row(["article", "source", "DCT", "characters", "tokens", "entities", "time expressions", "quotes"]),
+            row(["---"] * 8),
+        ]
+        lines += [row([d["id"], d["source"], d["dct"], d["characters"], d["tokens"], d["entities"], d["dates"], d["quotes"]])
+                  for d in self.per_document]
+        return "\n".join(lines)
+
+
+def replace_block(document: str, block: str, start: str = FIGURES_START, end: str = FIGURES_END, *, name: str = "DATASHEET.md") -> str:
+    """Put ``block`` between the ``start`` and ``end`` markers of ``document``."""
+    if start not in document or end not in document:
+        raise ValueError(f"{name}: the markers {start} and {end} are missing; add them where the figures belong")
+    head, rest = document.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n{block}\n{end}{tail}"
+
+
+def dataset_card(rows: dict[str, list[dict]], parquet: dict[str, bytes], figures: Figures) -> str:
+    card_data = DatasetCardData(
+        language=["fr"], license=LICENSE, pretty_name=PRETTY_NAME, size_categories=["n<1K"],
+        task_categories=["token-classification", "text-classification"],
+        task_ids=["named-entity-recognition"], multilinguality="monolingual",
+        annotations_creators=["expert-generated"], language_creators=["found", "machine-generated"],
+        source_datasets=["original"], tags=["timex3", "temporal-expressions", "quotation-attribution", "news", "french"],
+    )
+    MetadataConfigs({
+        config: {"data_files": [{"split": SPLIT, "path": data_path(config)}], **({"default": True} if config == "documents" else {})}
+        for config in FEATURES
+    }).to_dataset_card_data(card_data)
+    DatasetInfosDict({
+        config: DatasetInfo(
+            features=FEATURES[config],
+            splits=SplitDict({SPLIT: SplitInfo(name=SPLIT, num_bytes=len(parquet[config]), num_examples=len(rows[config]))}),
+            download_size=len(parquet[config]), dataset_size=len(parquet[config]),
+        ) for config in FEATURES
+    }).to_dataset_card_data(card_data)
+    configs = "\n".join(f"- `{name}`{' (default)' if name == 'documents' else ''}: {DESCRIPTIONS[name]} ({len(rows[name])} rows)"
+                        for name in FEATURES)
+    body = f"""# {PRETTY_NAME}
+
+Five French news articles from 2023 (Belarus, China and Russia diplomacy) with gold **named
+entities** (PER, ORG, LOC, MISC, with corpus-wide entity ids), **temporal expressions** (TIMEX3
+types and normalised values resolved against each article's creation date) and **quotations**
+(content, speaker and cue, PARC style). One split, `{SPLIT}`: this is an evaluation set.
+
+All offsets are half-open character offsets `[start, end)` into `text`, in Unicode code points
+(`text[start:end] == span.text`).
+
+## Configurations
+
+{configs}
+
+## Usage
+
+```python
+from datasets import load_dataset
+
+documents = load_dataset("dataset", split="{SPLIT}")           # or the folder of this card
+ner = load_dataset("dataset", "ner", split="{SPLIT}")
+tags = ner.features["ner_tags"].feature.names
+```
+
+## Figures
+
+{figures.markdown()}
+
+## Documentation
+
+How the data was collected, annotated and checked, its limits and its licence: DATASHEET.md and
+annotations/GUIDELINES.md in the frnewsbench repository. Annotations: {LICENSE.upper()}; the article
+texts are third-party news reproduced for research, see the datasheet.
+
+## Citation
+
+```bibtex
+{CITATION}
+```
+"""
+    return f"---\n{card_data.to_yaml()}\n---\n\n{body}"
+
+
+def build_files(documents: list[Document]) -> dict[str, bytes]:
+    """Every file of the dataset folder, by relative path."""
+    rows = config_rows(documents)
+    parquet = {config: parquet_bytes(rows[config], FEATURES[config]) for config in FEATURES}
+    files = {data_path(config): content for config, content in parquet.items()}
+    files["README.md"] = dataset_card(rows, parquet, Figures.of(documents)).encode("utf-8")
+    return files
+
+
+def build(annotations: str | Path = "annotations", output: str | Path = "dataset", datasheet: str | Path | None = "DATASHEET.md") -> dict[str, bytes]:
+    """Validate the annotations, write the dataset folder and refresh the datasheet figures."""
+    documents = load_corpus(annotations)
+    files = build_files(documents)
+    for relative, content in sorted(files.items()):
+        write_atomic(Path(output) / relative, content)
+    if datasheet is not None:
+        path = Path(datasheet)
+        write_atomic(path, replace_block(path.read_text(encoding="utf-8"), Figures.of(documents).markdown(), name=str(path)))
+    return files
+
+
+def stale_files(annotations: str | Path = "annotations", output: str | Path = "dataset", datasheet: str | Path | None = "DATASHEET.md") -> list[str]:
+    """The files that a build would change: empty when dataset/ and the datasheet are up to date."""
+    documents = load_corpus(annotations)
+    stale = []
+    with tempfile.TemporaryDirectory() as temporary:
+        for relative, content in sorted(build_files(documents).items()):
+            fresh = Path(temporary) / "fresh"
+            fresh.write_bytes(content)
+            current = Path(output) / relative
+            if not current.is_file() or not filecmp.cmp(fresh, current, shallow=False):
+                stale.append(str(current))
+    if datasheet is not None:
+        path = Path(datasheet)
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        try:
+            if replace_block(text, Figures.of(documents).markdown(), name=str(path)) != text:
+                stale.append(str(path))
+        except ValueError:
+            stale.append(str(path))
+    expected = {str(Path(output) / relative) for relative in build_files(documents)}
+    stale += sorted(str(p) for p in Path(output).glob("data/**/*.parquet") if str(p) not in expected)
+    return stale
+
+
+def figures_json(documents: list[Document]) -> str:
+    return json.dumps(Figures.of(documents).__dict__, ensure_ascii=False, indent=1)
+
+
+def label_counts(documents: list[Document]) -> Counter:
+    return Counter(e.label for d in documents for e in d.entities)

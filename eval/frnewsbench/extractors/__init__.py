@@ -1,0 +1,5 @@
+"""Extractors: the protocol, the registry, adapters and the baseline systems."""
+
+from .base import Extractor, RegistryError, get_extractor, register, registered_names, strip_gold
+
+__all__ = ["Extractor", "RegistryError", "get_extractor", "register", "registered_names", "strip_gold"]

@@ -1,0 +1,91 @@
+"""The one French tokenizer of the project, and character spans <-> IOB2 tags.
+
+Scoring happens on character offsets; tokens are only the CoNLL view (the ``ner`` config)
+that seqeval and token-classification models use. Rules, in order, at each position:
+
+1. whitespace of any kind (space, ``\\n``, U+00A0, U+202F, ...) separates tokens;
+2. an elided word with its apostrophe (``'``, ``’``, ``‘``, ``ʼ``) is a token:
+   ``l’``, ``d'``, ``qu'``, ``jusqu’``, ``c'``... (``l’Ukraine`` -> ``l’`` ``Ukraine``);
+3. a run of letters and digits is a token; a hyphen splits words
+   (``Hong-Kong`` -> ``Hong`` ``-`` ``Kong``, ``a-t-il`` -> ``a`` ``-`` ``t`` ``-`` ``il``);
+   an apostrophe between letters that is not an elision stays inside (``aujourd'hui``);
+4. any other character (punctuation, guillemets, hyphens, dashes) is a token of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+APOSTROPHES = "'’‘ʼ"
+ELISIONS = ("jusqu", "lorsqu", "puisqu", "quoiqu", "qu", "l", "d", "j", "m", "n", "s", "t", "c")
+TOKEN_RE = re.compile(
+    rf"(?P<elision>\b(?:{'|'.join(ELISIONS)})[{APOSTROPHES}](?=[^\W\d_]))"
+    rf"|(?P<word>[^\W_]+(?:[{APOSTROPHES}][^\W_]+)*)"
+    r"|(?P<other>\S)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+
+class AlignmentError(ValueError):
+    """Character spans that do not start and end on token boundaries."""
+
+    def __init__(self, misaligned: list[tuple[str, int, int, str]]):
+        self.misaligned = misaligned
+        listing = "; ".join(f"{where} {text!r} [{start}, {end})" for where, start, end, text in misaligned)
+        super().__init__(
+            f"{len(misaligned)} span(s) do not fall on token boundaries: {listing}. "
+            "Fix the span offsets (annotations stop at word edges) or the tokenizer rule in frnewsbench.tokenize"
+        )
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(match.start(), match.end(), match.group()) for match in TOKEN_RE.finditer(text)]
+
+
+def iob2_tags(tokens: Sequence[Token], spans: Iterable[tuple[int, int, str]], *, where: str = "") -> list[str]:
+    """IOB2 tags for ``tokens`` from ``(start, end, label)`` character spans.
+
+    Raises :class:`AlignmentError` naming every span whose edges are not token edges.
+    """
+    starts = {token.start: index for index, token in enumerate(tokens)}
+    ends = {token.end: index for index, token in enumerate(tokens)}
+    tags = ["O"] * len(tokens)
+    misaligned = []
+    for start, end, label in sorted(spans):
+        first, last = starts.get(start), ends.get(end)
+        if first is None or last is None or last < first:
+            misaligned.append((where, start, end, label))
+            continue
+        tags[first] = f"B-{label}"
+        for index in range(first + 1, last + 1):
+            tags[index] = f"I-{label}"
+    if misaligned:
+        raise AlignmentError(misaligned)
+    return tags
+
+
+def spans_from_iob2(tokens: Sequence[Token], tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Character spans ``(start, end, label)`` from IOB2 tags (an ``I-`` without its ``B-`` starts a span, as in conlleval)."""
+    spans: list[tuple[int, int, str]] = []
+    current: list | None = None
+    for token, tag in zip(tokens, tags):
+        if tag.startswith("I-") and current is not None and current[2] == tag[2:]:
+            current[1] = token.end
+            continue
+        if current is not None:
+            spans.append(tuple(current))
+            current = None
+        if tag != "O":
+            current = [token.start, token.end, tag[2:]]
+    if current is not None:
+        spans.append(tuple(current))
+    return spans

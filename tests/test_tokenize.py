@@ -1,0 +1,47 @@
+import pytest
+
+from frnewsbench.tokenize import AlignmentError, iob2_tags, spans_from_iob2, tokenize
+
+
+def words(text):
+    return [token.text for token in tokenize(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("l’Ukraine et l'OTAN", ["l’", "Ukraine", "et", "l'", "OTAN"]),
+    ("qu'il jusqu’à d'État", ["qu'", "il", "jusqu’", "à", "d'", "État"]),
+    ("aujourd'hui", ["aujourd'hui"]),
+    ("Hong-Kong, a-t-il dit", ["Hong", "-", "Kong", ",", "a", "-", "t", "-", "il", "dit"]),
+    ("« par tous les temps »", ["«", "par", "tous", "les", "temps", "»"]),
+    ("mois-ci\u00a0» :\u202fok", ["mois", "-", "ci", "»", ":", "ok"]),
+    ("d‘ »un", ["d", "‘", "»", "un"]),
+    ("G20 www.ntv.de", ["G20", "www", ".", "ntv", ".", "de"]),
+])
+def test_french_tokenization(text, expected):
+    assert words(text) == expected
+
+
+def test_tokens_carry_their_offsets():
+    text = "l’Ukraine\u00a0»"
+    for token in tokenize(text):
+        assert text[token.start:token.end] == token.text
+
+
+def test_iob2_from_character_spans_and_back():
+    text = "Le Grand Palais du Peuple de Pékin et l’OTAN"
+    tokens = tokenize(text)
+    start = text.index("Grand")
+    end = text.index(" et")
+    otan = text.index("OTAN")
+    spans = [(start, end, "LOC"), (otan, otan + 4, "ORG")]
+    tags = iob2_tags(tokens, spans)
+    assert tags == ["O", "B-LOC", "I-LOC", "I-LOC", "I-LOC", "I-LOC", "I-LOC", "O", "O", "B-ORG"]
+    assert spans_from_iob2(tokens, tags) == spans
+
+
+def test_misaligned_span_is_reported_not_shifted():
+    text = "la Chine-Bélarus"
+    tokens = tokenize(text)
+    with pytest.raises(AlignmentError) as error:
+        iob2_tags(tokens, [(3, 7, "LOC")], where="doc-1")  # "Chin"
+    assert "doc-1" in str(error.value) and "[3, 7)" in str(error.value)
