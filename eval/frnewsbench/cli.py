@@ -114,7 +114,362 @@ def _add_new_article(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=_cmd_new_article)
 
 
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_validate, _add_build, _add_new_article]
+def _labelstudio_tasks(args: argparse.Namespace) -> list[dict]:
+    """The selected documents as Label Studio tasks, with gold and the requested predictions."""
+    from .corpus import load_corpus
+    from .labelstudio.convert import ConversionError, documents_to_tasks, model_version
+
+    documents = load_corpus(args.annotations)
+    if args.document:
+        known = {document.id for document in documents}
+        unknown = [doc_id for doc_id in args.document if doc_id not in known]
+        if unknown:
+            raise UserError(f"no document {', '.join(map(repr, unknown))} in {args.annotations}; "
+                            f"known: {', '.join(sorted(known))}")
+        documents = [document for document in documents if document.id in args.document]
+    if not documents:
+        raise UserError(f"{args.annotations}: no annotation files (*.json) found; pass --annotations DIR")
+    predictions: dict[str, list] = {document.id: [] for document in documents}
+    for name in args.extractor or ():
+        from .extractors.base import RegistryError, get_extractor, strip_gold
+        from .predictions import PredictionsError, check_prediction
+
+        try:
+            extractor = get_extractor(name)
+            version = model_version(extractor.name, extractor.versions())
+            for document in documents:
+                prediction = check_prediction(extractor.extract(strip_gold(document)), document, source=name)
+                predictions[document.id].append((prediction, version))
+        except (RegistryError, PredictionsError) as error:
+            raise UserError(str(error)) from None
+    if args.predictions:
+        from .predictions import PredictionsError, read_predictions
+
+        if not args.model_version:
+            raise UserError("--predictions needs --model-version NAME (the system's versioned name)")
+        try:
+            for doc_id, prediction in read_predictions(args.predictions, documents=documents).items():
+                predictions[doc_id].append((prediction, args.model_version))
+        except PredictionsError as error:
+            raise UserError(str(error)) from None
+    try:
+        return documents_to_tasks(documents, with_gold=not args.without_gold, predictions=predictions)
+    except ConversionError as error:
+        raise UserError(str(error)) from None
+
+
+def _labelstudio_connection(args: argparse.Namespace):
+    from .labelstudio.server import ServerError, connect
+
+    try:
+        return connect(args.url)
+    except ServerError as error:
+        raise UserError(str(error)) from None
+
+
+def _print_import(plan, *, written: bool) -> None:
+    for item in plan.documents:
+        changes = ", ".join(f"{layer} +{added} -{removed}" for layer, (added, removed) in item.changes.items())
+        state = "new file" if item.new_file else changes
+        print(f"{item.document.id}: {item.task} {item.annotation} ({item.choice}) -> {item.path} [{state}]")
+        for line in item.trimmed:
+            print(f"  trimmed {line}")
+        for agreement in item.agreement:
+            print(f"  agreement {agreement}")
+    for line in plan.skipped:
+        print(f"skipped {line}")
+    verb = "wrote" if written else "would write (dry run)"
+    print(f"{verb} {len(plan.documents)} annotation file(s)")
+
+
+def _cmd_labelstudio_export(args: argparse.Namespace) -> int:
+    import json
+
+    from .corpus import write_atomic
+
+    tasks = _labelstudio_tasks(args)
+    write_atomic(args.output, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n")
+    with_gold = sum(1 for task in tasks if task.get("annotations"))
+    with_predictions = sum(len(task.get("predictions", ())) for task in tasks)
+    print(f"wrote {len(tasks)} task(s) to {args.output} ({with_gold} with gold, {with_predictions} prediction(s))")
+    return 0
+
+
+def _cmd_labelstudio_import(args: argparse.Namespace) -> int:
+    from .labelstudio.importer import import_export
+
+    plan = import_export(args.export, annotations_dir=args.annotations, trim_spaces=args.trim_spaces,
+                         dry_run=args.dry_run)
+    _print_import(plan, written=not args.dry_run)
+    return 0
+
+
+def _cmd_labelstudio_push(args: argparse.Namespace) -> int:
+    from .labelstudio.server import ServerError, push
+
+    tasks = _labelstudio_tasks(args)
+    connection = _labelstudio_connection(args)
+    try:
+        report = push(connection, tasks, title=args.project, project_id=args.project_id,
+                      update_config=args.update_config)
+    except ServerError as error:
+        raise UserError(str(error)) from None
+    print(f"project {report.project_id} at {connection.url}" + (" (created)" if report.project_created else ""))
+    for label, ids in (("new tasks", report.created), ("predictions added", report.predictions_added),
+                       ("already there, unchanged", report.unchanged)):
+        if ids:
+            print(f"  {label}: {', '.join(ids)}")
+    return 0
+
+
+def _cmd_labelstudio_pull(args: argparse.Namespace) -> int:
+    import json
+
+    from .corpus import write_atomic
+    from .labelstudio.importer import plan_import, write_import
+    from .labelstudio.server import ServerError, export_project
+
+    connection = _labelstudio_connection(args)
+    try:
+        tasks = export_project(connection, title=args.project, project_id=args.project_id)
+    except ServerError as error:
+        raise UserError(str(error)) from None
+    source = f"{connection.url} project {args.project_id or repr(args.project)}"
+    if args.save_export:
+        write_atomic(args.save_export, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n")
+        source = str(args.save_export)
+    plan = plan_import(tasks, annotations_dir=args.annotations, source=source, trim_spaces=args.trim_spaces)
+    if not args.dry_run:
+        write_import(plan)
+    _print_import(plan, written=not args.dry_run)
+    return 0
+
+
+def _add_labelstudio(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("labelstudio", help="round trip with Label Studio: export|import files, push|pull a server")
+    group = parser.add_subparsers(dest="labelstudio_command", required=True)
+
+    def selection(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--annotations", type=Path, default=DEFAULT_ANNOTATIONS)
+        command.add_argument("--document", action="append", metavar="ID", help="only this document (repeatable)")
+        command.add_argument("--extractor", action="append", metavar="NAME",
+                             help="add this registered system's predictions as pre-annotations (repeatable)")
+        command.add_argument("--predictions", type=Path, metavar="FILE", help="add predictions from a JSON Lines file")
+        command.add_argument("--model-version", help="the model_version shown for --predictions")
+        command.add_argument("--without-gold", action="store_true", help="leave the gold annotations out")
+
+    def server(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--url", default=None, help="server URL (default: $LABEL_STUDIO_URL or http://localhost:8080); "
+                                                          "the token is read from $LABEL_STUDIO_API_KEY")
+        target = command.add_mutually_exclusive_group(required=True)
+        target.add_argument("--project", metavar="TITLE", help="the project's title")
+        target.add_argument("--project-id", type=int, metavar="N", help="the project's id")
+
+    export = group.add_parser("export", help="annotations (and predictions) -> a Label Studio tasks JSON file")
+    selection(export)
+    export.add_argument("--output", type=Path, required=True)
+    export.set_defaults(handler=_cmd_labelstudio_export)
+
+    import_ = group.add_parser("import", help="a Label Studio JSON export -> annotation files (checked first)")
+    import_.add_argument("export", type=Path)
+    import_.add_argument("--annotations", type=Path, default=DEFAULT_ANNOTATIONS)
+    import_.add_argument("--trim-spaces", action="store_true", help="trim spaces at span edges instead of reporting them")
+    import_.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    import_.set_defaults(handler=_cmd_labelstudio_import)
+
+    push = group.add_parser("push", help="send articles (gold and predictions) to a Label Studio project")
+    selection(push)
+    server(push)
+    push.add_argument("--update-config", action="store_true", help="replace the project's labeling config by ours")
+    push.set_defaults(handler=_cmd_labelstudio_push)
+
+    pull = group.add_parser("pull", help="export a Label Studio project into the annotation files (checked first)")
+    server(pull)
+    pull.add_argument("--annotations", type=Path, default=DEFAULT_ANNOTATIONS)
+    pull.add_argument("--save-export", type=Path, metavar="FILE", help="also keep the raw export")
+    pull.add_argument("--trim-spaces", action="store_true", help="trim spaces at span edges instead of reporting them")
+    pull.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    pull.set_defaults(handler=_cmd_labelstudio_pull)
+
+
+def _cmd_agreement(args: argparse.Namespace) -> int:
+    from .agreement import AGREEMENT_END, AGREEMENT_START, agreement, agreement_markdown
+    from .build import replace_block
+    from .corpus import load_corpus, write_atomic
+
+    try:
+        rows = agreement(a=load_corpus(args.a), b=load_corpus(args.b))
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    block = agreement_markdown(rows, a_name=str(args.a), b_name=str(args.b))
+    print(block)
+    if args.datasheet is None:
+        return 0
+    current = args.datasheet.read_text(encoding="utf-8")
+    try:
+        updated = replace_block(current, block, AGREEMENT_START, AGREEMENT_END, name=str(args.datasheet))
+    except ValueError as error:
+        raise UserError(str(error)) from None
+    if args.check:
+        if updated != current:
+            raise UserError(f"{args.datasheet}: the agreement figures are stale; run `frnewsbench agreement` and commit the result")
+        return 0
+    write_atomic(args.datasheet, updated)
+    return 0
+
+
+def _add_agreement(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("agreement", help="inter-annotator agreement of two annotations, into DATASHEET.md")
+    parser.add_argument("--a", type=Path, default=DEFAULT_ANNOTATIONS / "double" / "a", help="annotator A's files")
+    parser.add_argument("--b", type=Path, default=DEFAULT_ANNOTATIONS / "double" / "b", help="annotator B's files")
+    parser.add_argument("--datasheet", type=Path, default=Path("DATASHEET.md"), help="write the figures here")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if the datasheet figures differ")
+    parser.set_defaults(handler=_cmd_agreement)
+
+
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_validate, _add_build, _add_new_article, _add_agreement]
+COMMANDS.append(_add_labelstudio)
+
+
+def _harness_errors():
+    """The errors of the harness that users fix themselves (printed without a traceback)."""
+    from .api import HarnessError
+    from .extractors.base import RegistryError
+    from .extractors.errors import ExtractorError
+    from .predictions import PredictionsError
+    from .scoring import ScoringError
+
+    return HarnessError, RegistryError, ExtractorError, PredictionsError, ScoringError
+
+
+def _report_result(result, args: argparse.Namespace) -> None:
+    from .report.markdown import headline_table
+
+    evaluation = result.evaluation
+    print(f"{result.system.name} on {len(evaluation.document_ids)} document(s), dataset {result.dataset_hash}")
+    if evaluation.missing_documents:
+        print(f"documents without predictions (scored as empty): {', '.join(evaluation.missing_documents)}")
+    print(headline_table(result))
+    for option in ("output", "markdown", "errors", "html", "save_predictions"):
+        path = getattr(args, option, None)
+        if path is not None:
+            print(f"wrote {path}")
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from .api import score
+
+    try:
+        result = score(predictions=args.predictions, gold=args.gold, layers=args.layers, system=args.system,
+                       output=args.output, markdown=args.markdown, errors=args.errors, html=args.html,
+                       bootstrap_samples=args.bootstrap_samples, seed=args.seed)
+    except _harness_errors() as error:
+        raise UserError(str(error)) from None
+    _report_result(result, args)
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .api import build_extractor, load_gold, run
+    from .extractors import registered_names
+
+    if args.list:
+        for name in registered_names():
+            print(name)
+        return 0
+    if not args.extractor:
+        raise UserError("give the system to run with --extractor NAME or PREFIX:ARGUMENT (--list shows the names)")
+    from tqdm import tqdm
+
+    try:
+        documents = load_gold(args.gold)
+        extractor = build_extractor(args.extractor, documents=documents, timeout=args.timeout)
+        with tqdm(total=len(documents), desc=extractor.name, unit="doc", file=sys.stderr) as bar:
+            result = run(extractor=extractor, gold=documents, layers=args.layers, output=args.output,
+                         markdown=args.markdown, errors=args.errors, html=args.html,
+                         predictions_output=args.save_predictions, progress=bar.update,
+                         bootstrap_samples=args.bootstrap_samples, seed=args.seed)
+    except _harness_errors() as error:
+        raise UserError(str(error)) from None
+    _report_result(result, args)
+    return 0
+
+
+def _scoring_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--gold", type=Path, default=DEFAULT_ANNOTATIONS, help="folder of annotation files (default: annotations)")
+    parser.add_argument("--layers", help="comma-separated layers to score, e.g. entities,dates (default: every predicted layer)")
+    parser.add_argument("--output", type=Path, metavar="FILE", help="write the result (JSON, with provenance)")
+    parser.add_argument("--markdown", type=Path, metavar="FILE", help="write the Markdown tables")
+    parser.add_argument("--errors", type=Path, metavar="FILE", help="write the error analysis (Markdown)")
+    parser.add_argument("--html", type=Path, metavar="FILE", help="write the HTML page, gold and predictions side by side")
+    parser.add_argument("--bootstrap-samples", type=int, default=1000, metavar="N", help="bootstrap resamples (default 1000)")
+    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+
+
+def _add_score(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("score", help="score a predictions file (JSON Lines, see eval/PREDICTIONS.md)")
+    parser.add_argument("--predictions", type=Path, required=True, metavar="FILE")
+    parser.add_argument("--system", help="the system's name in the result (default: the file name)")
+    _scoring_options(parser)
+    parser.set_defaults(handler=_cmd_score)
+
+
+def _add_run(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("run", help="run an extractor over the gold, then score it")
+    parser.add_argument("--extractor", metavar="SPEC",
+                        help="a registered name, or python:MODULE:ATTR, spacy:MODEL, transformers:FOLDER, "
+                             "command:'PROGRAM ARGS', file:PATH")
+    parser.add_argument("--list", action="store_true", help="list the registered extractors and stop")
+    parser.add_argument("--save-predictions", type=Path, metavar="FILE", help="also write the predictions (JSON Lines)")
+    parser.add_argument("--timeout", type=float, metavar="SECONDS", help="for command: systems (default 600)")
+    _scoring_options(parser)
+    parser.set_defaults(handler=_cmd_run)
+
+
+COMMANDS += [_add_score, _add_run]
+
+
+def _cmd_leaderboard(args: argparse.Namespace) -> int:
+    from .leaderboard import DEFAULT_RUNS, DEFAULT_SUBMISSIONS, SUBMISSION, LeaderboardError, leaderboard
+
+    runs = DEFAULT_RUNS if args.runs is None else args.runs
+    submissions = DEFAULT_SUBMISSIONS if args.submissions is None else args.submissions
+    try:
+        board, written = leaderboard(gold=args.gold, runs=runs, submissions=submissions, output=args.output,
+                                     rerun=args.rerun, systems=args.systems)
+    except (LeaderboardError, *_harness_errors()) as error:
+        raise UserError(str(error)) from None
+    print(f"{len(board.systems)} system(s) on {len(board.document_ids)} document(s), dataset {board.dataset_hash}")
+    for system in board.systems:
+        how = "submission" if system.source == SUBMISSION else (
+            "predictions from the cache" if system.cached else f"ran ({system.note})")
+        print(f"  {system.name}: {how}")
+    for layer, rows in board.rankings.items():
+        if rows:
+            value = rows[0].headline.value
+            print(f"{layer}: first {rows[0].system.name}" + ("" if value is None else f" ({value:.3f})"))
+    for name in board.unranked_runs:
+        print(f"note: {runs / name} is not on this board (not registered, not submitted or not selected)")
+    print(f"wrote {args.output}, {written[-2]} and {len(written) - 2} file(s) under {runs}")
+    return 0
+
+
+def _add_leaderboard(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("leaderboard", help="run every registered system and rank it with the submissions: "
+                                                "LEADERBOARD.md and its chart")
+    parser.add_argument("--gold", type=Path, default=DEFAULT_ANNOTATIONS, help="folder of annotation files (default: annotations)")
+    parser.add_argument("--runs", type=Path, default=None, metavar="DIR",
+                        help="each system's predictions, result and metadata (default: leaderboard/runs)")
+    parser.add_argument("--submissions", type=Path, default=None, metavar="DIR",
+                        help="outside systems, one folder each (default: leaderboard/submissions)")
+    parser.add_argument("--output", type=Path, default=Path("LEADERBOARD.md"),
+                        help="the board (default: LEADERBOARD.md; the PNG chart is written beside it)")
+    parser.add_argument("--rerun", action="store_true", help="run every system afresh instead of reusing cached predictions")
+    parser.add_argument("--systems", nargs="+", metavar="NAME", help="rank only these registered systems and submissions")
+    parser.set_defaults(handler=_cmd_leaderboard)
+
+
+COMMANDS.append(_add_leaderboard)
 
 
 def build_parser() -> argparse.ArgumentParser:

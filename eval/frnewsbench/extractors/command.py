@@ -1,0 +1,150 @@
+"""An external command in any language as an extractor.
+
+The command is run once for a batch of documents. It reads the documents as JSON Lines on
+its standard input, one object per document::
+
+    {"id": "frnb-000", "title": "...", "text": "...", "language": "fr", "dct": "2023-02-25", "source": null}
+
+and writes one predictions record per document on its standard output (the predictions
+contract: ``eval/PREDICTIONS.md``), in any order. Anything it writes on standard error is
+shown if it fails. It fails when it exits with a non-zero status, runs longer than
+``timeout`` seconds (it is then killed), leaves a document without a line, or writes lines
+that break the contract.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import signal
+import subprocess
+import threading
+from typing import IO, Callable, Sequence
+
+from ..predictions import parse_predictions
+from ..schema import LAYERS, Document, Prediction
+from .errors import ExtractorError
+
+DEFAULT_TIMEOUT = 600.0
+STDERR_SHOWN = 4000
+
+
+def document_record(document: Document) -> dict[str, object]:
+    """What the command sees of a document: text and metadata, never the gold layers."""
+    return {
+        "id": document.id, "title": document.title, "text": document.text, "language": document.language,
+        "dct": document.dct, "source": document.source,
+    }
+
+
+class CommandExtractor:
+    """Runs ``command`` (a string split like a shell would, or an argument list)."""
+
+    layers = LAYERS
+
+    def __init__(self, command: str | Sequence[str], *, name: str | None = None, timeout: float = DEFAULT_TIMEOUT):
+        self.argv = shlex.split(command) if isinstance(command, str) else list(command)
+        if not self.argv:
+            raise ExtractorError("the command is empty: give the program to run and its arguments")
+        self.name = name or f"command:{shlex.join(self.argv)}"
+        self.timeout = timeout
+
+    def versions(self) -> dict[str, str]:
+        return {"command": shlex.join(self.argv)}
+
+    def extract(self, document: Document) -> Prediction:
+        return self.extract_many([document])[document.id]
+
+    def extract_many(self, documents: Sequence[Document], *,
+                     progress: Callable[[int], None] | None = None) -> dict[str, Prediction]:
+        """Predictions for every document of ``documents``, from one run of the command."""
+        documents = list(documents)
+        stdin = "".join(json.dumps(document_record(d), ensure_ascii=False) + "\n" for d in documents).encode("utf-8")
+        lines, stderr, returncode, timed_out = self._run(stdin, progress)
+        shown = self._stderr_tail(stderr)
+        if timed_out:
+            raise ExtractorError(f"{self.name}: no answer after {self.timeout:g} s; the command was stopped. "
+                                 f"Raise the timeout or speed the system up.{shown}")
+        if returncode != 0:
+            raise ExtractorError(f"{self.name}: the command exited with status {returncode}.{shown}")
+        predictions = parse_predictions(lines, documents=documents, source=f"standard output of {self.name}")
+        missing = [d.id for d in documents if d.id not in predictions]
+        if missing:
+            raise ExtractorError(f"{self.name}: no output line for {len(missing)} of {len(documents)} document(s): "
+                                 f"{', '.join(missing)}. The command must write one line per input document.{shown}")
+        return predictions
+
+    def _run(self, stdin: bytes, progress: Callable[[int], None] | None) -> tuple[list[bytes], bytes, int, bool]:
+        try:
+            process = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                       start_new_session=os.name == "posix")
+        except OSError as error:
+            raise ExtractorError(f"{self.name}: cannot start {self.argv[0]!r} ({error.strerror or error}); "
+                                 "check the program name and that it is executable") from None
+        stderr_chunks: list[bytes] = []
+        timed_out = threading.Event()
+
+        def kill() -> None:
+            timed_out.set()
+            _kill(process)
+
+        threads = [
+            threading.Thread(target=_feed, args=(process.stdin, stdin), daemon=True),
+            threading.Thread(target=_drain, args=(process.stderr, stderr_chunks), daemon=True),
+        ]
+        timer = threading.Timer(self.timeout, kill)
+        timer.daemon = True
+        for thread in threads:
+            thread.start()
+        timer.start()
+        lines = []
+        try:
+            for line in process.stdout:  # type: ignore[union-attr]
+                lines.append(line.rstrip(b"\r\n"))
+                if progress is not None and line.strip():
+                    progress(1)
+            returncode = process.wait()
+        finally:
+            timer.cancel()
+            if process.poll() is None:
+                _kill(process)
+                process.wait()
+            for thread in threads:
+                thread.join()
+        return lines, b"".join(stderr_chunks), returncode, timed_out.is_set()
+
+    @staticmethod
+    def _stderr_tail(stderr: bytes) -> str:
+        text = stderr.decode("utf-8", errors="replace").strip()
+        if not text:
+            return " It wrote nothing on standard error."
+        if len(text) > STDERR_SHOWN:
+            text = "..." + text[-STDERR_SHOWN:]
+        return "\nIts standard error:\n" + text
+
+
+def _kill(process: subprocess.Popen) -> None:
+    """Stop the command and everything it started (its own process group on POSIX)."""
+    if os.name == "posix":
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+            return
+        except (ProcessLookupError, PermissionError):
+            pass
+    process.kill()
+
+
+def _feed(pipe: IO[bytes] | None, data: bytes) -> None:
+    try:
+        pipe.write(data)  # type: ignore[union-attr]
+        pipe.close()  # type: ignore[union-attr]
+    except (BrokenPipeError, OSError):
+        pass  # the command stopped reading: its exit status and output tell what happened
+
+
+def _drain(pipe: IO[bytes] | None, chunks: list[bytes]) -> None:
+    for chunk in iter(lambda: pipe.read(65536), b""):  # type: ignore[union-attr]
+        chunks.append(chunk)
+
+

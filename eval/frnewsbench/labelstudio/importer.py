@@ -1,0 +1,310 @@
+"""A Label Studio JSON export into annotation files: resolve, choose, check, then write.
+
+Rules, applied to every task of the export:
+
+- **Which article**: the task's ``data.doc_id`` names the annotation file ``DIR/<doc_id>.json``,
+  whose text must equal the task's text character for character. A task without ``doc_id`` is
+  matched by its text. A task for a document that has no file yet (a new article) is accepted
+  when its data carries the whole metadata (as ``export``/``push`` write it) and its text has
+  the recorded ``text_sha256``; any other task is an unknown text, reported. Two tasks for one
+  document are reported too.
+- **Which annotation becomes gold**: skipped (cancelled) annotations are left out; among the
+  others, the one marked as ground truth in Label Studio (the star) wins; without a star, the
+  most recently updated one (ties: the highest annotation id). A task without annotations
+  leaves its file unchanged and is listed as skipped. When a task has several annotations,
+  the agreement between every pair is reported with the harness's metrics.
+- **Metadata** comes from the existing file (the source of truth); only the layers change.
+- **Nothing is written** unless every annotation of every task reads without a problem and the
+  whole folder, with the new layers in place, passes :func:`frnewsbench.validate.validate_files`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..corpus import annotation_files, document_from_dict, document_to_dict, read_raw, write_document
+from ..schema import LAYERS, Document, sha256_text
+from ..validate import Problem, ValidationError, validate_files
+from .agreement import Agreement, annotation_agreement
+from .convert import Layers, result_to_layers
+
+METADATA_FIELDS = ("doc_id", "language", "dct", "dct_evidence", "seed_file", "seed_segments", "text_sha256")
+
+
+@dataclass(frozen=True)
+class ImportedDocument:
+    """One document as it will be written, with where it came from and what changed."""
+
+    document: Document
+    path: Path
+    task: str
+    annotation: str
+    choice: str
+    """Why this annotation is the gold (the rule that picked it)."""
+    new_file: bool
+    changes: dict[str, tuple[int, int]]
+    """layer -> (spans added, spans removed) compared with the file before the import."""
+    agreement: tuple[Agreement, ...] = ()
+    trimmed: tuple[str, ...] = ()
+    regions: dict[str, str] = field(default_factory=dict)
+    """span id -> the Label Studio region it was read from."""
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    documents: tuple[ImportedDocument, ...]
+    skipped: tuple[str, ...]
+    """Tasks left out, each with the reason (no annotation yet)."""
+
+
+def read_export(path: str | Path) -> list[dict[str, Any]]:
+    """The tasks of a Label Studio JSON export (or of a tasks file written by ``export``)."""
+    path = Path(path)
+    try:
+        tasks = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ValidationError([Problem(str(path), f"line {error.lineno} column {error.colno}", "valid JSON",
+                                       error.msg, "export the project again in Label Studio's JSON format")]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValidationError([Problem(str(path), "(file)", "a readable UTF-8 JSON file", str(error),
+                                       "check the path")]) from None
+    if not isinstance(tasks, list):
+        raise ValidationError([Problem(str(path), "(file)", "a JSON list of tasks", type(tasks).__name__,
+                                       "use Label Studio's JSON export (not JSON-MIN or CSV)")])
+    return tasks
+
+
+def _task_name(task: Any, index: int) -> str:
+    task_id = task.get("id") if isinstance(task, dict) else None
+    return f"task {task_id}" if task_id is not None else f"task #{index + 1}"
+
+
+def _annotation_name(annotation: dict[str, Any], index: int) -> str:
+    annotation_id = annotation.get("id")
+    return f"annotation {annotation_id}" if annotation_id is not None else f"annotation #{index + 1}"
+
+
+def _timestamp(annotation: dict[str, Any]) -> tuple[dt.datetime, int]:
+    raw = annotation.get("updated_at") or annotation.get("created_at")
+    try:
+        when = dt.datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.timezone.utc)
+    except ValueError:
+        when = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+    annotation_id = annotation.get("id")
+    return when, annotation_id if isinstance(annotation_id, int) else -1
+
+
+def choose_annotation(annotations: Sequence[dict[str, Any]]) -> tuple[int, str] | None:
+    """Index of the annotation that becomes gold and the rule that chose it; ``None`` if none counts.
+
+    Raises ``ValueError`` when several annotations are marked as ground truth.
+    """
+    usable = [i for i, a in enumerate(annotations) if not a.get("was_cancelled")]
+    if not usable:
+        return None
+    starred = [i for i in usable if annotations[i].get("ground_truth")]
+    if len(starred) > 1:
+        raise ValueError(f"{len(starred)} annotations marked as ground truth")
+    if starred:
+        return starred[0], "marked as ground truth"
+    if len(usable) == 1:
+        return usable[0], "the only annotation"
+    latest = max(usable, key=lambda i: _timestamp(annotations[i]))
+    return latest, f"the most recently updated of {len(usable)} (none marked as ground truth)"
+
+
+class _Importer:
+    def __init__(self, annotations_dir: Path, source: str, trim_spaces: bool):
+        self.dir, self.source, self.trim_spaces = annotations_dir, source, trim_spaces
+        self.problems: list[Problem] = []
+        self.files: dict[str, tuple[Path, Document]] = {}
+        for path in annotation_files(annotations_dir):
+            try:
+                document = document_from_dict(read_raw(path))
+            except (ValueError, KeyError, TypeError) as error:
+                self.problems.append(Problem(str(path), "(file)", "a readable annotation file", repr(error),
+                                             "run frnewsbench validate and fix the file first"))
+                continue
+            self.files[document.id] = (path, document)
+        self.by_text = {document.text_sha256: document.id for _, document in self.files.values()}
+
+    def problem(self, where: str, expected: str, found: str, fix: str) -> None:
+        self.problems.append(Problem(self.source, where, expected, found, fix))
+
+    def document_for(self, name: str, data: Any) -> tuple[Document, Path, bool] | None:
+        """The document a task annotates, its file, and whether the file is new."""
+        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+            self.problem(name, "a task whose data has the article 'text'", repr(data)[:80],
+                         "export the project again in Label Studio's JSON format")
+            return None
+        text, doc_id = data["text"], data.get("doc_id")
+        if doc_id is None:
+            doc_id = self.by_text.get(sha256_text(text))
+        if doc_id in self.files:
+            path, document = self.files[doc_id]
+            if document.text != text:
+                at = next((i for i, (a, b) in enumerate(zip(document.text, text)) if a != b),
+                          min(len(document.text), len(text)))
+                self.problem(name, f"the text of {path} (document {doc_id})",
+                             f"a different text from character {at}: {text[at:at + 30]!r} instead of "
+                             f"{document.text[at:at + 30]!r}",
+                             "the article text must not change in Label Studio; push the article again from its file")
+                return None
+            return document, path, False
+        missing = [key for key in METADATA_FIELDS if key not in data]
+        if missing or not isinstance(doc_id, str) or data.get("text_sha256") != sha256_text(text):
+            found = (f"document {doc_id!r}" if isinstance(doc_id, str) else "no 'doc_id'") + \
+                    f" with no file in {self.dir}" + (f" and no metadata ({', '.join(missing)})" if missing else "")
+            self.problem(name, f"a task for an article of {self.dir} (by doc_id or by text)", found,
+                         "create the article first (frnewsbench new-article SEED_FILE --id ID ...) and push it, "
+                         "or pass the --annotations folder the project was pushed from")
+            return None
+        raw = {key: data.get(key) for key in ("title", "language", "source", "dct", "dct_evidence", "seed_file",
+                                              "seed_segments", "text_sha256")}
+        raw.update(id=doc_id, text=text.split("\n"))
+        try:
+            document = document_from_dict(raw)
+        except (KeyError, TypeError, ValueError) as error:
+            self.problem(name, "the article's metadata in the task data", repr(error), "push the article again")
+            return None
+        return document, self.dir / f"{doc_id}.json", True
+
+    def read_task(self, task: Any, index: int) -> tuple[ImportedDocument | None, str | None]:
+        name = _task_name(task, index)
+        if not isinstance(task, dict):
+            self.problem(name, "a task object", repr(task)[:60], "export the project again")
+            return None, None
+        resolved = self.document_for(name, task.get("data"))
+        annotations = task.get("annotations") or []
+        if not isinstance(annotations, list) or not all(isinstance(a, dict) for a in annotations):
+            self.problem(name, "'annotations' as a list of objects", repr(annotations)[:60], "export the project again")
+            return None, None
+        if resolved is None:
+            return None, None
+        document, path, new_file = resolved
+        try:
+            chosen = choose_annotation(annotations)
+        except ValueError as error:
+            self.problem(name, "at most one annotation marked as ground truth", str(error),
+                         "remove the ground-truth star from all but one annotation")
+            return None, None
+        if chosen is None:
+            return None, f"{name} ({document.id}): no annotation (or only skipped ones); {path} left unchanged"
+        read: list[tuple[str, Layers]] = []
+        for position, annotation in enumerate(annotations):
+            if annotation.get("was_cancelled"):
+                continue
+            where = f"{name} ({document.id}) {_annotation_name(annotation, position)}"
+            layers, problems = result_to_layers(document.text, annotation.get("result"), source=self.source,
+                                                where=where, trim_spaces=self.trim_spaces)
+            self.problems.extend(problems)
+            if layers is not None:
+                read.append((_annotation_name(annotation, position), layers))
+        if len(read) != sum(not a.get("was_cancelled") for a in annotations):
+            return None, None
+        index_chosen, rule = chosen
+        chosen_name = _annotation_name(annotations[index_chosen], index_chosen)
+        layers = dict(read)[chosen_name]
+        imported = replace(document, entities=layers.entities, dates=layers.dates, quotes=layers.quotes)
+        agreement = annotation_agreement(imported, read, chosen=chosen_name) if len(read) > 1 else ()
+        return ImportedDocument(
+            document=imported, path=path, task=name, annotation=chosen_name, choice=rule, new_file=new_file,
+            changes=_changes(document, imported), agreement=agreement, trimmed=layers.trimmed,
+            regions=layers.region_of,
+        ), None
+
+
+def _span_keys(document: Document, layer: str) -> set[str]:
+    items = document_to_dict(document)[layer]
+    return {json.dumps({k: v for k, v in item.items() if k != "id"}, sort_keys=True, ensure_ascii=False) for item in items}
+
+
+def _changes(before: Document, after: Document) -> dict[str, tuple[int, int]]:
+    changes = {}
+    for layer in LAYERS:
+        old, new = _span_keys(before, layer), _span_keys(after, layer)
+        changes[layer] = (len(new - old), len(old - new))
+    return changes
+
+
+def plan_import(tasks: Sequence[Any], *, annotations_dir: str | Path, source: str = "export",
+                trim_spaces: bool = False) -> ImportPlan:
+    """Read every task, choose each gold annotation and check the result; write nothing.
+
+    Raises :class:`~frnewsbench.validate.ValidationError` with every problem, each naming the
+    task, the annotation and the region (or the annotation file and span for validator checks).
+    """
+    annotations_dir = Path(annotations_dir)
+    importer = _Importer(annotations_dir, source, trim_spaces)
+    imported: list[ImportedDocument] = []
+    skipped: list[str] = []
+    seen: dict[str, str] = {}
+    for index, task in enumerate(tasks):
+        result, skip = importer.read_task(task, index)
+        if skip:
+            skipped.append(skip)
+        if result is None:
+            continue
+        doc_id = result.document.id
+        if doc_id in seen:
+            importer.problem(result.task, f"one task per document", f"document {doc_id} also in {seen[doc_id]}",
+                             "delete the duplicate task in Label Studio, or export only one of them")
+            continue
+        seen[doc_id] = result.task
+        imported.append(result)
+    if importer.problems:
+        raise ValidationError(importer.problems)
+    problems = _validate_with(imported, annotations_dir)
+    if problems:
+        raise ValidationError(problems)
+    return ImportPlan(tuple(imported), tuple(skipped))
+
+
+def _validate_with(imported: Sequence[ImportedDocument], annotations_dir: Path) -> list[Problem]:
+    """Validate the whole folder as it will be after the import, in a temporary copy."""
+    with tempfile.TemporaryDirectory(prefix="frnewsbench-import-") as temporary:
+        temporary_dir = Path(temporary)
+        for path in annotation_files(annotations_dir):
+            shutil.copyfile(path, temporary_dir / path.name)
+        for item in imported:
+            write_document(item.document, temporary_dir / item.path.name)
+        problems = validate_files(annotation_files(temporary_dir))
+    origin = {item.path.name: item for item in imported}
+    return [_locate(problem, str(temporary_dir), str(annotations_dir), origin) for problem in problems]
+
+
+def _locate(problem: Problem, temporary: str, real: str, origin: dict[str, ImportedDocument]) -> Problem:
+    """Point a validator problem at the real files and, for imported spans, at the Label Studio region."""
+    file, where, found = (text.replace(temporary, real) for text in (problem.file, problem.where, problem.found))
+    item = origin.get(Path(problem.file).name) if problem.file.startswith(temporary) else None
+    if item is not None:
+        match = re.search(r"\bid=(\S+)", where)
+        region = item.regions.get(match.group(1)) if match else None
+        where += f" (Label Studio {item.task} {item.annotation}" + (f" region {region})" if region else ")")
+    return replace(problem, file=file, where=where, found=found)
+
+
+def write_import(plan: ImportPlan) -> list[Path]:
+    """Write every document of a checked plan (each file atomically); return the paths written."""
+    for item in plan.documents:
+        write_document(item.document, item.path)
+    return [item.path for item in plan.documents]
+
+
+def import_export(export: str | Path, *, annotations_dir: str | Path, trim_spaces: bool = False,
+                  dry_run: bool = False) -> ImportPlan:
+    """Read a Label Studio JSON export, check it against ``annotations_dir`` and write the files."""
+    plan = plan_import(read_export(export), annotations_dir=annotations_dir, source=str(export),
+                       trim_spaces=trim_spaces)
+    if not dry_run:
+        write_import(plan)
+    return plan

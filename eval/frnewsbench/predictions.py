@@ -1,0 +1,421 @@
+"""The predictions contract: JSON Lines, one object per document; parse, check, explain errors.
+
+One line per document (blank lines are ignored)::
+
+    {"id": "frnb-000", "entities": [{"start": 0, "end": 5, "label": "PER"}], "dates": []}
+
+``id`` is a document id of the gold; ``entities``, ``dates`` and ``quotes`` are optional.
+A layer that is absent (or ``null``) is not scored; an empty list is scored (recall 0).
+Gold documents missing from the file are scored as empty and counted in the result.
+Spans use half-open character offsets ``[start, end)`` (Python code points) into the
+document text; ``text`` is optional and checked against ``text[start:end]`` when given.
+Optional keys may be absent or ``null``; unknown keys are errors, so a misspelt layer is
+never ignored. The JSON Schema of one line is ``predictions.schema.json`` beside this
+module; ``eval/PREDICTIONS.md`` has a worked example.
+
+Every problem of a file is collected and raised at once as :class:`PredictionsError`,
+each naming the line, the document and the span, what was expected, what was found and
+how to fix it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import reprlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from .corpus import entity_to_dict, quote_to_dict, time_expression_to_dict, write_atomic
+from .schema import (
+    ENTITY_LABELS, LAYERS, QUOTE_TYPES, TIMEX_MODS, TIMEX_TYPES, Document, Entity, Prediction, Quote, Span,
+    TimeExpression,
+)
+from .timex import value_problem
+
+SCHEMA_PATH = Path(__file__).with_name("predictions.schema.json")
+RECORD_KEYS = ("id", *LAYERS)
+MAX_PROBLEMS_IN_MESSAGE = 50
+
+REQUIRED, OPTIONAL = True, False
+_SPAN = {"start": (REQUIRED, int), "end": (REQUIRED, int), "text": (OPTIONAL, str)}
+ITEM_FIELDS: dict[str, dict[str, tuple[bool, type]]] = {
+    "entities": {
+        **_SPAN, "label": (REQUIRED, str), "id": (OPTIONAL, str),
+        "entity_id": (OPTIONAL, str), "canonical_name": (OPTIONAL, str),
+    },
+    "dates": {**_SPAN, "type": (REQUIRED, str), "value": (REQUIRED, str), "mod": (OPTIONAL, str), "id": (OPTIONAL, str)},
+    "quotes": {
+        "content": (REQUIRED, dict), "type": (REQUIRED, str), "speaker": (OPTIONAL, dict),
+        "speaker_entity_id": (OPTIONAL, str), "cue": (OPTIONAL, dict), "id": (OPTIONAL, str),
+    },
+}
+TYPE_NAMES = {str: "a string", int: "an integer", dict: "an object", list: "a list"}
+JSON_TYPES = (str, int, float, bool, list, dict, type(None))
+
+_short = reprlib.Repr()
+_short.maxstring = 80
+_short.maxother = 80
+_short.maxlist = _short.maxdict = 4
+_short.maxlevel = 3
+
+
+def show(value: Any) -> str:
+    """A short, printable representation of a value found in the input."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**60:
+        return "a very large integer"
+    return _short.repr(value)
+
+
+@dataclass(frozen=True)
+class PredictionProblem:
+    """One problem of a predictions file: where it is, what was expected, what was found, the fix."""
+
+    source: str
+    line: int | None
+    document: str | None
+    where: str
+    expected: str
+    found: str
+    fix: str
+
+    def __str__(self) -> str:
+        place = self.source if self.line is None else f"{self.source} line {self.line}"
+        document = "" if self.document is None else f" document {self.document!r}"
+        return f"{place}{document} {self.where}: expected {self.expected}; found {self.found}. Fix: {self.fix}"
+
+
+class PredictionsError(ValueError):
+    """Predictions that break the contract; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: list[PredictionProblem]):
+        self.problems = list(problems)
+        shown = self.problems[:MAX_PROBLEMS_IN_MESSAGE]
+        listing = "\n".join(f"  - {problem}" for problem in shown)
+        more = len(self.problems) - len(shown)
+        tail = f"\n  ... and {more} more problem(s)" if more else ""
+        super().__init__(f"{len(self.problems)} problem(s) in the predictions:\n{listing}{tail}")
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _is(value: Any, expected: type) -> bool:
+    return isinstance(value, expected) and not isinstance(value, bool)
+
+
+def _did_you_mean(value: Any, options: Iterable[str]) -> str:
+    if not isinstance(value, str):
+        return ""
+    close = difflib.get_close_matches(value, list(options), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class _RecordChecker:
+    """Checks one parsed line against the contract and builds its :class:`Prediction`."""
+
+    def __init__(self, source: str, line: int | None, raw: Any, documents: Mapping[str, Document],
+                 problems: list[PredictionProblem]):
+        self.source, self.line, self.raw, self.documents, self.problems = source, line, raw, documents, problems
+        self.doc_id: str | None = None
+        self.text: str | None = None
+        self.ok = True
+
+    def problem(self, where: str, expected: str, found: str, fix: str) -> None:
+        self.ok = False
+        self.problems.append(PredictionProblem(self.source, self.line, self.doc_id, where, expected, found, fix))
+
+    def check(self) -> Prediction | None:
+        raw = self.raw
+        if not isinstance(raw, dict):
+            self.problem("(record)", 'one JSON object per line, e.g. {"id": "frnb-000", "entities": [...]}',
+                         f"{type(raw).__name__} {show(raw)}", "write each document's predictions as one JSON object")
+            return None
+        self._check_id(raw)
+        for key in sorted(set(raw) - set(RECORD_KEYS)):
+            self.problem("(record)", f"only the keys {', '.join(RECORD_KEYS)}", f"the unknown key {key!r}{_did_you_mean(key, RECORD_KEYS)}",
+                         "remove the key or correct its spelling (an absent layer is not scored)")
+        layers: dict[str, tuple | None] = {}
+        for layer in LAYERS:
+            value = raw.get(layer)
+            if value is None:
+                continue
+            if not isinstance(value, list):
+                self.problem(layer, "a list of spans (or the key left out: not scored)", f"{type(value).__name__} {show(value)}",
+                             f"give {layer!r} as a JSON list; [] means 'predicted nothing'")
+                continue
+            items = [self._item(layer, index, item) for index, item in enumerate(value)]
+            layers[layer] = tuple(items)  # type: ignore[arg-type]
+        if not self.ok or self.doc_id is None or self.text is None:
+            return None
+        return Prediction(id=self.doc_id, **layers)
+
+    def _check_id(self, raw: dict[str, Any]) -> None:
+        if "id" not in raw:
+            self.problem("id", "the key 'id' with a document id of the gold", "no 'id' key", 'add "id": "<document id>"')
+            return
+        doc_id = raw["id"]
+        if not isinstance(doc_id, str):
+            self.problem("id", "a document id (a string)", show(doc_id), "give the id as a JSON string")
+            return
+        self.doc_id = doc_id
+        if doc_id not in self.documents:
+            known = sorted(self.documents)
+            listing = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
+            self.problem("id", f"a document id of the gold ({listing or 'the gold is empty'})",
+                         f"the unknown id {doc_id!r}{_did_you_mean(doc_id, known)}",
+                         "use the ids of the gold documents, or score against the right gold (--gold)")
+            return
+        self.text = self.documents[doc_id].text
+
+    def _fields(self, where: str, item: dict[str, Any], spec: Mapping[str, tuple[bool, type]]) -> bool:
+        ok = True
+        for key, (required, expected) in spec.items():
+            value = item.get(key)
+            if value is None:
+                if required:
+                    self.problem(where, f"the key {key!r} ({TYPE_NAMES[expected]})", "no such key" if key not in item else "null",
+                                 f"add {key!r}")
+                    ok = False
+            elif not _is(value, expected):
+                found = show(value) if type(value) in JSON_TYPES else f"{show(value)} of type {type(value).__name__}"
+                self.problem(where, f"{key!r} to be {TYPE_NAMES[expected]}{'' if required else ' or null'}", found,
+                             f"give {key!r} as {TYPE_NAMES[expected]}")
+                ok = False
+        for key in sorted(set(item) - set(spec)):
+            self.problem(where, f"only the keys {', '.join(spec)}", f"the unknown key {key!r}{_did_you_mean(key, spec)}",
+                         "remove the key or correct its spelling")
+            ok = False
+        return ok
+
+    def _span(self, where: str, raw: dict[str, Any]) -> Span | None:
+        """The span of ``raw`` (already type-checked) against the document text, or None."""
+        start, end, given = raw["start"], raw["end"], raw.get("text")
+        if self.text is None:
+            return None
+        length = len(self.text)
+        if not 0 <= start < end <= length:
+            self.problem(where, f"0 <= start < end <= {length} (the length of the document text)",
+                         f"start={show(start)}, end={show(end)}",
+                         "use half-open [start, end) character offsets (Python code points) into the document text")
+            return None
+        actual = self.text[start:end]
+        if given is not None and given != actual:
+            elsewhere = self.text.find(given) if given else -1
+            hint = f" (the given text occurs at [{elsewhere}, {elsewhere + len(given)}))" if elsewhere >= 0 else ""
+            self.problem(where, f"text[{start}:{end}] == {show(given)}", f"{show(actual)}{hint}",
+                         "offsets count code points, not bytes or UTF-16 units: correct start/end or the text, or leave 'text' out")
+            return None
+        return Span(start, end, actual)
+
+    def _where(self, layer: str, index: int, item: Any) -> str:
+        where = f"{layer}[{index}]"
+        if isinstance(item, dict):
+            if isinstance(item.get("id"), str) and item["id"]:
+                where += f" id={item['id']!r}"
+            span = item.get("content") if layer == "quotes" else item
+            if isinstance(span, dict) and _is(span.get("start"), int) and _is(span.get("end"), int):
+                where += f" [{show(span['start'])}, {show(span['end'])})"
+        return where
+
+    def _item(self, layer: str, index: int, item: Any) -> Entity | TimeExpression | Quote | None:
+        where = self._where(layer, index, item)
+        if not isinstance(item, dict):
+            self.problem(where, "a span object", f"{type(item).__name__} {show(item)}", f"write each {layer} span as a JSON object")
+            return None
+        if not self._fields(where, item, ITEM_FIELDS[layer]):
+            return None
+        return {"entities": self._entity, "dates": self._time_expression, "quotes": self._quote}[layer](where, item)
+
+    def _entity(self, where: str, item: dict[str, Any]) -> Entity | None:
+        span = self._span(where, item)
+        if item["label"] not in ENTITY_LABELS:
+            self.problem(where, f"a label in {', '.join(ENTITY_LABELS)}", f"{show(item['label'])}{_did_you_mean(item['label'], ENTITY_LABELS)}",
+                         "map the system's labels to these four (see frnewsbench/extractors/labels.py)")
+            return None
+        if span is None:
+            return None
+        return Entity(span.start, span.end, span.text, item["label"], item.get("entity_id"), item.get("canonical_name"),
+                      id=item.get("id") or "")
+
+    def _time_expression(self, where: str, item: dict[str, Any]) -> TimeExpression | None:
+        span = self._span(where, item)
+        ok = span is not None
+        if item["type"] not in TIMEX_TYPES:
+            self.problem(where, f"a type in {', '.join(TIMEX_TYPES)}", f"{show(item['type'])}{_did_you_mean(item['type'], TIMEX_TYPES)}",
+                         "use a TIMEX3 type")
+            ok = False
+        problem = value_problem(item["value"])
+        if problem:
+            self.problem(where, "a TIMEX3 value", problem, "see the value grammar in frnewsbench/timex.py")
+            ok = False
+        mod = item.get("mod")
+        if mod is not None and mod not in TIMEX_MODS:
+            self.problem(where, f"mod null or one of {', '.join(TIMEX_MODS)}", show(mod), "use a TimeML mod or leave it out")
+            ok = False
+        if not ok or span is None:
+            return None
+        return TimeExpression(span.start, span.end, span.text, item["type"], item["value"], mod, id=item.get("id") or "")
+
+    def _quote(self, where: str, item: dict[str, Any]) -> Quote | None:
+        ok = True
+        if item["type"] not in QUOTE_TYPES:
+            self.problem(where, f"a quote type in {', '.join(QUOTE_TYPES)}", f"{show(item['type'])}{_did_you_mean(item['type'], QUOTE_TYPES)}",
+                         "use direct, indirect or mixed")
+            ok = False
+        spans: dict[str, Span | None] = {}
+        for role in ("content", "speaker", "cue"):
+            value = item.get(role)
+            if value is None:
+                spans[role] = None
+            elif self._fields(f"{where} {role}", value, _SPAN):
+                spans[role] = self._span(f"{where} {role}", value)
+                ok = ok and spans[role] is not None
+            else:
+                ok = False
+        if not ok:
+            return None
+        return Quote(spans["content"], item["type"], spans["speaker"], item.get("speaker_entity_id"), spans["cue"],
+                     id=item.get("id") or "")
+
+
+def _decode(number: int, line: str | bytes, source: str, problems: list[PredictionProblem]) -> Any:
+    """The JSON value of one line, or ``_BLANK`` / ``_BAD``."""
+    def bad(expected: str, found: str, fix: str) -> Any:
+        problems.append(PredictionProblem(source, number, None, "(line)", expected, found, fix))
+        return _BAD
+
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return bad("UTF-8 text", f"the byte {line[error.start]:#04x} at byte {error.start + 1} is not UTF-8",
+                       "save the file as UTF-8")
+    if number == 1:
+        line = line.removeprefix("\ufeff")
+    if not line.strip():
+        return _BLANK
+    try:
+        return json.loads(line, object_pairs_hook=_object_without_duplicates)
+    except _DuplicateKey as error:
+        return bad("each key once per object", f"the key {error.key!r} twice", "keep one of them")
+    except json.JSONDecodeError as error:
+        return bad("one JSON object per line (JSON Lines)", f"{error.msg} at column {error.colno}",
+                   "fix the JSON syntax; each document's object must be on one line")
+    except (ValueError, RecursionError) as error:
+        return bad("one JSON object per line (JSON Lines)", f"unreadable JSON ({type(error).__name__}: {error})",
+                   "fix the JSON at that line")
+
+
+_BLANK, _BAD = object(), object()
+
+
+def parse_predictions(lines: Iterable[str | bytes], *, documents: Iterable[Document],
+                      source: str = "<predictions>") -> dict[str, Prediction]:
+    """Check JSON Lines ``lines`` against the gold ``documents``; the predictions keyed by id, sorted.
+
+    Raises :class:`PredictionsError` listing every problem found.
+    """
+    by_id = {document.id: document for document in documents}
+    problems: list[PredictionProblem] = []
+    predictions: dict[str, Prediction] = {}
+    first_line: dict[str, int] = {}
+    for number, line in enumerate(lines, start=1):
+        raw = _decode(number, line, source, problems)
+        if raw is _BLANK or raw is _BAD:
+            continue
+        checker = _RecordChecker(source, number, raw, by_id, problems)
+        prediction = checker.check()
+        doc_id = checker.doc_id
+        if doc_id is not None and doc_id in first_line:
+            checker.problem("id", "one line per document", f"{doc_id!r} also on line {first_line[doc_id]}",
+                            "merge the two lines into one")
+            continue
+        if doc_id is not None:
+            first_line[doc_id] = number
+        if prediction is not None:
+            predictions[prediction.id] = prediction
+    if problems:
+        raise PredictionsError(problems)
+    return dict(sorted(predictions.items()))
+
+
+def read_predictions(path: str | Path, *, documents: Iterable[Document]) -> dict[str, Prediction]:
+    """Read and check a predictions file (JSON Lines, UTF-8) against the gold ``documents``."""
+    path = Path(path)
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise PredictionsError([PredictionProblem(str(path), None, None, "(file)", "a readable predictions file",
+                                                  f"{type(error).__name__}: {error.strerror or error}",
+                                                  "check the path given with --predictions")]) from None
+    return parse_predictions(content.split(b"\n"), documents=documents, source=str(path))
+
+
+def check_prediction(prediction: Prediction, document: Document, *, source: str) -> Prediction:
+    """Check a system's in-memory ``prediction`` for ``document`` against the same contract.
+
+    Returns the prediction rebuilt from the document text; raises :class:`PredictionsError`.
+    """
+    if not isinstance(prediction, Prediction):
+        raise PredictionsError([PredictionProblem(source, None, document.id, "(output)", "a frnewsbench.schema.Prediction",
+                                                  f"{type(prediction).__name__} {show(prediction)}",
+                                                  "return Prediction(id=document.id, entities=(...), ...)")])
+    if prediction.id != document.id:
+        raise PredictionsError([PredictionProblem(source, None, document.id, "id", f"the id of the document given ({document.id!r})",
+                                                  show(prediction.id), "return Prediction(id=document.id, ...)")])
+    try:
+        record = prediction_to_record(prediction)
+    except (AttributeError, TypeError) as error:
+        raise PredictionsError([PredictionProblem(source, None, document.id, "(output)", "layers of Entity, TimeExpression and Quote",
+                                                  f"{type(error).__name__}: {error}", "build the layers from frnewsbench.schema types")]) from None
+    return prediction_from_record(record, document, source=source)
+
+
+def prediction_from_record(record: Any, document: Document, *, source: str, line: int | None = None) -> Prediction:
+    """Check one decoded record (a dict) for ``document``; raise :class:`PredictionsError`."""
+    problems: list[PredictionProblem] = []
+    checker = _RecordChecker(source, line, record, {document.id: document}, problems)
+    prediction = checker.check()
+    if problems or prediction is None:
+        raise PredictionsError(problems)
+    return prediction
+
+
+def prediction_to_record(prediction: Prediction) -> dict[str, Any]:
+    """The JSON Lines record of ``prediction``: layers that are ``None`` are left out."""
+    writers = {"entities": entity_to_dict, "dates": time_expression_to_dict, "quotes": quote_to_dict}
+    record: dict[str, Any] = {"id": prediction.id}
+    for layer in LAYERS:
+        items = getattr(prediction, layer)
+        if items is not None:
+            record[layer] = [writers[layer](item) for item in items]
+    return record
+
+
+def dumps_predictions(predictions: Iterable[Prediction]) -> str:
+    """Predictions as JSON Lines, one document per line, sorted by id."""
+    ordered = sorted(predictions, key=lambda prediction: prediction.id)
+    return "".join(json.dumps(prediction_to_record(p), ensure_ascii=False) + "\n" for p in ordered)
+
+
+def write_predictions(path: str | Path, predictions: Iterable[Prediction]) -> None:
+    write_atomic(path, dumps_predictions(predictions))
+
+
+def missing_documents(predictions: Mapping[str, Prediction], documents: Iterable[Document]) -> list[str]:
+    """Ids of the gold documents that have no line in the predictions (scored as empty)."""
+    return sorted(document.id for document in documents if document.id not in predictions)

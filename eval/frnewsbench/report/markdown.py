@@ -1,0 +1,130 @@
+"""The result as Markdown tables: headlines with their intervals, every figure of each layer,
+per label and per document. Figures are rounded here, and only here."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Iterable
+
+from ..schema import LAYERS
+from ..scoring import GIVEN, AccuracyCounts, Counts, LayerEvaluation, PRFCounts, SchemeCounts
+from .result import Result
+
+DIGITS = 3
+NOT_DEFINED = "–"  # nothing to score: no prediction, no gold item, no matched pair
+
+
+def number(value: float | None) -> str:
+    return NOT_DEFINED if value is None else f"{value:.{DIGITS}f}"
+
+
+def interval(low: float | None, high: float | None) -> str:
+    return NOT_DEFINED if low is None or high is None else f"[{number(low)}, {number(high)}]"
+
+
+def table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
+    header = list(header)
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def headline_table(result: Result) -> str:
+    """One row per layer: the headline figure and its 95% bootstrap interval, or "not scored"."""
+    rows = []
+    for layer in LAYERS:
+        evaluation = result.evaluation.layers.get(layer)
+        if evaluation is None:
+            rows.append((layer, "not scored", NOT_DEFINED, NOT_DEFINED))
+        else:
+            headline = evaluation.headline
+            rows.append((layer, headline.metric, number(headline.value),
+                         interval(headline.interval.low, headline.interval.high)))
+    return table(("layer", "headline", "value", "95% interval"), rows)
+
+
+def _figure_rows(counts: Counts, prefix: str = "") -> list[tuple[str, ...]]:
+    """Every figure of a layer's counts, one row each, in the scorer's field order."""
+    rows = []
+    for item in fields(counts):
+        value = getattr(counts, item.name)
+        name = prefix + item.name.replace("_", " ")
+        if isinstance(value, PRFCounts):
+            rows.append((name, number(value.precision), number(value.recall), number(value.f1),
+                         f"TP {value.tp} · FP {value.fp} · FN {value.fn}"))
+        elif isinstance(value, SchemeCounts):
+            rows.append((name, number(value.precision), number(value.recall), number(value.f1),
+                         f"COR {value.correct} · INC {value.incorrect} · PAR {value.partial} · "
+                         f"MIS {value.missed} · SPU {value.spurious}"))
+        elif isinstance(value, AccuracyCounts):
+            rows.append((name, "", "", f"accuracy {number(value.accuracy)}", f"{value.correct} of {value.total}"))
+        elif isinstance(value, Counts):
+            rows += _figure_rows(value, prefix=f"{name} ")
+    return rows
+
+
+def layer_section(evaluation: LayerEvaluation) -> str:
+    parts = [f"## {evaluation.layer}", "", f"Headline: {evaluation.headline.metric}.", ""]
+    rows = _figure_rows(evaluation.counts)
+    if evaluation.macro is not None:
+        macro = evaluation.macro
+        rows.append(("strict macro (mean over labels)", number(macro.precision), number(macro.recall), number(macro.f1),
+                     ", ".join(macro.labels)))
+    if evaluation.token_view is not None:
+        view = evaluation.token_view
+        rows.append((f"tokens {view.scheme} {view.mode} (seqeval)", number(view.counts.precision),
+                     number(view.counts.recall), number(view.counts.f1),
+                     f"TP {view.counts.tp} · FP {view.counts.fp} · FN {view.counts.fn} · "
+                     f"{len(view.left_out)} span(s) left out"))
+    parts += [table(("figure", "P", "R", "F1", "counts"), rows), ""]
+    parts += [f"### {evaluation.layer} by label (headline counts)", ""]
+    label_rows = []
+    for label, counts in evaluation.by_label.items():
+        headline = counts.headline
+        label_rows.append((label, number(headline.precision), number(headline.recall), number(headline.f1),
+                           str(headline.tp), str(headline.fp), str(headline.fn)))
+    parts += [table(("label", "P", "R", "F1", "TP", "FP", "FN"), label_rows), ""]
+    return "\n".join(parts)
+
+
+def document_section(result: Result) -> str:
+    scored = [layer for layer in LAYERS if result.evaluation.layers.get(layer) is not None]
+    by_document = {}
+    for layer in scored:
+        for document in result.evaluation.layers[layer].documents:
+            by_document.setdefault(document.document_id, {})[layer] = document
+    rows = []
+    for document_id in result.evaluation.document_ids:
+        cells = [document_id]
+        for layer in scored:
+            document = by_document[document_id][layer]
+            headline = document.counts.headline
+            note = "" if document.prediction == GIVEN else f" ({document.prediction.replace('_', ' ')})"
+            cells.append(f"{number(headline.f1)} (TP {headline.tp} · FP {headline.fp} · FN {headline.fn}){note}")
+        rows.append(cells)
+    return "\n".join(["## by document (headline F1)", "", table(["document", *scored], rows), ""])
+
+
+def render_markdown(result: Result) -> str:
+    """The whole result as a Markdown report."""
+    evaluation = result.evaluation
+    system = result.system
+    versions = ", ".join(f"{name} {version}" for name, version in sorted(system.versions.items())) or "none given"
+    missing = ", ".join(evaluation.missing_documents) or "none"
+    parts = [
+        f"# frnewsbench: {system.name}",
+        "",
+        f"- system versions: {versions}",
+        f"- dataset: {result.dataset_hash} ({len(evaluation.document_ids)} documents, annotation schema "
+        f"{result.dataset_schema_version}); harness frnewsbench {result.harness_version}; result schema {result.schema_version}",
+        f"- documents without predictions (scored as empty): {missing}",
+        f"- intervals: 95% percentile bootstrap over paragraphs, {evaluation.bootstrap_samples} resamples, seed {evaluation.seed}",
+        "",
+        headline_table(result),
+        "",
+    ]
+    for layer in LAYERS:
+        if evaluation.layers.get(layer) is not None:
+            parts.append(layer_section(evaluation.layers[layer]))
+    parts.append(document_section(result))
+    return "\n".join(parts)

@@ -1,0 +1,38 @@
+"""Scoring: pure functions from gold and predictions to counts that add, and derived figures.
+
+``evaluate(gold=..., predictions=...)`` scores every predicted layer; ``paired_bootstrap``
+compares two systems. Each layer has its own module (:mod:`.entities`, :mod:`.dates`,
+:mod:`.quotes`, :mod:`.tokens` for the seqeval token view); :mod:`.counts` holds the count
+records, :mod:`.matching` the one-to-one optimal matching and :mod:`.bootstrap` the
+intervals. The definitions, with examples, are in ``eval/METRICS.md``.
+"""
+
+from __future__ import annotations
+
+from .bootstrap import Interval, PairedBootstrap
+from .counts import AccuracyCounts, Counts, PRFCounts, SchemeCounts
+from .dates import DateCounts, score_dates
+from .entities import SCHEMES, EntityCounts, MacroScores, score_entities, strict_counts, strict_entity_counts
+from .evaluate import (
+    GIVEN,
+    MISSING_DOCUMENT,
+    MISSING_LAYER,
+    DocumentEvaluation,
+    Evaluation,
+    Headline,
+    LayerEvaluation,
+    ScoringError,
+    evaluate,
+    paired_bootstrap,
+)
+from .quotes import QuoteCounts, score_quotes
+from .records import FALSE_NEGATIVE, FALSE_POSITIVE, MATCH, DocumentScore, MatchRecord
+from .tokens import LeftOutSpan, TokenView
+
+__all__ = [
+    "AccuracyCounts", "Counts", "DateCounts", "DocumentEvaluation", "DocumentScore", "EntityCounts",
+    "Evaluation", "FALSE_NEGATIVE", "FALSE_POSITIVE", "GIVEN", "Headline", "Interval", "LayerEvaluation",
+    "LeftOutSpan", "MATCH", "MISSING_DOCUMENT", "MISSING_LAYER", "MacroScores", "MatchRecord",
+    "PRFCounts", "PairedBootstrap", "QuoteCounts", "SCHEMES", "SchemeCounts", "ScoringError", "TokenView",
+    "evaluate", "paired_bootstrap", "score_dates", "score_entities", "score_quotes", "strict_counts", "strict_entity_counts",
+]

@@ -1,0 +1,176 @@
+"""Uncertainty of the headline figures: paragraph bootstrap and paired bootstrap test.
+
+*Unit.* A paragraph is a maximal run of text between two ``\\n`` characters of a gold
+document; the units are every paragraph of the scored documents that holds a non-space
+character (blank lines are not units). An item belongs to the paragraph where it starts:
+a TP and a FN to the gold item's, a FP to the predicted item's. So each paragraph has its
+own (TP, FP, FN), and the corpus counts are their sum.
+
+*Interval.* Draw as many paragraphs as there are, with replacement, ``samples`` times
+(seeded :func:`numpy.random.default_rng`), add their counts, compute F1 on each draw; the
+95% interval is the 2.5th and 97.5th percentiles of the draws (percentile bootstrap). Draws
+where F1 is undefined (nothing gold nor predicted) are left out and counted.
+
+*Paired test* (Berg-Kirkpatrick, Burkett and Klein 2012): both systems are scored on the
+same draws. With ``d`` the observed difference F1(A) - F1(B) and ``d_i`` its value on draw
+``i``, the p-value of "the observed winner is not better" is the share of draws with
+``d_i > 2d`` (``d_i < 2d`` when ``d < 0``); it is 1.0 when ``d == 0``. The interval is the
+percentile interval of the ``d_i``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Sequence
+
+import numpy as np
+
+from .records import HeadlineAtoms
+
+UNIT = "paragraph"
+LEVEL = 0.95
+CELLS_PER_CHUNK = 2_000_000  # bounds the memory of one block of draws
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: float | None
+    high: float | None
+    level: float
+    samples: int
+    seed: int
+    units: int
+    undefined_samples: int
+    unit: str = UNIT
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class PairedBootstrap:
+    layer: str
+    metric: str
+    a: float | None
+    b: float | None
+    difference: float | None
+    interval: Interval
+    p_value: float | None
+
+    def to_dict(self) -> dict:
+        return {
+            "layer": self.layer, "metric": self.metric, "a": self.a, "b": self.b,
+            "difference": self.difference, "interval": self.interval.to_dict(), "p_value": self.p_value,
+        }
+
+
+def paragraph_starts(text: str) -> list[int]:
+    """Start offsets of the paragraphs of ``text`` (one per line)."""
+    starts, position = [], 0
+    for line in text.split("\n"):
+        starts.append(position)
+        position += len(line) + 1
+    return starts
+
+
+def paragraph_table(documents: Sequence[tuple[str, Sequence[HeadlineAtoms]]]) -> np.ndarray:
+    """Rows of (TP, FP, FN) per unit, columns repeated for each system's atoms.
+
+    ``documents``: ``(text, (atoms of system 1, atoms of system 2, ...))`` per document. A
+    paragraph is a unit if it is not blank or if any system has an item in it. Offsets of
+    every document are shifted into one corpus-wide line, so the assignment is one
+    ``searchsorted`` and one ``bincount`` per column.
+    """
+    systems = len(documents[0][1]) if documents else 1
+    starts: list[int] = []
+    blank: list[bool] = []
+    offsets: list[list[int]] = [[] for _ in range(3 * systems)]
+    base = 0
+    for text, atoms_per_system in documents:
+        for line, start in zip(text.split("\n"), paragraph_starts(text)):
+            starts.append(base + start)
+            blank.append(not line.strip())
+        for system, atoms in enumerate(atoms_per_system):
+            for column, items in enumerate((atoms.tp, atoms.fp, atoms.fn)):
+                # offsets outside the text (refused by the predictions contract) stay in their document
+                offsets[3 * system + column].extend(base + min(max(offset, 0), len(text)) for offset in items)
+        base += len(text) + 1
+    starts_array = np.asarray(starts, dtype=np.int64)
+    table = np.zeros((len(starts), 3 * systems), dtype=np.int64)
+    for column, items in enumerate(offsets):
+        if items:
+            rows = np.searchsorted(starts_array, np.asarray(items, dtype=np.int64), side="right") - 1
+            table[:, column] = np.bincount(rows, minlength=len(starts))
+    keep = ~np.asarray(blank, dtype=bool) | table.any(axis=1)
+    return table[keep]
+
+
+def f1_values(counts: np.ndarray) -> np.ndarray:
+    """F1 = 2TP / (2TP + FP + FN) of each row of (TP, FP, FN); NaN where undefined."""
+    tp, fp, fn = counts[..., 0].astype(float), counts[..., 1].astype(float), counts[..., 2].astype(float)
+    denominator = 2 * tp + fp + fn
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(denominator > 0, 2 * tp / denominator, np.nan)
+
+
+def resampled_sums(table: np.ndarray, *, samples: int, seed: int) -> np.ndarray:
+    """``samples`` draws of ``len(table)`` rows with replacement, summed: shape (samples, columns)."""
+    rng = np.random.default_rng(seed)
+    units = len(table)
+    sums = np.zeros((samples, table.shape[1]), dtype=np.int64)
+    if units == 0:
+        return sums
+    chunk = max(1, CELLS_PER_CHUNK // units)
+    for first in range(0, samples, chunk):
+        size = min(chunk, samples - first)
+        drawn = rng.integers(0, units, size=(size, units))
+        for column in range(table.shape[1]):
+            sums[first:first + size, column] = table[:, column][drawn].sum(axis=1)
+    return sums
+
+
+def _percentiles(values: np.ndarray, level: float) -> tuple[float | None, float | None, int]:
+    defined = values[~np.isnan(values)]
+    undefined = int(len(values) - len(defined))
+    if len(defined) == 0:
+        return None, None, undefined
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(defined, [tail, 100 - tail])
+    return float(low), float(high), undefined
+
+
+def bootstrap_interval(table: np.ndarray, *, samples: int, seed: int, level: float = LEVEL) -> Interval:
+    """Percentile interval of the F1 of ``table``'s (TP, FP, FN) rows."""
+    if samples < 1:
+        raise ValueError(f"bootstrap samples must be at least 1, found {samples}")
+    low, high, undefined = _percentiles(f1_values(resampled_sums(table, samples=samples, seed=seed)), level)
+    return Interval(low, high, level, samples, seed, len(table), undefined)
+
+
+def _scalar_f1(counts: np.ndarray) -> float | None:
+    value = f1_values(counts.sum(axis=0))
+    return None if np.isnan(value) else float(value)
+
+
+def paired_test(
+    table: np.ndarray, *, layer: str, metric: str, samples: int, seed: int, level: float = LEVEL
+) -> PairedBootstrap:
+    """The paired bootstrap test on a table whose columns are (TP, FP, FN) of A then of B."""
+    if samples < 1:
+        raise ValueError(f"bootstrap samples must be at least 1, found {samples}")
+    a, b = _scalar_f1(table[:, :3]), _scalar_f1(table[:, 3:])
+    sums = resampled_sums(table, samples=samples, seed=seed)
+    differences = f1_values(sums[:, :3]) - f1_values(sums[:, 3:])
+    low, high, undefined = _percentiles(differences, level)
+    interval = Interval(low, high, level, samples, seed, len(table), undefined)
+    if a is None or b is None:
+        return PairedBootstrap(layer, metric, a, b, None, interval, None)
+    observed = a - b
+    defined = differences[~np.isnan(differences)]
+    if observed == 0 or len(defined) == 0:
+        p_value = 1.0 if observed == 0 else None
+    elif observed > 0:
+        p_value = float(np.mean(defined > 2 * observed))
+    else:
+        p_value = float(np.mean(defined < 2 * observed))
+    return PairedBootstrap(layer, metric, a, b, observed, interval, p_value)

@@ -1,0 +1,255 @@
+"""Score predictions against the gold: every layer, every figure, intervals, error records.
+
+Pure functions over :mod:`frnewsbench.schema` values: no file, no extractor. Reading and
+checking predictions files is :mod:`frnewsbench.predictions`' job; the checks here only
+refuse what would make the figures wrong (unknown or duplicate ids, unknown layers).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Mapping, Sequence
+
+from ..schema import LAYERS, SCHEMA_VERSION, Document, Prediction
+from . import dates, entities, quotes
+from .bootstrap import Interval, PairedBootstrap, bootstrap_interval, paired_test, paragraph_table
+from .counts import Counts, total
+from .entities import EntityCounts, MacroScores, macro_scores, score_entities
+from .dates import DateCounts, score_dates
+from .quotes import QuoteCounts, WordIndex, score_quotes
+from .records import DocumentScore, MatchRecord
+from .tokens import TokenView, token_view as score_token_view
+
+HEADLINES = {"entities": entities.HEADLINE, "dates": dates.HEADLINE, "quotes": quotes.HEADLINE}
+ZERO: dict[str, Counts] = {"entities": EntityCounts(), "dates": DateCounts(), "quotes": QuoteCounts()}
+
+GIVEN = "given"
+MISSING_DOCUMENT = "missing_document"  # no prediction for the document: scored as empty
+MISSING_LAYER = "missing_layer"  # a prediction without this layer: scored as empty
+
+
+class ScoringError(ValueError):
+    """Gold and predictions that cannot be scored together (the message says why and what to do)."""
+
+
+@dataclass(frozen=True)
+class Headline:
+    metric: str
+    value: float | None
+    interval: Interval
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"metric": self.metric, "value": self.value, "interval": self.interval.to_dict()}
+
+
+@dataclass(frozen=True)
+class DocumentEvaluation:
+    document_id: str
+    prediction: str  # GIVEN, MISSING_DOCUMENT or MISSING_LAYER
+    counts: Counts
+    by_label: Mapping[str, Counts]
+    records: tuple[MatchRecord, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.document_id,
+            "prediction": self.prediction,
+            "counts": self.counts.to_dict(),
+            "by_label": {label: counts.to_dict() for label, counts in sorted(self.by_label.items())},
+            "records": [record.to_dict() for record in self.records],
+        }
+
+
+@dataclass(frozen=True)
+class LayerEvaluation:
+    """One layer: totals, per-label and per-document breakdowns (all adding up), headline."""
+
+    layer: str
+    counts: Counts
+    by_label: Mapping[str, Counts]
+    headline: Headline
+    documents: tuple[DocumentEvaluation, ...]
+    macro: MacroScores | None = None
+    token_view: TokenView | None = None
+
+    @property
+    def documents_without_layer(self) -> tuple[str, ...]:
+        return tuple(d.document_id for d in self.documents if d.prediction == MISSING_LAYER)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "layer": self.layer,
+            "headline": self.headline.to_dict(),
+            "counts": self.counts.to_dict(),
+            "by_label": {label: counts.to_dict() for label, counts in sorted(self.by_label.items())},
+            "macro": None if self.macro is None else self.macro.to_dict(),
+            "token_view": None if self.token_view is None else self.token_view.to_dict(),
+            "documents_without_layer": list(self.documents_without_layer),
+            "documents": [document.to_dict() for document in self.documents],
+        }
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The scores of one system. ``layers`` has every layer; an unscored one is ``None``."""
+
+    layers: Mapping[str, LayerEvaluation | None]
+    document_ids: tuple[str, ...]
+    missing_documents: tuple[str, ...]
+    bootstrap_samples: int
+    seed: int
+    schema_version: str = SCHEMA_VERSION
+
+    @property
+    def headlines(self) -> dict[str, Headline | None]:
+        return {layer: None if result is None else result.headline for layer, result in self.layers.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": self.schema_version,
+            "documents": len(self.document_ids),
+            "document_ids": list(self.document_ids),
+            "missing_documents": list(self.missing_documents),
+            "bootstrap": {"samples": self.bootstrap_samples, "seed": self.seed, "unit": "paragraph", "level": 0.95},
+            "headlines": {
+                layer: None if headline is None else headline.to_dict() for layer, headline in self.headlines.items()
+            },
+            "layers": {layer: None if result is None else result.to_dict() for layer, result in self.layers.items()},
+        }
+
+
+def _check(gold: Sequence[Document], predictions: Mapping[str, Prediction]) -> None:
+    ids = Counter(document.id for document in gold)
+    duplicates = sorted(document_id for document_id, count in ids.items() if count > 1)
+    if duplicates:
+        raise ScoringError(f"the gold has duplicate document ids: {', '.join(duplicates)}; each document must appear once")
+    for key, prediction in predictions.items():
+        if not isinstance(prediction, Prediction):
+            raise ScoringError(f"predictions[{key!r}] is a {type(prediction).__name__}, expected a frnewsbench.schema.Prediction")
+        if prediction.id != key:
+            raise ScoringError(f"predictions[{key!r}] holds the prediction of document {prediction.id!r}: key it by its own id")
+    unknown = sorted(set(predictions) - set(ids))
+    if unknown:
+        raise ScoringError(
+            f"{len(unknown)} prediction(s) name documents that are not in the gold: {', '.join(unknown[:10])}"
+            f"{' ...' if len(unknown) > 10 else ''}; known ids look like {', '.join(sorted(ids)[:3])}. "
+            "Score against the dataset revision the predictions were made on, or remove them"
+        )
+
+
+def _layers(layers: Sequence[str] | None, predictions: Mapping[str, Prediction]) -> tuple[str, ...]:
+    if isinstance(layers, str):
+        layers = (layers,)
+    if layers is not None:
+        unknown = [layer for layer in layers if layer not in LAYERS]
+        if unknown:
+            raise ScoringError(f"unknown layer(s) {', '.join(map(repr, unknown))}: expected some of {', '.join(LAYERS)}")
+    predicted = {layer for p in predictions.values() for layer in p.layers()}
+    return tuple(layer for layer in LAYERS if layer in predicted and (layers is None or layer in layers))
+
+
+def score_document(layer: str, document: Document, prediction: Prediction | None, words: WordIndex | None = None) -> DocumentScore:
+    """One layer of one document; a missing prediction or layer is scored as empty."""
+    predicted = () if prediction is None else (getattr(prediction, layer) or ())
+    if layer == "entities":
+        return score_entities(gold=document.entities, predicted=predicted)
+    if layer == "dates":
+        return score_dates(gold=document.dates, predicted=predicted)
+    if layer == "quotes":
+        return score_quotes(
+            gold=document.quotes, predicted=predicted, text=document.text, gold_entities=document.entities,
+            predicted_entities=() if prediction is None else (prediction.entities or ()), words=words,
+        )
+    raise ScoringError(f"unknown layer {layer!r}: expected one of {', '.join(LAYERS)}")
+
+
+def _status(layer: str, prediction: Prediction | None) -> str:
+    if prediction is None:
+        return MISSING_DOCUMENT
+    return GIVEN if getattr(prediction, layer) is not None else MISSING_LAYER
+
+
+def evaluate(
+    *,
+    gold: Sequence[Document],
+    predictions: Mapping[str, Prediction],
+    layers: Sequence[str] | None = None,
+    bootstrap_samples: int = 1000,
+    seed: int = 0,
+    token_view: bool = True,
+) -> Evaluation:
+    """Score ``predictions`` (keyed by document id) against ``gold``.
+
+    ``layers=None`` scores every layer at least one prediction gives; a layer no prediction
+    gives is ``None`` in the result. Gold documents without a prediction, or whose prediction
+    lacks a scored layer, are scored as empty and listed. ``token_view`` adds the seqeval IOB2
+    figures of the entities.
+    """
+    gold = list(gold)
+    _check(gold, predictions)
+    scored = _layers(layers, predictions)
+    results: dict[str, LayerEvaluation | None] = {layer: None for layer in LAYERS}
+    for layer in scored:
+        documents, scores = [], []
+        for document in gold:
+            prediction = predictions.get(document.id)
+            score = score_document(layer, document, prediction)
+            scores.append(score)
+            documents.append(DocumentEvaluation(document.id, _status(layer, prediction), score.counts, score.by_label, score.records))
+        results[layer] = _layer_result(layer, gold, predictions, documents, scores, bootstrap_samples, seed, token_view)
+    return Evaluation(
+        layers=results,
+        document_ids=tuple(d.id for d in gold),
+        missing_documents=tuple(d.id for d in gold if d.id not in predictions),
+        bootstrap_samples=bootstrap_samples,
+        seed=seed,
+    )
+
+
+def _layer_result(layer, gold, predictions, documents, scores, samples, seed, with_token_view) -> LayerEvaluation:
+    counts = total((score.counts for score in scores), ZERO[layer])
+    grouped: dict[str, list[Counts]] = {}
+    for score in scores:
+        for label, label_counts in score.by_label.items():
+            grouped.setdefault(label, []).append(label_counts)
+    by_label = {label: total(grouped[label], ZERO[layer]) for label in sorted(grouped)}
+    table = paragraph_table([(document.text, (score.headline,)) for document, score in zip(gold, scores)])
+    headline = Headline(HEADLINES[layer], counts.headline.f1, bootstrap_interval(table, samples=samples, seed=seed))
+    macro = view = None
+    if layer == "entities":
+        macro = macro_scores(by_label)
+        if with_token_view:
+            view = score_token_view([
+                (d.id, d.text, d.entities, (predictions[d.id].entities or ()) if d.id in predictions else ())
+                for d in gold
+            ])
+    return LayerEvaluation(layer, counts, by_label, headline, tuple(documents), macro, view)
+
+
+def paired_bootstrap(
+    *,
+    gold: Sequence[Document],
+    predictions_a: Mapping[str, Prediction],
+    predictions_b: Mapping[str, Prediction],
+    layer: str,
+    samples: int = 1000,
+    seed: int = 0,
+) -> PairedBootstrap:
+    """The paired bootstrap test of the headline figure of ``layer`` between systems A and B
+    (Berg-Kirkpatrick et al. 2012; paragraphs resampled, see :mod:`frnewsbench.scoring.bootstrap`)."""
+    gold = list(gold)
+    if layer not in LAYERS:
+        raise ScoringError(f"unknown layer {layer!r}: expected one of {', '.join(LAYERS)}")
+    for name, predictions in (("A", predictions_a), ("B", predictions_b)):
+        _check(gold, predictions)
+        if not any(getattr(p, layer) is not None for p in predictions.values()):
+            raise ScoringError(f"system {name} predicts no {layer}: a paired test needs the layer from both systems")
+    rows = []
+    for document in gold:
+        atoms = tuple(
+            score_document(layer, document, predictions.get(document.id)).headline
+            for predictions in (predictions_a, predictions_b)
+        )
+        rows.append((document.text, atoms))
+    return paired_test(paragraph_table(rows), layer=layer, metric=HEADLINES[layer], samples=samples, seed=seed)

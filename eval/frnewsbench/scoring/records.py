@@ -1,0 +1,77 @@
+"""What one document's scoring returns: counts per label, match records, headline atoms.
+
+Every gold and every predicted item of a scored layer appears in exactly one
+:class:`MatchRecord`: a matched pair (``differences`` empty when it is right in every
+respect), a false negative (gold only) or a false positive (predicted only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Generic, Mapping, TypeVar
+
+from ..schema import Entity, Quote, TimeExpression
+from .counts import Counts, PRFCounts
+
+Item = Entity | TimeExpression | Quote
+C = TypeVar("C", bound=Counts)
+
+MATCH = "match"
+FALSE_POSITIVE = "false_positive"
+FALSE_NEGATIVE = "false_negative"
+
+# the names used in MatchRecord.differences
+BOUNDARY = "boundary"  # the spans overlap but are not equal
+LABEL = "label"  # entity label
+TYPE = "type"  # TIMEX3 type or quote type
+VALUE = "value"  # TIMEX3 value
+SPEAKER = "speaker"  # quote speaker
+CUE = "cue"  # quote cue span
+
+
+@dataclass(frozen=True)
+class MatchRecord:
+    """One line of the error analysis (``overlap``: the quotes' token-overlap ratio)."""
+
+    outcome: str
+    gold: Item | None = None
+    predicted: Item | None = None
+    differences: tuple[str, ...] = ()
+    overlap: float | None = None
+
+    @property
+    def correct(self) -> bool:
+        return self.outcome == MATCH and not self.differences
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "outcome": self.outcome,
+            "differences": list(self.differences),
+            "gold": None if self.gold is None else asdict(self.gold),
+            "predicted": None if self.predicted is None else asdict(self.predicted),
+            "overlap": self.overlap,
+        }
+
+
+@dataclass(frozen=True)
+class HeadlineAtoms:
+    """Character offsets where the headline's TP, FP and FN occur (the start of the gold item
+    for TP and FN, of the predicted item for FP): the bootstrap assigns them to paragraphs."""
+
+    tp: tuple[int, ...] = ()
+    fp: tuple[int, ...] = ()
+    fn: tuple[int, ...] = ()
+
+    @property
+    def counts(self) -> PRFCounts:
+        return PRFCounts(len(self.tp), len(self.fp), len(self.fn))
+
+
+@dataclass(frozen=True)
+class DocumentScore(Generic[C]):
+    """One document, one layer. ``counts`` is the sum of ``by_label``."""
+
+    by_label: Mapping[str, C]
+    counts: C
+    records: tuple[MatchRecord, ...]
+    headline: HeadlineAtoms = field(default_factory=HeadlineAtoms)

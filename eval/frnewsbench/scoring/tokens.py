@@ -1,0 +1,122 @@
+"""The token view of entity scoring: IOB2 tags on the project's tokens, scored by seqeval.
+
+This is the CoNLL figure people compare with (the ``ner`` config of the dataset): both
+sides are turned into IOB2 tags over :func:`frnewsbench.tokenize.tokenize` and the entities
+are read back by seqeval in strict mode with the explicit ``IOB2`` scheme (without a scheme,
+``mode="strict"`` silently falls back to the lenient conlleval reading). TP/FP/FN per label
+come from ``seqeval.scheme.Entities``, the very sets seqeval's strict scorer intersects.
+
+A span that IOB2 cannot carry is *left out and listed*, never snapped: one whose edges are
+not token edges (``misaligned``), or one that overlaps an earlier span of the same side
+(``overlapping``; spans taken by start, the longest first). Character-level scoring
+(:mod:`frnewsbench.scoring.entities`) has no such loss; this view reports it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Sequence
+
+from seqeval.scheme import IOB2, Entities
+
+from ..schema import Entity
+from ..tokenize import Token, iob2_tags, tokenize
+from .counts import PRFCounts, total
+
+MISALIGNED = "misaligned"
+OVERLAPPING = "overlapping"
+
+
+@dataclass(frozen=True)
+class LeftOutSpan:
+    document_id: str
+    side: str  # "gold" or "predicted"
+    start: int
+    end: int
+    text: str
+    label: str
+    reason: str
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class TokenView:
+    """seqeval strict IOB2 counts, micro total and per label, and the spans left out."""
+
+    counts: PRFCounts
+    by_label: dict[str, PRFCounts]
+    left_out: tuple[LeftOutSpan, ...]
+    scheme: str = "IOB2"
+    mode: str = "strict"
+
+    def to_dict(self) -> dict:
+        return {
+            "scheme": self.scheme, "mode": self.mode, "counts": self.counts.to_dict(),
+            "by_label": {label: counts.to_dict() for label, counts in sorted(self.by_label.items())},
+            "left_out": [span.to_dict() for span in self.left_out],
+        }
+
+
+def representable(
+    tokens: Sequence[Token], entities: Sequence[Entity], *, document_id: str, side: str
+) -> tuple[list[tuple[int, int, str]], list[LeftOutSpan]]:
+    """The ``(start, end, label)`` spans IOB2 can carry over ``tokens``, and the others."""
+    starts = {token.start for token in tokens}
+    ends = {token.end for token in tokens}
+    kept: list[tuple[int, int, str]] = []
+    left_out: list[LeftOutSpan] = []
+    covered_until = -1
+    for entity in sorted(entities, key=lambda e: (e.start, -e.end, e.label)):
+        reason = None
+        if entity.start not in starts or entity.end not in ends or entity.end <= entity.start:
+            reason = MISALIGNED
+        elif entity.start < covered_until:
+            reason = OVERLAPPING
+        if reason:
+            left_out.append(LeftOutSpan(document_id, side, entity.start, entity.end, entity.text, entity.label, reason))
+        else:
+            kept.append((entity.start, entity.end, entity.label))
+            covered_until = entity.end
+    return kept, left_out
+
+
+def iob2_sequences(
+    documents: Sequence[tuple[str, str, Sequence[Entity], Sequence[Entity]]],
+) -> tuple[list[list[str]], list[list[str]], list[LeftOutSpan]]:
+    """Gold and predicted IOB2 tag sequences, one per ``(id, text, gold, predicted)`` document."""
+    gold_tags, predicted_tags, left_out = [], [], []
+    for document_id, text, gold, predicted in documents:
+        tokens = tokenize(text)
+        for side, entities, target in (("gold", gold, gold_tags), ("predicted", predicted, predicted_tags)):
+            spans, dropped = representable(tokens, entities, document_id=document_id, side=side)
+            target.append(iob2_tags(tokens, spans, where=document_id))
+            left_out.extend(dropped)
+    return gold_tags, predicted_tags, left_out
+
+
+def seqeval_strict_counts(gold_tags: list[list[str]], predicted_tags: list[list[str]]) -> dict[str, PRFCounts]:
+    """TP/FP/FN per label as seqeval's strict IOB2 mode counts them."""
+    gold_entities, predicted_entities = Entities(gold_tags, IOB2), Entities(predicted_tags, IOB2)
+    gold_by_label: dict[str, set] = defaultdict(set)
+    predicted_by_label: dict[str, set] = defaultdict(set)
+    for sequence in gold_entities.entities:
+        for entity in sequence:
+            gold_by_label[entity.tag].add(entity.to_tuple())
+    for sequence in predicted_entities.entities:
+        for entity in sequence:
+            predicted_by_label[entity.tag].add(entity.to_tuple())
+    counts = {}
+    for label in sorted(gold_by_label.keys() | predicted_by_label.keys()):
+        hits = len(gold_by_label[label] & predicted_by_label[label])
+        counts[label] = PRFCounts(hits, len(predicted_by_label[label]) - hits, len(gold_by_label[label]) - hits)
+    return counts
+
+
+def token_view(documents: Sequence[tuple[str, str, Sequence[Entity], Sequence[Entity]]]) -> TokenView:
+    """Score entities on the token view (see the module docstring)."""
+    gold_tags, predicted_tags, left_out = iob2_sequences(documents)
+    by_label = seqeval_strict_counts(gold_tags, predicted_tags)
+    return TokenView(total(by_label.values(), PRFCounts()), by_label, tuple(left_out))

@@ -1,0 +1,255 @@
+"""The predictions contract: parsing, writing, and one test per class of bad file."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from frnewsbench.corpus import load_corpus
+from frnewsbench.predictions import (
+    SCHEMA_PATH, PredictionsError, check_prediction, missing_documents, parse_predictions,
+    prediction_to_record, read_predictions, write_predictions,
+)
+from frnewsbench.schema import (
+    ENTITY_LABELS, QUOTE_TYPES, TIMEX_MODS, TIMEX_TYPES, Document, Entity, Prediction, gold_as_prediction,
+    sha256_text,
+)
+
+GOLD_DIR = Path(__file__).parent / "data" / "harness_gold"
+GOLD = load_corpus(GOLD_DIR)
+DOC = {document.id: document for document in GOLD}
+T1 = DOC["t-001"].text  # "Macron reçoit Xi Jinping à Paris\n\nLe 28 février 2023, Emmanuel Macron ..."
+SCHEMA = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def parse(*lines: str | bytes) -> dict[str, Prediction]:
+    return parse_predictions(lines, documents=GOLD, source="preds.jsonl")
+
+
+def problems_of(*lines: str | bytes) -> list[str]:
+    with pytest.raises(PredictionsError) as caught:
+        parse(*lines)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def test_valid_file_fills_span_texts_and_keeps_absent_layers_unscored():
+    line = json.dumps({"id": "t-001", "entities": [{"start": 0, "end": 6, "label": "PER"}], "dates": []})
+    predictions = parse(line, "", "   ")
+    assert list(predictions) == ["t-001"]
+    prediction = predictions["t-001"]
+    assert prediction.entities == (Entity(0, 6, "Macron", "PER"),)
+    assert prediction.dates == ()  # empty list: scored
+    assert prediction.quotes is None  # absent: not scored
+    assert prediction.layers() == ("entities", "dates")
+    assert missing_documents(predictions, GOLD) == ["t-002"]
+
+
+def test_null_layer_means_not_scored():
+    predictions = parse(json.dumps({"id": "t-002", "entities": None, "quotes": []}))
+    assert predictions["t-002"].entities is None
+    assert predictions["t-002"].quotes == ()
+
+
+def test_gold_round_trips_through_the_file_format(tmp_path):
+    oracle = [gold_as_prediction(document) for document in GOLD]
+    path = tmp_path / "oracle.jsonl"
+    write_predictions(path, reversed(oracle))
+    assert path.read_text(encoding="utf-8").count("\n") == 2
+    back = read_predictions(path, documents=GOLD)
+    assert list(back) == ["t-001", "t-002"]
+    for prediction in oracle:
+        assert back[prediction.id] == prediction
+        assert back[prediction.id].quotes[0].speaker == prediction.quotes[0].speaker
+
+
+def test_every_written_record_satisfies_the_json_schema():
+    for document in GOLD:
+        jsonschema.validate(prediction_to_record(gold_as_prediction(document)), SCHEMA)
+
+
+def test_schema_vocabularies_equal_the_data_model():
+    defs = SCHEMA["$defs"]
+    assert tuple(defs["entity"]["properties"]["label"]["enum"]) == ENTITY_LABELS
+    assert tuple(defs["time_expression"]["properties"]["type"]["enum"]) == TIMEX_TYPES
+    assert tuple(defs["time_expression"]["properties"]["mod"]["enum"]) == (None, *TIMEX_MODS)
+    assert tuple(defs["quote"]["properties"]["type"]["enum"]) == QUOTE_TYPES
+
+
+def test_documented_example_is_valid():
+    markdown = (Path(__file__).parents[1] / "eval" / "PREDICTIONS.md").read_text(encoding="utf-8")
+    text = re.search(r"```text\n(.*)\n", markdown).group(1)
+    blocks = re.findall(r"```json\n(.*?)```", markdown, flags=re.S)
+    record = json.loads(blocks[0])
+    jsonschema.validate(record, SCHEMA)
+    document = Document(id="frnb-demo", title=None, text=text, language="fr", source=None, dct="2023-02-25",
+                        dct_evidence="", seed_file="", text_sha256=sha256_text(text))
+    prediction = parse_predictions([json.dumps(record)], documents=[document])["frnb-demo"]
+    assert [e.text for e in prediction.entities] == ["Jens Stoltenberg", "Alliance"]
+    assert prediction.quotes[0].speaker.text == "Jens Stoltenberg"
+    assert json.loads(blocks[1])["text"] == text  # the command input example shows the same document
+
+
+def test_read_predictions_reports_an_unreadable_file(tmp_path):
+    with pytest.raises(PredictionsError) as caught:
+        read_predictions(tmp_path / "nope.jsonl", documents=GOLD)
+    message = str(caught.value)
+    assert "nope.jsonl" in message and "a readable predictions file" in message and "FileNotFoundError" in message
+
+
+def entity(**fields):
+    return json.dumps({"id": "t-001", "entities": [{"start": 0, "end": 6, "label": "PER", **fields}]})
+
+
+# One case per class of bad prediction file: the lines, then pieces the message must contain.
+BAD_FILES = {
+    "malformed JSON": (['{"id": "t-001", "entities": [}'],
+                       ["preds.jsonl line 1", "one JSON object per line", "Expecting value at column 30"]),
+    "not an object": (['["t-001"]'], ["line 1", "one JSON object per line", "found list ['t-001']"]),
+    "key repeated": (['{"id": "t-001", "entities": [], "entities": []}'], ["line 1", "each key once", "'entities' twice"]),
+    "not UTF-8": ([b'{"id": "t-001", "entities": [{"start": 0, "end": 6, "text": "\xe9", "label": "PER"}]}'],
+                  ["line 1", "expected UTF-8 text", "0xe9"]),
+    "id missing": (['{"entities": []}'], ["line 1", "the key 'id'", "no 'id' key"]),
+    "id not a string": (['{"id": 1}'], ["line 1", "a document id (a string)", "found 1"]),
+    "unknown document": (['{"id": "t-01", "entities": []}'],
+                         ["document 't-01'", "a document id of the gold (t-001, t-002)", "did you mean 't-001'"]),
+    "document twice": ([entity(), "", entity()], ["line 3 document 't-001' id", "one line per document", "also on line 1"]),
+    "misspelt layer": (['{"id": "t-001", "entites": []}'],
+                       ["document 't-001' (record)", "only the keys id, entities, dates, quotes",
+                        "'entites' (did you mean 'entities'?)"]),
+    "layer not a list": (['{"id": "t-001", "dates": {"start": 0}}'], ["dates: expected a list of spans", "found dict"]),
+    "span not an object": (['{"id": "t-001", "entities": [[0, 6, "PER"]]}'], ["entities[0]", "a span object", "list"]),
+    "required key missing": (['{"id": "t-001", "entities": [{"start": 0, "end": 6}]}'],
+                             ["entities[0] [0, 6)", "the key 'label'", "no such key"]),
+    "wrong value type": ([entity(start=0.0)], ["entities[0]", "'start' to be an integer", "found 0.0"]),
+    "boolean offset": ([entity(end=True)], ["'end' to be an integer", "found True"]),
+    "unknown span key": ([entity(score=0.9)], ["entities[0] [0, 6)", "only the keys start, end, text, label",
+                                              "the unknown key 'score'"]),
+    "offset beyond the text": ([entity(end=10_000)],
+                               ["entities[0] [0, 10000)", f"0 <= start < end <= {len(T1)}", "start=0, end=10000",
+                                "half-open [start, end) character offsets"]),
+    "empty span": ([entity(start=6, end=6)], ["entities[0] [6, 6)", "start=6, end=6"]),
+    "negative offset": ([entity(start=-1)], ["start=-1, end=6"]),
+    "span text differs": ([entity(start=1, end=7, text="Macron")],
+                          ["entities[0] [1, 7)", "text[1:7] == 'Macron'", "found 'acron '", "occurs at [0, 6)"]),
+    "unknown entity label": ([entity(label="PERSON")],
+                             ["entities[0] [0, 6)", "a label in PER, ORG, LOC, MISC", "'PERSON'"]),
+    "unknown timex type": (['{"id": "t-001", "dates": [{"start": 3, "end": 18, "type": "DAY", "value": "2023-02-28"}]}'],
+                           ["dates[0] [3, 18)", "a type in DATE, TIME, DURATION, SET", "'DAY'"]),
+    "bad timex value": (['{"id": "t-001", "dates": [{"start": 3, "end": 18, "type": "DATE", "value": "2023-02-30"}]}'],
+                        ["dates[0] [3, 18)", "a TIMEX3 value", "day 30 does not exist"]),
+    "bad timex mod": (['{"id": "t-001", "dates": [{"start": 3, "end": 18, "type": "DATE", "value": "2023-02-28", "mod": "ABOUT"}]}'],
+                      ["dates[0]", "mod null or one of BEFORE, AFTER", "'ABOUT'"]),
+    "unknown quote type": (['{"id": "t-002", "quotes": [{"content": {"start": 67, "end": 90}, "type": "reported"}]}'],
+                           ["document 't-002' quotes[0] [67, 90)", "a quote type in direct, indirect, mixed", "'reported'"]),
+    "bad quote speaker": (['{"id": "t-002", "quotes": [{"content": {"start": 67, "end": 90}, "type": "indirect", '
+                           '"speaker": {"start": 30, "end": 46, "text": "Stoltenberg"}}]}'],
+                          ["quotes[0] [67, 90) speaker", "text[30:46] == 'Stoltenberg'", "'Jens Stoltenberg'"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_bad_prediction_file_gets_a_clear_message(case):
+    lines, pieces = BAD_FILES[case]
+    problems = problems_of(*lines)
+    assert len(problems) == 1, problems
+    for piece in pieces:
+        assert piece in problems[0], f"{piece!r} not in {problems[0]!r}"
+    assert "Fix: " in problems[0]
+
+
+def test_every_problem_is_reported_at_once():
+    lines = [entity(label="X"), "not json", '{"id": "t-002", "entities": [{"start": 0, "end": 999, "label": "Y"}]}']
+    with pytest.raises(PredictionsError) as caught:
+        parse(*lines)
+    problems = caught.value.problems
+    assert [(p.line, p.document) for p in problems] == [(1, "t-001"), (2, None), (3, "t-002"), (3, "t-002")]
+    assert str(caught.value).startswith("4 problem(s) in the predictions:")
+
+
+def test_check_prediction_applies_the_contract_to_system_output():
+    document = DOC["t-001"]
+    good = Prediction(id="t-001", entities=(Entity(0, 6, "Macron", "PER"),))
+    assert check_prediction(good, document, source="sys") == good
+    with pytest.raises(PredictionsError, match=r"sys document 't-001' entities\[0\] \[0, 99999\)"):
+        check_prediction(Prediction(id="t-001", entities=(Entity(0, 99999, "x", "PER"),)), document, source="sys")
+    with pytest.raises(PredictionsError, match="the id of the document given"):
+        check_prediction(Prediction(id="t-002"), document, source="sys")
+    with pytest.raises(PredictionsError, match="a frnewsbench.schema.Prediction"):
+        check_prediction({"id": "t-001"}, document, source="sys")  # type: ignore[arg-type]
+
+
+# Property: whatever the file holds, the parser returns predictions or raises PredictionsError, nothing else.
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12,
+)
+span_keys = st.sampled_from(["start", "end", "text", "label", "type", "value", "mod", "content", "speaker", "cue",
+                             "speaker_entity_id", "entity_id", "id", "junk"])
+layer_items = st.dictionaries(span_keys, st.integers(-3, 140) | st.sampled_from(
+    ["PER", "LOC", "DATE", "P2D", "2023-02-28", "direct", "Macron", None]) | json_values, max_size=6)
+records = st.fixed_dictionaries(
+    {"id": st.sampled_from(["t-001", "t-002", "t-003"]) | json_values},
+    optional={layer: st.lists(layer_items, max_size=3) | json_values for layer in ("entities", "dates", "quotes", "entites")},
+)
+lines = st.one_of(
+    records.map(lambda record: json.dumps(record, allow_nan=True)),
+    json_values.map(json.dumps),
+    st.text(max_size=40),
+    st.binary(max_size=40),
+    records.map(lambda record: json.dumps(record)[: len(json.dumps(record)) // 2]),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(lines, max_size=5))
+def test_only_predictions_error_comes_out_of_random_files(file_lines):
+    try:
+        predictions = parse_predictions(file_lines, documents=GOLD, source="random.jsonl")
+    except PredictionsError as error:
+        assert error.problems
+        for problem in error.problems:
+            assert problem.line is not None and 1 <= problem.line <= len(file_lines)
+            assert str(problem)
+    else:
+        for prediction in predictions.values():
+            jsonschema.validate(prediction_to_record(prediction), SCHEMA)
+
+
+@st.composite
+def near_valid_entity(draw):
+    start = draw(st.integers(0, len(T1) - 1))
+    end = draw(st.integers(start + 1, len(T1)) | st.integers(-2, len(T1) + 2))
+    item = {"start": start, "end": end, "label": draw(st.sampled_from([*ENTITY_LABELS, "PERSON", None]))}
+    if draw(st.booleans()):
+        item["text"] = draw(st.just(T1[start:end]) | st.none() | st.text(max_size=4))
+    for key in draw(st.sets(st.sampled_from(["id", "entity_id", "canonical_name", "score"]), max_size=2)):
+        item[key] = draw(st.none() | st.text(max_size=4) | st.integers())
+    return item
+
+
+near_valid_records = st.fixed_dictionaries({"id": st.just("t-001"), "entities": st.lists(near_valid_entity(), max_size=3)})
+
+
+@settings(max_examples=300, deadline=None)
+@given(records | near_valid_records)
+def test_what_the_parser_accepts_the_schema_accepts(record):
+    try:
+        parse(json.dumps(record))
+    except PredictionsError:
+        return
+    jsonschema.validate(record, SCHEMA)
+
+
+def test_system_output_with_non_json_numbers_names_their_type():
+    import numpy as np
+
+    prediction = Prediction(id="t-001", entities=(Entity(np.int64(0), 6, "Macron", "PER"),))
+    with pytest.raises(PredictionsError, match=r"'start' to be an integer; found .*0\)? of type int64"):
+        check_prediction(prediction, DOC["t-001"], source="sys")

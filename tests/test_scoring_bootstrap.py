@@ -1,0 +1,92 @@
+"""Paragraph bootstrap intervals and the paired bootstrap test, on tables worked out by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from frnewsbench.scoring.bootstrap import (
+    bootstrap_interval,
+    f1_values,
+    paired_test,
+    paragraph_starts,
+    paragraph_table,
+    resampled_sums,
+)
+from frnewsbench.scoring.records import HeadlineAtoms
+
+
+def test_items_belong_to_the_paragraph_where_they_start():
+    text = "Un.\nDeux trois.\n\nQuatre."
+    # paragraphs start at 0 ("Un."), 4 ("Deux trois."), 16 (blank), 17 ("Quatre.")
+    assert paragraph_starts(text) == [0, 4, 16, 17]
+    atoms = HeadlineAtoms(tp=(0, 4, 9), fp=(17,), fn=(3,))  # offset 3 is the '.' of the first paragraph
+    table = paragraph_table([(text, (atoms,))])
+    # the blank paragraph is not a unit
+    assert table.tolist() == [[1, 0, 1], [2, 0, 0], [0, 1, 0]]
+
+
+def test_paragraph_units_span_documents_and_systems():
+    table = paragraph_table([
+        ("A\nB", (HeadlineAtoms(tp=(0,)), HeadlineAtoms(fn=(2,)))),
+        ("C", (HeadlineAtoms(), HeadlineAtoms(fp=(0,)))),
+    ])
+    assert table.tolist() == [[1, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 1, 0]]
+
+
+def test_f1_of_rows_is_nan_when_undefined():
+    values = f1_values(np.array([[1, 1, 0], [0, 0, 0], [0, 0, 3]]))
+    assert values[0] == pytest.approx(2 / 3) and np.isnan(values[1]) and values[2] == 0.0
+
+
+def test_resampled_sums_are_seeded_and_draw_whole_paragraphs():
+    table = np.array([[1, 0, 0], [0, 0, 1]])
+    first = resampled_sums(table, samples=200, seed=7)
+    assert (first == resampled_sums(table, samples=200, seed=7)).all()
+    assert (first.sum(axis=1) == 2).all()  # two paragraphs of one item each per draw
+
+
+def test_interval_of_two_paragraphs():
+    # one paragraph holds a TP, the other a FN. A draw of 2 paragraphs is {TP, TP} (F1 1) with
+    # probability 1/4, {FN, FN} (F1 0) with 1/4 and mixed (F1 2/3) with 1/2.
+    table = np.array([[1, 0, 0], [0, 0, 1]])
+    interval = bootstrap_interval(table, samples=1000, seed=0)
+    assert (interval.low, interval.high) == (0.0, 1.0)
+    draws = f1_values(resampled_sums(table, samples=1000, seed=0))
+    assert 0.2 < np.mean(draws == 1.0) < 0.3 and 0.45 < np.mean(np.isclose(draws, 2 / 3)) < 0.55
+    assert (interval.units, interval.samples, interval.seed, interval.unit) == (2, 1000, 0, "paragraph")
+
+
+def test_interval_is_a_point_when_every_paragraph_is_alike():
+    table = np.array([[2, 1, 1]] * 5)
+    interval = bootstrap_interval(table, samples=100, seed=3)
+    assert interval.low == pytest.approx(2 / 3) and interval.high == pytest.approx(2 / 3)
+
+
+def test_undefined_draws_are_counted_not_scored():
+    interval = bootstrap_interval(np.array([[0, 0, 0], [1, 0, 0]]), samples=400, seed=1)
+    # about a quarter of the draws take the empty paragraph twice: F1 undefined
+    assert 60 < interval.undefined_samples < 140
+    assert (interval.low, interval.high) == (1.0, 1.0)
+    nothing = bootstrap_interval(np.zeros((0, 3), dtype=int), samples=10, seed=0)
+    assert (nothing.low, nothing.high, nothing.undefined_samples) == (None, None, 10)
+
+
+def test_paired_test_of_identical_systems():
+    table = np.array([[1, 0, 1, 1, 0, 1], [2, 1, 0, 2, 1, 0]])
+    result = paired_test(table, layer="entities", metric="F1", samples=300, seed=0)
+    assert result.difference == 0.0 and result.p_value == 1.0
+    assert (result.interval.low, result.interval.high) == (0.0, 0.0)
+
+
+def test_paired_test_by_hand():
+    # paragraph 1: both systems have a TP; paragraph 2: A a TP, B a FN. F1(A) = 1, F1(B) = 2/3,
+    # d = 1/3. Draws: {1,1}: d_i = 0; {2,2}: d_i = 1; mixed: d_i = 1 - 2/3 = 1/3.
+    # p = P(d_i > 2d = 2/3) = P({2,2}) = 1/4.
+    table = np.array([[1, 0, 0, 1, 0, 0], [1, 0, 0, 0, 0, 1]])
+    result = paired_test(table, layer="entities", metric="F1", samples=2000, seed=0)
+    assert result.a == 1.0 and result.b == pytest.approx(2 / 3) and result.difference == pytest.approx(1 / 3)
+    assert 0.2 < result.p_value < 0.3
+    assert (result.interval.low, result.interval.high) == (0.0, 1.0)
+    reverse = paired_test(table[:, [3, 4, 5, 0, 1, 2]], layer="entities", metric="F1", samples=2000, seed=0)
+    assert reverse.difference == pytest.approx(-1 / 3) and reverse.p_value == result.p_value

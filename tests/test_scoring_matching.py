@@ -1,0 +1,82 @@
+"""Overlap candidates and one-to-one optimal matching, against brute force on seeded random data."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+
+from frnewsbench.scoring.matching import components, optimal_matching, overlapping_pairs
+
+
+def brute_pairs(gold, predicted):
+    return sorted(
+        (i, j) for i, (a, b) in enumerate(gold) for j, (c, d) in enumerate(predicted)
+        if a < b and c < d and a < d and c < b
+    )
+
+
+def random_intervals(rng, count, length=40):
+    intervals = []
+    for _ in range(count):
+        start = rng.randrange(length)
+        intervals.append((start, start + rng.randrange(0, 8)))  # some are empty
+    return intervals
+
+
+def test_half_open_intervals_that_touch_do_not_overlap():
+    assert overlapping_pairs([(0, 5)], [(5, 9)]) == []
+    assert overlapping_pairs([(0, 5)], [(4, 9)]) == [(0, 0)]
+    assert overlapping_pairs([(3, 3)], [(0, 9)]) == []  # an empty span overlaps nothing
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_overlapping_pairs_equal_brute_force(seed):
+    rng = random.Random(seed)
+    gold, predicted = random_intervals(rng, rng.randrange(12)), random_intervals(rng, rng.randrange(12))
+    assert overlapping_pairs(gold, predicted) == brute_pairs(gold, predicted)
+
+
+def test_components_split_the_candidate_graph():
+    groups = components([(0, 0), (1, 0), (1, 1), (2, 2)])
+    assert sorted(map(sorted, groups)) == [[(0, 0), (1, 0), (1, 1)], [(2, 2)]]
+
+
+def brute_best(pairs, keys):
+    """The lexicographically best sum of keys over every one-to-one subset of ``pairs``."""
+    best = None
+    for size in range(len(pairs) + 1):
+        for subset in itertools.combinations(pairs, size):
+            if len({g for g, _ in subset}) < size or len({p for _, p in subset}) < size:
+                continue
+            score = tuple(map(sum, zip(*(keys(g, p) for g, p in subset)))) if subset else (0,) * len(keys(*pairs[0]))
+            best = score if best is None or score > best else best
+    return best
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_optimal_matching_reaches_the_brute_force_optimum(seed):
+    rng = random.Random(seed)
+    gold = random_intervals(rng, rng.randrange(1, 6), length=15)
+    predicted = random_intervals(rng, rng.randrange(1, 6), length=15)
+    pairs = overlapping_pairs(gold, predicted)
+    if not pairs:
+        return
+    table = {pair: (rng.randrange(3), rng.randrange(2), 1) for pair in pairs}
+    matched = optimal_matching(pairs, lambda g, p: table[(g, p)])
+    assert len({g for g, _ in matched}) == len(matched) == len({p for _, p in matched})
+    assert set(matched) <= set(pairs)
+    assert tuple(map(sum, zip(*(table[pair] for pair in matched)))) == brute_best(pairs, lambda g, p: table[(g, p)])
+
+
+def test_optimal_matching_is_not_greedy():
+    # gold 0 overlaps predictions 0 and 1; gold 1 overlaps prediction 0 only. Greedy in order
+    # would give prediction 0 to gold 0 and leave gold 1 alone (1 match); the optimum has 2.
+    pairs = [(0, 0), (0, 1), (1, 0)]
+    assert optimal_matching(pairs, lambda g, p: (1,)) == [(0, 1), (1, 0)]
+
+
+def test_keys_must_be_positive():
+    with pytest.raises(ValueError, match="non-negative"):
+        optimal_matching([(0, 0), (0, 1)], lambda g, p: (0, 0))

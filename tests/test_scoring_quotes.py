@@ -1,0 +1,132 @@
+"""Quote figures: content overlap and thresholds, speaker, cue and full attribution, by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from frnewsbench.schema import Entity, Quote, Span
+from frnewsbench.scoring.counts import AccuracyCounts, PRFCounts
+from frnewsbench.scoring.quotes import QuoteCounts, WordIndex, overlap_ratio, score_quotes
+from frnewsbench.scoring.records import BOUNDARY, CUE, FALSE_POSITIVE, MATCH, SPEAKER, TYPE
+
+TEXT = (
+    "« Nous ne céderons pas », a affirmé Volodymyr Zelensky. "
+    "Le ministre a ajouté que les livraisons d'armes continueraient. "
+    "Selon un diplomate, la guerre durera."
+)
+
+
+def span(needle: str) -> Span:
+    start = TEXT.index(needle)
+    return Span(start, start + len(needle), needle)
+
+
+def entity(needle: str, entity_id: str, name: str) -> Entity:
+    found = span(needle)
+    return Entity(found.start, found.end, found.text, "PER", entity_id, name)
+
+
+GOLD_ENTITIES = [entity("Volodymyr Zelensky", "zelensky", "Volodymyr Zelensky")]
+PREDICTED_ENTITIES = [entity("Zelensky", "Z1", "volodymyr zelensky")]  # its own id, same name (case aside)
+GOLD = [
+    Quote(span("Nous ne céderons pas"), "direct", span("Volodymyr Zelensky"), "zelensky", span("a affirmé")),
+    Quote(span("les livraisons d'armes continueraient"), "indirect", span("Le ministre"), None, span("a ajouté")),
+    Quote(span("la guerre durera"), "indirect", span("un diplomate"), None, span("Selon")),
+]
+PREDICTED = [
+    # guillemets included (same 4 words: ratio 1); another id, but the same canonical name; cue too short
+    Quote(span("« Nous ne céderons pas »"), "direct", span("Zelensky"), "Z1", span("affirmé")),
+    # 4 of the gold's 5 words (les, livraisons, d', armes, continueraient): ratio 0.8; wrong speaker
+    Quote(span("livraisons d'armes continueraient"), "indirect", span("Volodymyr Zelensky"), None, span("a ajouté")),
+    # 2 of 3 words: ratio 2/3; wrong type; speaker span overlaps the gold one; no cue
+    Quote(span("la guerre"), "direct", span("un diplomate"), None, None),
+    # spurious
+    Quote(span("Le ministre a ajouté"), "indirect", None, None, None),
+]
+
+
+def score(gold=GOLD, predicted=PREDICTED):
+    return score_quotes(gold=gold, predicted=predicted, text=TEXT,
+                        gold_entities=GOLD_ENTITIES, predicted_entities=PREDICTED_ENTITIES)
+
+
+def test_overlap_ratio_counts_word_tokens_of_the_longer_span():
+    words = WordIndex(TEXT)
+    gold_run = words.run(span("les livraisons d'armes continueraient"))
+    assert gold_run[1] - gold_run[0] == 5
+    assert overlap_ratio(gold_run, words.run(span("livraisons d'armes continueraient"))) == pytest.approx(0.8)
+    assert overlap_ratio(words.run(span("Nous ne céderons pas")), words.run(span("« Nous ne céderons pas »"))) == 1.0
+    assert overlap_ratio(words.run(span("la guerre durera")), words.run(span("la guerre"))) == pytest.approx(2 / 3)
+
+
+def test_hand_worked_quote_figures():
+    counts = score().counts
+    # no content span is equal: TP 0, FP 4, FN 3
+    assert counts.content_exact == PRFCounts(0, 4, 3)
+    # overlap: the three pairs match, "Le ministre a ajouté" is spurious -> P 3/4, R 1
+    assert counts.content_overlap == PRFCounts(3, 1, 0)
+    # ratios 1, 0.8, 2/3: all >= 0.3; only the first two >= 0.8
+    assert counts.content_overlap_30 == PRFCounts(3, 1, 0)
+    assert counts.content_overlap_80 == PRFCounts(2, 2, 1)
+    # on the 3 matches: type wrong for "la guerre"; speaker wrong for the ministre's quote
+    assert counts.type_accuracy == AccuracyCounts(2, 3)
+    assert counts.speaker_accuracy == AccuracyCounts(2, 3)
+    # attribution: TP 2; FP = wrong-speaker match + spurious = 2; FN = wrong-speaker gold = 1
+    # P 2/4, R 2/3, F1 = 2*2 / (2*2 + 2 + 1) = 4/7
+    assert counts.attribution == PRFCounts(2, 2, 1)
+    assert counts.attribution.f1 == pytest.approx(4 / 7)
+    # cues: gold {a affirmé, a ajouté, Selon}, predicted {affirmé, a ajouté}
+    assert counts.cue == PRFCounts(1, 1, 2)  # exact: a ajouté
+    assert counts.cue_overlap == PRFCounts(2, 0, 1)  # affirmé overlaps a affirmé
+
+
+def test_by_type_counts_add_up():
+    result = score()
+    assert sum(result.by_label.values(), QuoteCounts()) == result.counts
+    # "la guerre" (predicted direct) is matched to an indirect gold quote: counted under indirect
+    assert result.by_label["direct"].content_overlap == PRFCounts(1, 0, 0)
+    assert result.by_label["indirect"].content_overlap == PRFCounts(2, 1, 0)
+
+
+def test_records_name_boundary_type_speaker_and_cue():
+    records = score().records
+    summary = [(r.outcome, r.differences, r.overlap) for r in records]
+    assert summary == [
+        (MATCH, (BOUNDARY, CUE), 1.0),
+        (FALSE_POSITIVE, (), None),
+        (MATCH, (BOUNDARY, SPEAKER), pytest.approx(0.8)),
+        (MATCH, (BOUNDARY, TYPE, CUE), pytest.approx(2 / 3)),
+    ]
+
+
+def test_speaker_rules():
+    quote = GOLD[0]
+    same_id = Quote(quote.content, "direct", None, "zelensky")
+    other_id_no_name = Quote(quote.content, "direct", span("Volodymyr Zelensky"), "X9")
+    span_only = Quote(quote.content, "direct", span("Zelensky"), None)
+    no_speaker = Quote(quote.content, "direct", None, None)
+    expected = {same_id: 1, other_id_no_name: 0, span_only: 1, no_speaker: 0}
+    for predicted, right in expected.items():
+        assert score([quote], [predicted]).counts.speaker_accuracy == AccuracyCounts(right, 1), predicted
+    anonymous = Quote(quote.content, "direct", None, None)
+    assert score([anonymous], [no_speaker]).counts.speaker_accuracy == AccuracyCounts(1, 1)
+    assert score([anonymous], [span_only]).counts.speaker_accuracy == AccuracyCounts(0, 1)
+
+
+def test_matching_prefers_the_right_speaker():
+    gold = [GOLD[0]]
+    wrong = Quote(span("Nous ne céderons"), "direct", span("Le ministre"), None)
+    right = Quote(span("céderons pas"), "direct", span("Zelensky"), None)
+    result = score(gold, [wrong, right])
+    assert result.counts.attribution == PRFCounts(1, 1, 0)
+
+
+def test_oracle_and_empty_system():
+    oracle = score(GOLD, GOLD).counts
+    for name in ("content_exact", "content_overlap", "content_overlap_30", "content_overlap_80", "cue", "cue_overlap", "attribution"):
+        assert getattr(oracle, name).f1 == 1.0, name
+    assert oracle.speaker_accuracy.accuracy == oracle.type_accuracy.accuracy == 1.0
+    empty = score(GOLD, []).counts
+    assert empty.attribution.recall == 0.0 and empty.attribution.precision is None
+    assert empty.speaker_accuracy.accuracy is None
+    assert score([], []).counts.attribution.f1 is None
