@@ -129,7 +129,7 @@ def test_layer_problems_are_user_errors(tmp_path, capsys, args, message):
 
 def test_missing_gold_folder(tmp_path, capsys):
     assert cli("score", "--predictions", tmp_path / "p.jsonl", "--gold", tmp_path / "nowhere") == 1
-    assert "no such folder of annotation files" in capsys.readouterr().err
+    assert "neither a built dataset" in capsys.readouterr().err
 
 
 def test_same_input_gives_the_same_result_file(tmp_path):
@@ -247,13 +247,15 @@ def test_build_extractor_resolves_each_kind_of_spec(tmp_path, monkeypatch):
     sys.modules.pop("finder", None)
 
 
-def test_load_gold_defaults_to_the_annotations_folder(tmp_path, monkeypatch):
+def test_load_gold_defaults_to_the_built_dataset(tmp_path, monkeypatch):
+    from frnewsbench.build import build
+
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(HarnessError, match="annotations: no such folder"):
+    with pytest.raises(HarnessError, match="dataset: neither a built dataset"):
         load_gold()
     (tmp_path / "annotations").mkdir()
-    with pytest.raises(HarnessError, match="no annotation files"):
-        load_gold()
     for path in GOLD_DIR.glob("*.json"):
         (tmp_path / "annotations" / path.name).write_bytes(path.read_bytes())
-    assert [document.id for document in load_gold()] == ["t-001", "t-002"]
+    assert [document.id for document in load_gold("annotations")] == ["t-001", "t-002"]
+    build("annotations", "dataset", datasheet=None)
+    assert load_gold() == load_gold("annotations")

@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from . import __version__
-from .corpus import corpus_hash, load_corpus, write_atomic
+from .corpus import corpus_hash, load_documents, write_atomic
 from .extractors import Extractor, get_extractor, strip_gold
 from .predictions import PredictionProblem, PredictionsError, check_prediction, read_predictions, write_predictions
 from .report.result import Result, SystemInfo
 from .schema import LAYERS, SCHEMA_VERSION, Document, Prediction
 from .scoring import evaluate
 
-DEFAULT_GOLD = Path("annotations")
+DEFAULT_GOLD = Path("dataset")
 ADAPTER_PREFIXES = ("python", "spacy", "transformers", "command", "file")
 
 Gold = str | Path | Sequence[Document] | None
@@ -35,19 +35,16 @@ class HarnessError(ValueError):
 
 
 def load_gold(gold: Gold = None) -> list[Document]:
-    """The gold documents: a folder of annotation files (default ``annotations``) or documents.
-
-    The one place that reads the gold, so that the source can be switched in one spot.
+    """The gold documents: the built dataset (default ``dataset``), a folder of annotation
+    files, or documents. The one place that reads the gold.
     """
     if gold is None:
         gold = DEFAULT_GOLD
     if isinstance(gold, (str, Path)):
-        if not Path(gold).is_dir():
-            raise HarnessError(f"{gold}: no such folder of annotation files; pass the gold with --gold DIR")
-        documents = load_corpus(gold)
-        if not documents:
-            raise HarnessError(f"{gold}: no annotation files (*.json) found; pass the gold with --gold DIR")
-        return documents
+        try:
+            return load_documents(gold)
+        except FileNotFoundError as error:
+            raise HarnessError(f"{error}; pass the gold with --gold DIR") from None
     return sorted(gold, key=lambda document: document.id)
 
 

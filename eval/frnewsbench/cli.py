@@ -396,7 +396,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _scoring_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--gold", type=Path, default=DEFAULT_ANNOTATIONS, help="folder of annotation files (default: annotations)")
+    parser.add_argument("--gold", type=Path, default=DEFAULT_DATASET, help="the built dataset folder (default: dataset) or a folder of annotation files")
     parser.add_argument("--layers", help="comma-separated layers to score, e.g. entities,dates (default: every predicted layer)")
     parser.add_argument("--output", type=Path, metavar="FILE", help="write the result (JSON, with provenance)")
     parser.add_argument("--markdown", type=Path, metavar="FILE", help="write the Markdown tables")
@@ -457,7 +457,7 @@ def _cmd_leaderboard(args: argparse.Namespace) -> int:
 def _add_leaderboard(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("leaderboard", help="run every registered system and rank it with the submissions: "
                                                 "LEADERBOARD.md and its chart")
-    parser.add_argument("--gold", type=Path, default=DEFAULT_ANNOTATIONS, help="folder of annotation files (default: annotations)")
+    parser.add_argument("--gold", type=Path, default=DEFAULT_DATASET, help="the built dataset folder (default: dataset) or a folder of annotation files")
     parser.add_argument("--runs", type=Path, default=None, metavar="DIR",
                         help="each system's predictions, result and metadata (default: leaderboard/runs)")
     parser.add_argument("--submissions", type=Path, default=None, metavar="DIR",
