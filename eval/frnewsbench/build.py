@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import filecmp
 import io
-import json
 import tempfile
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,8 +20,8 @@ from datasets.splits import SplitDict, SplitInfo
 from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCardData
 
-from .corpus import corpus_hash, load_corpus, write_atomic
-from .schema import ENTITY_LABELS, QUOTE_TYPES, SCHEMA_VERSION, TIMEX_TYPES, Document, Span
+from .corpus import corpus_hash, document_to_dict, entity_to_dict, load_corpus, quote_to_dict, time_expression_to_dict, write_atomic
+from .schema import ENTITY_LABELS, QUOTE_TYPES, SCHEMA_VERSION, TIMEX_TYPES, Document
 from .tokenize import AlignmentError, iob2_tags, tokenize
 
 SPLIT = "test"
@@ -70,25 +68,6 @@ DESCRIPTIONS = {
 }
 
 
-def _span(span: Span | None) -> dict | None:
-    return None if span is None else {"start": span.start, "end": span.end, "text": span.text}
-
-
-def _entity(entity) -> dict:
-    return {"id": entity.id, "start": entity.start, "end": entity.end, "text": entity.text, "label": entity.label,
-            "entity_id": entity.entity_id, "canonical_name": entity.canonical_name}
-
-
-def _timex(timex) -> dict:
-    return {"id": timex.id, "start": timex.start, "end": timex.end, "text": timex.text, "type": timex.type,
-            "value": timex.value, "mod": timex.mod}
-
-
-def _quote(quote) -> dict:
-    return {"id": quote.id, "type": quote.type, "content": _span(quote.content), "speaker": _span(quote.speaker),
-            "speaker_entity_id": quote.speaker_entity_id, "cue": _span(quote.cue)}
-
-
 def paragraphs(text: str) -> list[tuple[int, int]]:
     """``[start, end)`` of each non-empty line: the unit of the ner view and of the bootstrap."""
     spans, position = [], 0
@@ -126,17 +105,11 @@ def config_rows(documents: list[Document]) -> dict[str, list[dict]]:
     if misaligned:
         raise AlignmentError(misaligned)
     return {
-        "documents": [{
-            "id": d.id, "title": d.title, "text": d.text, "language": d.language, "source": d.source,
-            "dct": d.dct, "dct_evidence": d.dct_evidence, "seed_file": d.seed_file,
-            "seed_segments": [list(s) for s in d.seed_segments], "text_sha256": d.text_sha256,
-            "entities": [_entity(e) for e in d.entities], "dates": [_timex(t) for t in d.dates],
-            "quotes": [_quote(q) for q in d.quotes],
-        } for d in documents],
+        "documents": [{**document_to_dict(d), "text": d.text} for d in documents],
         "ner": ner,
-        "entities": [{"document_id": d.id, **_entity(e)} for d in documents for e in d.entities],
-        "dates": [{"document_id": d.id, "dct": d.dct, **_timex(t)} for d in documents for t in d.dates],
-        "quotes": [{"document_id": d.id, **_quote(q)} for d in documents for q in d.quotes],
+        "entities": [{"document_id": d.id, **entity_to_dict(e)} for d in documents for e in d.entities],
+        "dates": [{"document_id": d.id, "dct": d.dct, **time_expression_to_dict(t)} for d in documents for t in d.dates],
+        "quotes": [{"document_id": d.id, **quote_to_dict(q)} for d in documents for q in d.quotes],
     }
 
 
@@ -336,10 +309,3 @@ def stale_files(annotations: str | Path = "annotations", output: str | Path = "d
     stale += sorted(str(p) for p in Path(output).glob("data/**/*.parquet") if str(p) not in expected)
     return stale
 
-
-def figures_json(documents: list[Document]) -> str:
-    return json.dumps(Figures.of(documents).__dict__, ensure_ascii=False, indent=1)
-
-
-def label_counts(documents: list[Document]) -> Counter:
-    return Counter(e.label for d in documents for e in d.entities)
