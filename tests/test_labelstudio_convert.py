@@ -236,8 +236,8 @@ def test_predictions_become_preannotations_with_model_version(corpus):
     documents, _ = corpus
     prediction = Prediction(id="doc-b", entities=(replace(documents[1].entities[0], entity_id=None, canonical_name=None),),
                             dates=None, quotes=())
-    version = model_version("combined-baseline.v1", {"spacy": "3.8.7", "frnewsbench": "0.1.0"})
-    assert version == "combined-baseline.v1 (frnewsbench 0.1.0, spacy 3.8.7)"
+    version = model_version("combined-baseline.v2", {"spacy": "3.8.7", "frnewsbench": "0.1.0"})
+    assert version == "combined-baseline.v2 (frnewsbench 0.1.0, spacy 3.8.7)"
     task = documents_to_tasks(documents, with_gold=False, predictions={"doc-b": [(prediction, version)]})[1]
     assert "annotations" not in task
     (ls_prediction,) = task["predictions"]

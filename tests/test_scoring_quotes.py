@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from frnewsbench.schema import Entity, Quote, Span
+from frnewsbench.tokenize import tokenize
 from frnewsbench.scoring.counts import AccuracyCounts, PRFCounts
 from frnewsbench.scoring.quotes import QuoteCounts, WordIndex, overlap_ratio, score_quotes
 from frnewsbench.scoring.records import BOUNDARY, CUE, FALSE_POSITIVE, MATCH, SPEAKER, TYPE
@@ -130,3 +133,21 @@ def test_oracle_and_empty_system():
     assert empty.attribution.recall == 0.0 and empty.attribution.precision is None
     assert empty.speaker_accuracy.accuracy is None
     assert score([], []).counts.attribution.f1 is None
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_word_runs_follow_the_project_tokenizer_even_when_only_regions_are_tokenised(seed):
+    rng = random.Random(seed)
+    pieces = ["l’Ukraine", "d'armes", "aujourd'hui", "Hong-Kong", "«", "»", ",", "2023", "a-t-il", "paix", "\u00a0:", "—"]
+    text = "".join(rng.choice(pieces) + rng.choice([" ", " ", "\n", "\u202f", ""]) for _ in range(rng.randrange(1, 40)))
+    words = [t for t in tokenize(text) if any(char.isalnum() for char in t.text)]
+    spans = []
+    for _ in range(rng.randrange(1, 6)):
+        start = rng.randrange(len(text))
+        end = rng.randrange(start, len(text) + 1)
+        spans.append(Span(start, end, text[start:end]))
+    for index in (WordIndex(text), WordIndex(text, spans)):
+        for s in spans:
+            first, last = index.run(s)
+            expected = [w for w in words if w.start < s.end and s.start < w.end]
+            assert [(index.starts[i], index.ends[i]) for i in range(first, last)] == [(w.start, w.end) for w in expected]

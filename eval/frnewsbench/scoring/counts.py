@@ -103,9 +103,10 @@ def _to_json(value: Any) -> Any:
 
 def total(counts: Iterable[C], zero: C) -> C:
     """The sum of ``counts`` (all of ``zero``'s type), ``zero`` when there is none: one pass per column."""
-    rows = [item.flat() for item in counts]
-    if not rows:
-        return zero
+    items = list(counts)
+    if len(items) <= 1:
+        return items[0] if items else zero
+    rows = [item.flat() for item in items]
     return type(zero).from_flat([sum(column) for column in zip(*rows)])
 
 

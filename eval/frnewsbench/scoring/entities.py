@@ -30,9 +30,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter
+from typing import Sequence
 
 import numpy as np
-from typing import Sequence
 
 from ..schema import Entity
 from .counts import Counts, PRFCounts, SchemeCounts, total

@@ -13,11 +13,11 @@ from typing import Any, Mapping, Sequence
 
 from ..schema import LAYERS, SCHEMA_VERSION, Document, Prediction
 from . import dates, entities, quotes
-from .bootstrap import Interval, PairedBootstrap, bootstrap_interval, paired_test, paragraph_table
+from .bootstrap import LEVEL, UNIT, Interval, PairedBootstrap, bootstrap_interval, paired_test, paragraph_table
 from .counts import Counts, total
 from .entities import EntityCounts, MacroScores, macro_scores, score_entities
 from .dates import DateCounts, score_dates
-from .quotes import QuoteCounts, WordIndex, score_quotes
+from .quotes import QuoteCounts, score_quotes
 from .records import DocumentScore, MatchRecord
 from .tokens import TokenView, token_view as score_token_view
 
@@ -111,7 +111,7 @@ class Evaluation:
             "documents": len(self.document_ids),
             "document_ids": list(self.document_ids),
             "missing_documents": list(self.missing_documents),
-            "bootstrap": {"samples": self.bootstrap_samples, "seed": self.seed, "unit": "paragraph", "level": 0.95},
+            "bootstrap": {"samples": self.bootstrap_samples, "seed": self.seed, "unit": UNIT, "level": LEVEL},
             "headlines": {
                 layer: None if headline is None else headline.to_dict() for layer, headline in self.headlines.items()
             },
@@ -149,7 +149,7 @@ def _layers(layers: Sequence[str] | None, predictions: Mapping[str, Prediction])
     return tuple(layer for layer in LAYERS if layer in predicted and (layers is None or layer in layers))
 
 
-def score_document(layer: str, document: Document, prediction: Prediction | None, words: WordIndex | None = None) -> DocumentScore:
+def score_document(layer: str, document: Document, prediction: Prediction | None) -> DocumentScore:
     """One layer of one document; a missing prediction or layer is scored as empty."""
     predicted = () if prediction is None else (getattr(prediction, layer) or ())
     if layer == "entities":
@@ -159,7 +159,7 @@ def score_document(layer: str, document: Document, prediction: Prediction | None
     if layer == "quotes":
         return score_quotes(
             gold=document.quotes, predicted=predicted, text=document.text, gold_entities=document.entities,
-            predicted_entities=() if prediction is None else (prediction.entities or ()), words=words,
+            predicted_entities=() if prediction is None else (prediction.entities or ()),
         )
     raise ScoringError(f"unknown layer {layer!r}: expected one of {', '.join(LAYERS)}")
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from ..schema import Entity, Quote, Span
-from ..tokenize import tokenize
+from ..tokenize import TOKEN_RE
 from .counts import AccuracyCounts, Counts, PRFCounts, total
 from .matching import optimal_matching, overlapping_pairs
 from .records import BOUNDARY, CUE, FALSE_NEGATIVE, FALSE_POSITIVE, MATCH, SPEAKER, TYPE, DocumentScore, HeadlineAtoms, MatchRecord
@@ -60,16 +60,43 @@ class QuoteCounts(Counts):
 
 
 class WordIndex:
-    """Word-token positions of one text: spans to runs of word-token indices."""
+    """Word-token positions of one text: spans to runs of word-token indices.
 
-    def __init__(self, text: str):
-        words = [token for token in tokenize(text) if any(char.isalnum() for char in token.text)]
-        self.starts = [token.start for token in words]
-        self.ends = [token.end for token in words]
+    Word tokens are :func:`frnewsbench.tokenize.tokenize`'s tokens with a letter or digit: the
+    matches of its ``word`` and ``elision`` rules (its ``other`` rule matches one character that
+    is neither). With ``spans``, only the stretches of text around them are tokenised (widened to
+    whitespace, where tokens always break, so the tokens are those of the whole text); ``run``
+    is then exact for those spans only.
+    """
+
+    def __init__(self, text: str, spans: Sequence[Span] | None = None):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for first, last in ([(0, len(text))] if spans is None else _regions(text, spans)):
+            for match in TOKEN_RE.finditer(text, first, last):
+                if match.lastgroup != "other":
+                    self.starts.append(match.start())
+                    self.ends.append(match.end())
 
     def run(self, span: Span) -> tuple[int, int]:
         """``[first, last)`` indices of the word tokens sharing a character with ``span``."""
         return bisect_right(self.ends, span.start), bisect_left(self.starts, span.end)
+
+
+def _regions(text: str, spans: Sequence[Span]) -> list[tuple[int, int]]:
+    """The spans widened to the whitespace around them, merged, in order."""
+    regions: list[tuple[int, int]] = []
+    for span in sorted(spans, key=lambda s: (s.start, s.end)):
+        first, last = max(0, min(span.start, len(text))), max(0, min(span.end, len(text)))
+        while first > 0 and not text[first - 1].isspace():
+            first -= 1
+        while last < len(text) and not text[last].isspace():
+            last += 1
+        if regions and first <= regions[-1][1]:
+            regions[-1] = (regions[-1][0], max(regions[-1][1], last))
+        else:
+            regions.append((first, last))
+    return regions
 
 
 def overlap_ratio(gold_run: tuple[int, int], predicted_run: tuple[int, int]) -> float:
@@ -123,7 +150,8 @@ def score_quotes(
     """
     gold = sorted(gold, key=_key)
     predicted = sorted(predicted, key=_key)
-    words = words or WordIndex(text)
+    if words is None:
+        words = WordIndex(text, [q.content for q in (*gold, *predicted)])
     gold_runs = [words.run(q.content) for q in gold]
     predicted_runs = [words.run(q.content) for q in predicted]
     tallies: dict[str, Counter] = defaultdict(Counter)

