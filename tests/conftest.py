@@ -27,6 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# no example database in the repository: tests write only under their temporary folders
+settings.register_profile("frnewsbench", database=None)
+settings.load_profile("frnewsbench")
 
 LABEL_STUDIO_USER = "annotator@frnewsbench.test"
 LABEL_STUDIO_PASSWORD = "frnewsbench-password"

@@ -74,3 +74,19 @@ def write_raw(directory: Path, raw: dict, name: str | None = None) -> Path:
     path = directory / f"{name or raw['id']}.json"
     path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+FIGURES = ("precision", "recall", "f1", "accuracy")
+
+
+def figures(tree, path=""):
+    """Every (path, value) of a precision/recall/f1/accuracy key in a to_dict() tree."""
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            if key in FIGURES and not isinstance(value, (dict, list)):
+                yield f"{path}.{key}", value
+            else:
+                yield from figures(value, f"{path}.{key}")
+    elif isinstance(tree, list):
+        for index, value in enumerate(tree):
+            yield from figures(value, f"{path}[{index}]")

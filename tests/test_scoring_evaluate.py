@@ -7,7 +7,7 @@ import random
 import re
 
 import pytest
-from helpers import small_document
+from helpers import figures, small_document
 
 from frnewsbench.schema import TIMEX_TYPES, Document, Entity, Prediction, Quote, Span, TimeExpression, gold_as_prediction, sha256_text
 from frnewsbench.scoring import (
@@ -18,21 +18,6 @@ from frnewsbench.scoring import (
     paired_bootstrap,
 )
 from frnewsbench.scoring.counts import PRFCounts
-
-FIGURES = ("precision", "recall", "f1", "accuracy")
-
-
-def figures(tree, path=""):
-    """Every (path, value) of a precision/recall/f1/accuracy key in a to_dict() tree."""
-    if isinstance(tree, dict):
-        for key, value in tree.items():
-            if key in FIGURES and not isinstance(value, (dict, list)):
-                yield f"{path}.{key}", value
-            else:
-                yield from figures(value, f"{path}.{key}")
-    elif isinstance(tree, list):
-        for index, value in enumerate(tree):
-            yield from figures(value, f"{path}[{index}]")
 
 
 def corpus():

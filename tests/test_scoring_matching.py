@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections import Counter, defaultdict
 
 import pytest
 
-from frnewsbench.scoring.matching import components, optimal_matching, overlapping_pairs
+from frnewsbench.scoring.matching import components, optimal_matching, overlapping_pairs, tally_exact
 
 
 def brute_pairs(gold, predicted):
@@ -80,3 +81,28 @@ def test_optimal_matching_is_not_greedy():
 def test_keys_must_be_positive():
     with pytest.raises(ValueError, match="non-negative"):
         optimal_matching([(0, 0), (0, 1)], lambda g, p: (0, 0))
+
+
+def test_exact_tally_is_a_multiset_intersection_counted_by_label():
+    # (key, label): gold has key 1 twice and key 2 once; predicted has key 1 once and key 3 twice.
+    # One pair of 1s matches (the first gold 1, labelled A); the second gold 1 and the 2 are FN;
+    # both 3s are FP, counted under their own labels.
+    gold = [(1, "A"), (1, "B"), (2, "A")]
+    predicted = [(1, "C"), (3, "A"), (3, "B")]
+    tallies: dict[str, Counter] = defaultdict(Counter)
+    tally_exact("strict", gold, predicted, key=lambda item: item[0], label=lambda item: item[1], tallies=tallies)
+    assert tallies == {"A": Counter(strict_tp=1, strict_fn=1, strict_fp=1), "B": Counter(strict_fn=1, strict_fp=1)}
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_exact_tally_counts_add_up(seed):
+    rng = random.Random(seed)
+    gold = [(rng.randrange(5), rng.choice("AB")) for _ in range(rng.randrange(8))]
+    predicted = [(rng.randrange(5), rng.choice("AB")) for _ in range(rng.randrange(8))]
+    tallies: dict[str, Counter] = defaultdict(Counter)
+    tally_exact("x", gold, predicted, key=lambda item: item[0], label=lambda item: item[1], tallies=tallies)
+    tp = sum(t["x_tp"] for t in tallies.values())
+    common = sum((Counter(k for k, _ in gold) & Counter(k for k, _ in predicted)).values())
+    assert tp == common
+    assert tp + sum(t["x_fn"] for t in tallies.values()) == len(gold)
+    assert tp + sum(t["x_fp"] for t in tallies.values()) == len(predicted)

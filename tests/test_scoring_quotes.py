@@ -102,18 +102,41 @@ def test_records_name_boundary_type_speaker_and_cue():
     ]
 
 
-def test_speaker_rules():
-    quote = GOLD[0]
-    same_id = Quote(quote.content, "direct", None, "zelensky")
-    other_id_no_name = Quote(quote.content, "direct", span("Volodymyr Zelensky"), "X9")
-    span_only = Quote(quote.content, "direct", span("Zelensky"), None)
-    no_speaker = Quote(quote.content, "direct", None, None)
-    expected = {same_id: 1, other_id_no_name: 0, span_only: 1, no_speaker: 0}
-    for predicted, right in expected.items():
-        assert score([quote], [predicted]).counts.speaker_accuracy == AccuracyCounts(right, 1), predicted
-    anonymous = Quote(quote.content, "direct", None, None)
-    assert score([anonymous], [no_speaker]).counts.speaker_accuracy == AccuracyCounts(1, 1)
-    assert score([anonymous], [span_only]).counts.speaker_accuracy == AccuracyCounts(0, 1)
+# The gold quote GOLD[0] is said by the span "Volodymyr Zelensky", entity id "zelensky" (canonical
+# name "Volodymyr Zelensky"). The predicted entities give the id "Z1" the same name (case aside).
+# Each right speaker below meets exactly one of the three criteria; the wrong ones meet none.
+SPEAKER_CASES = [
+    # (1) the same entity id; no span and no name to compare
+    ("same id", None, "zelensky", 1),
+    # (2) another id with the same canonical name; the span "Le ministre" does not overlap
+    ("same canonical name", "Le ministre", "Z1", 1),
+    # (3) an id of its own that names nothing, but the speaker span overlaps the gold one
+    ("overlapping span", "Zelensky", "X9", 1),
+    ("exact span, own id", "Volodymyr Zelensky", "X9", 1),
+    ("overlapping span, no id", "Zelensky", None, 1),
+    # none of the three: another id naming nothing, a span elsewhere
+    ("wrong speaker", "Le ministre", "X9", 0),
+    ("wrong span, no id", "un diplomate", None, 0),
+    ("no speaker at all", None, None, 0),
+]
+
+
+@pytest.mark.parametrize(("case", "speaker", "speaker_id", "right"), SPEAKER_CASES, ids=[c[0] for c in SPEAKER_CASES])
+def test_speaker_is_right_by_id_or_name_or_overlapping_span(case, speaker, speaker_id, right):
+    gold = GOLD[0]
+    predicted = Quote(gold.content, "direct", None if speaker is None else span(speaker), speaker_id)
+    counts = score([gold], [predicted]).counts
+    assert counts.speaker_accuracy == AccuracyCounts(right, 1)
+    # full attribution: a right speaker is a TP; a wrong one is a FP and a FN
+    assert counts.attribution == (PRFCounts(1, 0, 0) if right else PRFCounts(0, 1, 1))
+
+
+def test_a_quote_without_speaker_is_right_only_against_one_without_speaker():
+    anonymous = Quote(GOLD[0].content, "direct", None, None)
+    assert score([anonymous], [anonymous]).counts.speaker_accuracy == AccuracyCounts(1, 1)
+    for predicted in (Quote(GOLD[0].content, "direct", span("Zelensky"), None),
+                      Quote(GOLD[0].content, "direct", None, "zelensky")):
+        assert score([anonymous], [predicted]).counts.speaker_accuracy == AccuracyCounts(0, 1)
 
 
 def test_matching_prefers_the_right_speaker():

@@ -43,5 +43,5 @@ def test_misaligned_span_is_reported_not_shifted():
     text = "la Chine-Bélarus"
     tokens = tokenize(text)
     with pytest.raises(AlignmentError) as error:
-        iob2_tags(tokens, [(3, 7, "LOC")], where="doc-1")  # "Chin"
-    assert "doc-1" in str(error.value) and "[3, 7)" in str(error.value)
+        iob2_tags(tokens, [(3, 7, "LOC", "e4")], where="doc-1", text=text)  # "Chin"
+    assert "doc-1 e4 LOC 'Chin' [3, 7)" in str(error.value)

@@ -163,3 +163,106 @@ def test_the_corpus_is_valid_and_verbatim_from_its_seeds():
     from frnewsbench.corpus import annotation_files
 
     assert validate_files(annotation_files(ANNOTATIONS), seeds_dir=SEEDS) == []
+
+
+@pytest.mark.parametrize("dct", ["20230301", "2023-W09-1", "2023-02-30", "25/02/2023"])
+def test_dct_must_be_an_iso_calendar_date(tmp_path, dct):
+    raw = raw_document()
+    raw["dct"] = dct
+    [message] = problems_of(tmp_path, raw)
+    assert "doc-1 dct" in message and "YYYY-MM-DD" in message and repr(dct) in message
+
+
+def test_language_must_be_french(tmp_path):
+    raw = raw_document()
+    raw["language"] = "en"
+    [message] = problems_of(tmp_path, raw)
+    assert "doc-1 language" in message and "'fr'" in message and "'en'" in message
+
+
+def test_seed_segments_must_cover_the_text(tmp_path):
+    raw = raw_document()
+    raw["seed_segments"] = [[0, 0, 10]]
+    [message] = problems_of(tmp_path, raw)
+    assert "seed_segments" in message and "covering the" in message
+
+
+def test_title_must_be_a_line_of_the_text(tmp_path):
+    raw = raw_document()
+    raw["title"] = "Un titre inventé"
+    [message] = problems_of(tmp_path, raw)
+    assert "doc-1 title" in message and "a line of the text" in message
+
+
+def test_spans_without_spaces_at_their_edges(tmp_path):
+    raw = raw_document()
+    entity = raw["entities"][2]  # "Moscou" followed by a space
+    entity.update(end=entity["end"] + 1, text=entity["text"] + " ")
+    [message] = problems_of(tmp_path, raw)
+    assert "id=e3" in message and "without spaces at its edges" in message
+
+
+def test_top_level_must_be_an_object(tmp_path):
+    path = tmp_path / "doc-1.json"
+    path.write_text("[1, 2]", encoding="utf-8")
+    [problem] = validate_files([path])
+    assert "doc-1.json" in str(problem) and "a JSON object" in str(problem)
+
+
+@pytest.mark.parametrize("value", [5, "entities"])
+def test_a_layer_that_is_not_a_list_is_one_problem(tmp_path, value):
+    raw = raw_document()
+    raw["entities"] = value
+    messages = problems_of(tmp_path, raw)
+    assert any("'entities' to be a list" in m for m in messages)
+    assert not any("entities[" in m for m in messages)
+
+
+def test_a_file_that_is_not_utf8(tmp_path):
+    path = tmp_path / "doc-1.json"
+    path.write_bytes('{"id": "é"}'.encode("latin-1"))
+    [problem] = validate_files([path])
+    assert "doc-1.json" in str(problem) and "UTF-8" in str(problem)
+
+
+def test_entity_ids_are_snake_case_and_names_not_empty(tmp_path):
+    raw = raw_document()
+    raw["entities"][0]["entity_id"] = "Xi Jinping!"
+    raw["quotes"][0]["speaker_entity_id"] = None
+    raw["entities"][3]["canonical_name"] = " "
+    messages = problems_of(tmp_path, raw)
+    assert any("id=e1" in m and "snake case" in m and "'Xi Jinping!'" in m for m in messages)
+    assert any("id=e4" in m and "a canonical_name" in m for m in messages)
+
+
+def test_a_time_expression_annotated_twice(tmp_path):
+    raw = raw_document()
+    raw["dates"].append({**raw["dates"][0], "id": "t9"})
+    [message] = problems_of(tmp_path, raw)
+    assert "id=t9" in message and "the same span as t1" in message
+
+
+def test_quote_content_rules(tmp_path):
+    raw = raw_document()
+    text = "\n".join(raw["text"])
+    quote = raw["quotes"][0]
+    # the direct quote "La paix est possible" retyped: indirect quotes carry no quotation marks
+    # but this one has none inside, so make it mixed (needs marks) and add a final stop elsewhere
+    quote["type"] = "mixed"
+    messages = problems_of(tmp_path, raw)
+    assert any("id=q1 content" in m and "mixed quote that contains quoted words" in m for m in messages)
+
+    raw = raw_document()
+    start = text.index("Xi Jinping rencontrera")
+    end = text.index("\n")
+    raw["quotes"][0]["content"] = {"start": start, "end": end, "text": text[start:end]}  # ends with "."
+    messages = problems_of(tmp_path, raw)
+    assert any("final full stop" in m for m in messages)
+    assert any("between quotation marks" in m for m in messages)  # still typed direct
+
+
+def test_speaker_with_one_person_needs_the_entity_id(tmp_path):
+    raw = raw_document()
+    raw["quotes"][0]["speaker_entity_id"] = None  # speaker "le porte-parole Wang Wenbin"
+    [message] = problems_of(tmp_path, raw)
+    assert "id=q1 speaker" in message and "set speaker_entity_id to 'wang_wenbin'" in message

@@ -10,7 +10,7 @@ annotator B as the prediction (F1 is symmetric, so the choice does not change th
 | time expressions | span F1, strict / relaxed | exact span / overlapping span |
 | time expressions | value agreement | same TIMEX3 value over relaxed span matches |
 | quotes | content overlap F1 | token-overlap match of the content |
-| quotes | speaker agreement | same speaker over content matches |
+| quotes | speaker agreement | same speaker (harness rule) / same speaker span, over content matches |
 | quotes | attribution F1 | content overlap match with the same speaker |
 """
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .schema import Document, gold_as_prediction
-from .scoring import evaluate
+from .scoring import MATCH, evaluate
 
 AGREEMENT_START, AGREEMENT_END = "<!-- agreement:start -->", "<!-- agreement:end -->"
 
@@ -59,6 +59,7 @@ def agreement(*, a: list[Document], b: list[Document]) -> list[AgreementRow]:
         AgreementRow("quotes", "content exact F1", quotes.content_exact.f1, prf(quotes.content_exact)),
         AgreementRow("quotes", "speaker agreement on content matches", quotes.speaker_accuracy.accuracy,
                      f"{quotes.speaker_accuracy.correct} of {quotes.speaker_accuracy.total}"),
+        _speaker_span_row(result.layers["quotes"]),
         AgreementRow("quotes", "attribution F1 (content and speaker)", quotes.attribution.f1, prf(quotes.attribution)),
     ]
 
@@ -74,6 +75,15 @@ def _entity_id_row(a_by_id: dict[str, Document], b_by_id: dict[str, Document]) -
                 both += 1
                 same += b_ids[key] == entity.entity_id
     return AgreementRow("entities", "same entity_id on strict matches", same / both if both else None, f"{same} of {both}")
+
+
+def _speaker_span_row(quotes) -> AgreementRow:
+    """Exactly the same speaker span (or both none) on the quotes matched by content overlap:
+    stricter than the harness's speaker rule, which also accepts overlapping spans and equal ids."""
+    pairs = [record for document in quotes.documents for record in document.records if record.outcome == MATCH]
+    same = sum(record.gold.speaker == record.predicted.speaker for record in pairs)
+    return AgreementRow("quotes", "same speaker span on content matches", same / len(pairs) if pairs else None,
+                        f"{same} of {len(pairs)}")
 
 
 def agreement_markdown(rows: list[AgreementRow], *, a_name: str, b_name: str) -> str:

@@ -2,27 +2,33 @@
 
 Both take keyword arguments, return the typed :class:`~frnewsbench.report.Result` and write
 the outputs asked for (``output`` result JSON, ``markdown``, ``errors``, ``html``) only once
-everything has been computed, each file atomically. Bad predictions raise
-:class:`~frnewsbench.predictions.PredictionsError`; nothing is written then.
+everything has been computed, all of them or none (:func:`write_all`). Bad predictions raise
+:class:`~frnewsbench.predictions.PredictionsError`; nothing is written then. ``compare`` runs
+the paired bootstrap test between two systems' predictions.
 
-    from frnewsbench.api import score, run
+    from frnewsbench.api import compare, run, score
     result = score(predictions="preds.jsonl", output="result.json")
     result = run(extractor="spacy-fr-core-news-sm.v1", layers=["entities"])
+    comparison = compare(a="a.jsonl", b="b.jsonl", layers=["entities"])
 """
 
 from __future__ import annotations
 
-import hashlib
+import json
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
-from . import __version__
-from .corpus import corpus_hash, load_documents, write_atomic
+from . import __version__, corpus
+from .corpus import corpus_hash, load_documents
 from .extractors import Extractor, get_extractor, strip_gold
-from .predictions import PredictionProblem, PredictionsError, check_prediction, read_predictions, write_predictions
+from .extractors.errors import ExtractorError
+from .predictions import PredictionProblem, PredictionsError, check_prediction, dumps_predictions, read_predictions_with_hash
 from .report.result import Result, SystemInfo
 from .schema import LAYERS, SCHEMA_VERSION, Document, Prediction
-from .scoring import evaluate
+from .scoring import PairedBootstrap, evaluate, paired_bootstrap
 
 DEFAULT_GOLD = Path("dataset")
 ADAPTER_PREFIXES = ("python", "spacy", "transformers", "command", "file")
@@ -32,6 +38,10 @@ Gold = str | Path | Sequence[Document] | None
 
 class HarnessError(ValueError):
     """Inputs of ``score`` / ``run`` that cannot be used together (the message says what to do)."""
+
+
+class OutputError(HarnessError):
+    """An output file that cannot be written; nothing was written."""
 
 
 def load_gold(gold: Gold = None) -> list[Document]:
@@ -90,15 +100,21 @@ def build_extractor(spec: str, *, documents: Sequence[Document] = (), timeout: f
 
 def predict(extractor: Extractor, documents: Sequence[Document], *,
             progress: Callable[[int], None] | None = None) -> dict[str, Prediction]:
-    """Run ``extractor`` over ``documents`` (gold layers stripped) and check every output."""
+    """Run ``extractor`` over ``documents`` (gold layers stripped) and check every output.
+
+    An exception of the extractor's own is raised as :class:`ExtractorError` naming the
+    extractor and the document (its type and message kept).
+    """
     visible = [strip_gold(document) for document in documents]
     batch = getattr(extractor, "extract_many", None)
     if callable(batch):
-        outputs = dict(batch(visible, progress=progress))
+        with _extractor_failures(extractor, None):
+            outputs = dict(batch(visible, progress=progress))
     else:
         outputs = {}
         for document in visible:
-            outputs[document.id] = extractor.extract(document)
+            with _extractor_failures(extractor, document.id):
+                outputs[document.id] = extractor.extract(document)
             if progress is not None:
                 progress(1)
     by_id = {document.id: document for document in documents}
@@ -116,6 +132,20 @@ def predict(extractor: Extractor, documents: Sequence[Document], *,
     if problems:
         raise PredictionsError(problems)
     return dict(sorted(predictions.items()))
+
+
+@contextmanager
+def _extractor_failures(extractor: Extractor, document_id: str | None) -> Iterator[None]:
+    """Turn an extractor's own exception into :class:`ExtractorError` (ours pass unchanged)."""
+    try:
+        yield
+    except (ExtractorError, PredictionsError):
+        raise
+    except Exception as error:
+        where = "" if document_id is None else f" on document {document_id!r}"
+        name = getattr(extractor, "name", type(extractor).__name__)
+        raise ExtractorError(f"the extractor {name} failed{where}: {type(error).__name__}: {error}. "
+                             "Fix the extractor (its traceback is chained to this error in the Python API)") from error
 
 
 def _layers(layers: Sequence[str] | str | None) -> tuple[str, ...] | None:
@@ -137,14 +167,22 @@ def _result(*, documents: list[Document], predictions: Mapping[str, Prediction],
         asked = ", ".join(layers or LAYERS)
         raise HarnessError(f"nothing to score: the predictions give none of the layers asked ({asked}); "
                            "a layer absent from every prediction is not scored")
-    return Result(system=system, dataset_hash=corpus_hash(documents), dataset_schema_version=SCHEMA_VERSION,
+    return Result(system=system, dataset_hash=corpus_hash(documents), annotation_schema_version=SCHEMA_VERSION,
                   harness_version=__version__, evaluation=evaluation, layers_requested=layers)
 
 
-def write_outputs(result: Result, documents: Sequence[Document], *, output: str | Path | None = None,
-                  markdown: str | Path | None = None, errors: str | Path | None = None,
-                  html: str | Path | None = None) -> None:
-    """Render every output asked for, then write each atomically."""
+def write_all(files: Sequence[tuple[str | Path, str]]) -> None:
+    """Write every output or none (:func:`frnewsbench.corpus.write_all`)."""
+    try:
+        corpus.write_all(files, hint="give a path in a folder you can write to")
+    except corpus.OutputError as error:
+        raise OutputError(str(error)) from None
+
+
+def render_outputs(result: Result, documents: Sequence[Document], *, output: str | Path | None = None,
+                   markdown: str | Path | None = None, errors: str | Path | None = None,
+                   html: str | Path | None = None) -> list[tuple[str | Path, str]]:
+    """Every output asked for, rendered: ``(path, content)`` pairs for :func:`write_all`."""
     from .report.errors import render_errors
     from .report.html import render_html
     from .report.markdown import render_markdown
@@ -158,42 +196,70 @@ def write_outputs(result: Result, documents: Sequence[Document], *, output: str 
         rendered.append((errors, render_errors(result, documents)))
     if html is not None:
         rendered.append((html, render_html(result, documents)))
-    for path, content in rendered:
-        write_atomic(path, content)
+    return rendered
 
 
-def score(*, predictions: str | Path | Mapping[str, Prediction], gold: Gold = None,
-          layers: Sequence[str] | str | None = None, system: str | None = None,
-          system_versions: Mapping[str, str] | None = None, output: str | Path | None = None,
-          markdown: str | Path | None = None, errors: str | Path | None = None, html: str | Path | None = None,
-          bootstrap_samples: int = 1000, seed: int = 0) -> Result:
-    """Score ``predictions`` (a JSON Lines file, or predictions keyed by document id) against ``gold``."""
-    documents = load_gold(gold)
-    layer_names = _layers(layers)
-    versions: dict[str, Any] = dict(system_versions or {})
+def write_outputs(result: Result, documents: Sequence[Document], *, output: str | Path | None = None,
+                  markdown: str | Path | None = None, errors: str | Path | None = None,
+                  html: str | Path | None = None) -> None:
+    """Render every output asked for, then write them all or none."""
+    write_all(render_outputs(result, documents, output=output, markdown=markdown, errors=errors, html=html))
+
+
+Predictions = str | Path | Mapping[str, Prediction]
+
+
+@dataclass(frozen=True)
+class CheckedPredictions:
+    """Predictions checked against the gold, with where they came from."""
+
+    predictions: dict[str, Prediction]
+    name: str  # the file's stem, or "predictions"
+    sha256: str | None  # of the file's bytes, as read and checked
+
+
+def check_predictions(predictions: Predictions, documents: Sequence[Document]) -> CheckedPredictions:
+    """A JSON Lines file (read once) or predictions keyed by id, checked against ``documents``."""
     if isinstance(predictions, (str, Path)):
         path = Path(predictions)
-        parsed = read_predictions(path, documents=documents)
-        versions.setdefault("predictions_sha256", "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest())
-        name = system or path.stem
-    else:
-        by_id = {document.id: document for document in documents}
-        problems: list[PredictionProblem] = []
-        parsed = {}
-        for key, prediction in predictions.items():
-            if key not in by_id:
-                problems.append(PredictionProblem("predictions", None, str(key), "id", "a document id of the gold",
-                                                  repr(key), "key the predictions by the ids of the gold documents"))
-                continue
-            try:
-                parsed[key] = check_prediction(prediction, by_id[key], source="predictions")
-            except PredictionsError as error:
-                problems += error.problems
-        if problems:
-            raise PredictionsError(problems)
-        name = system or "predictions"
-    result = _result(documents=documents, predictions=parsed, layers=layer_names,
-                     system=SystemInfo(name, versions), bootstrap_samples=bootstrap_samples, seed=seed)
+        parsed, sha256 = read_predictions_with_hash(path, documents=documents)
+        return CheckedPredictions(parsed, path.stem, sha256)
+    by_id = {document.id: document for document in documents}
+    problems: list[PredictionProblem] = []
+    parsed = {}
+    for key, prediction in predictions.items():
+        if key not in by_id:
+            problems.append(PredictionProblem("predictions", None, str(key), "id", "a document id of the gold",
+                                              repr(key), "key the predictions by the ids of the gold documents"))
+            continue
+        try:
+            parsed[key] = check_prediction(prediction, by_id[key], source="predictions")
+        except PredictionsError as error:
+            problems += error.problems
+    if problems:
+        raise PredictionsError(problems)
+    return CheckedPredictions(dict(sorted(parsed.items())), "predictions", None)
+
+
+def score(*, predictions: Predictions, gold: Gold = None,
+          layers: Sequence[str] | str | None = None, system: str | None = None,
+          system_versions: Mapping[str, str] | None = None, dropped_labels: Mapping[str, int] | None = None,
+          output: str | Path | None = None, markdown: str | Path | None = None, errors: str | Path | None = None,
+          html: str | Path | None = None, bootstrap_samples: int = 1000, seed: int = 0) -> Result:
+    """Score ``predictions`` (a JSON Lines file, or predictions keyed by document id) against ``gold``.
+
+    A file is read once: ``predictions_sha256`` in the system versions is the hash of the bytes
+    scored. ``dropped_labels``: the labels the system's adapter left out, if known.
+    """
+    documents = load_gold(gold)
+    layer_names = _layers(layers)
+    checked = check_predictions(predictions, documents)
+    versions: dict[str, Any] = dict(system_versions or {})
+    if checked.sha256 is not None:
+        versions.setdefault("predictions_sha256", checked.sha256)
+    info = SystemInfo(system or checked.name, versions, None if dropped_labels is None else dict(dropped_labels))
+    result = _result(documents=documents, predictions=checked.predictions, layers=layer_names, system=info,
+                     bootstrap_samples=bootstrap_samples, seed=seed)
     write_outputs(result, documents, output=output, markdown=markdown, errors=errors, html=html)
     return result
 
@@ -205,16 +271,85 @@ def run(*, extractor: str | Extractor, gold: Gold = None, layers: Sequence[str] 
         bootstrap_samples: int = 1000, seed: int = 0) -> Result:
     """Run ``extractor`` (a spec for :func:`build_extractor`, or an extractor) over the gold and score it.
 
-    ``predictions_output`` also saves the checked predictions as JSON Lines.
+    ``predictions_output`` also saves the checked predictions as JSON Lines. The labels the
+    extractor left out on purpose during this run (its ``left_out`` counter, when it keeps one)
+    are recorded in ``result.system.dropped_labels``.
     """
     documents = load_gold(gold)
     layer_names = _layers(layers)
     system = build_extractor(extractor, documents=documents, timeout=timeout) if isinstance(extractor, str) else extractor
+    left_out = getattr(system, "left_out", None)
+    before = Counter(left_out) if isinstance(left_out, Mapping) else None
     predictions = predict(system, documents, progress=progress)
+    dropped = None if before is None else dict(Counter(left_out) - before)
     result = _result(documents=documents, predictions=predictions, layers=layer_names,
-                     system=SystemInfo(system.name, dict(system.versions())),
+                     system=SystemInfo(system.name, dict(system.versions()), dropped),
                      bootstrap_samples=bootstrap_samples, seed=seed)
-    write_outputs(result, documents, output=output, markdown=markdown, errors=errors, html=html)
+    files = render_outputs(result, documents, output=output, markdown=markdown, errors=errors, html=html)
     if predictions_output is not None:
-        write_predictions(predictions_output, predictions.values())
+        files.append((predictions_output, dumps_predictions(predictions.values())))
+    write_all(files)
     return result
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The paired bootstrap test of two systems, layer by layer, with provenance."""
+
+    a: str
+    b: str
+    a_versions: Mapping[str, str]
+    b_versions: Mapping[str, str]
+    dataset_hash: str
+    harness_version: str
+    tests: tuple[PairedBootstrap, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "harness": {"name": "frnewsbench", "version": self.harness_version},
+            "dataset": {"hash": self.dataset_hash, "annotation_schema_version": SCHEMA_VERSION},
+            "a": {"name": self.a, "versions": dict(sorted(self.a_versions.items()))},
+            "b": {"name": self.b, "versions": dict(sorted(self.b_versions.items()))},
+            "tests": [test.to_dict() for test in self.tests],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+
+
+def compare(*, a: Predictions, b: Predictions, gold: Gold = None, layers: Sequence[str] | str | None = None,
+            a_name: str | None = None, b_name: str | None = None, output: str | Path | None = None,
+            bootstrap_samples: int = 1000, seed: int = 0) -> Comparison:
+    """The paired bootstrap test (:func:`frnewsbench.scoring.paired_bootstrap`) of systems ``a``
+    and ``b`` on every layer asked for (default: every layer both predict)."""
+    documents = load_gold(gold)
+    asked = _layers(layers)
+    systems = {"A": check_predictions(a, documents), "B": check_predictions(b, documents)}
+    given = {side: {layer for p in checked.predictions.values() for layer in p.layers()} for side, checked in systems.items()}
+    if asked is None:
+        chosen = tuple(layer for layer in LAYERS if layer in given["A"] and layer in given["B"])
+        if not chosen:
+            raise HarnessError("the two systems have no layer in common: A predicts "
+                               f"{', '.join(sorted(given['A'])) or 'nothing'}, B predicts "
+                               f"{', '.join(sorted(given['B'])) or 'nothing'}; a paired test needs the same layer from both")
+    else:
+        for side in ("A", "B"):
+            lacking = [layer for layer in asked if layer not in given[side]]
+            if lacking:
+                raise HarnessError(f"system {side} predicts no {', '.join(lacking)}: a paired test needs the layer from "
+                                   "both systems; drop it from --layers")
+        chosen = asked
+    tests = tuple(
+        paired_bootstrap(gold=documents, predictions_a=systems["A"].predictions, predictions_b=systems["B"].predictions,
+                         layer=layer, samples=bootstrap_samples, seed=seed)
+        for layer in chosen
+    )
+
+    def versions(checked: CheckedPredictions) -> dict[str, str]:
+        return {} if checked.sha256 is None else {"predictions_sha256": checked.sha256}
+
+    comparison = Comparison(a_name or systems["A"].name, b_name or systems["B"].name, versions(systems["A"]),
+                            versions(systems["B"]), corpus_hash(documents), __version__, tests)
+    if output is not None:
+        write_all([(output, comparison.to_json())])
+    return comparison

@@ -6,9 +6,7 @@ fixed options by one pyarrow writer, and nothing depends on time or machine.
 
 from __future__ import annotations
 
-import filecmp
 import io
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +19,7 @@ from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCardData
 
 from .corpus import corpus_hash, document_to_dict, entity_to_dict, load_corpus, quote_to_dict, time_expression_to_dict, write_atomic
-from .schema import ENTITY_LABELS, QUOTE_TYPES, SCHEMA_VERSION, TIMEX_TYPES, Document
+from .schema import ENTITY_LABELS, QUOTE_TYPES, SCHEMA_VERSION, TIMEX_TYPES, Document, paragraph_spans
 from .tokenize import AlignmentError, iob2_tags, tokenize
 
 SPLIT = "test"
@@ -44,7 +42,7 @@ QUOTE = {
     "speaker_entity_id": Value("string"), "cue": SPAN,
 }
 METADATA = {
-    "id": Value("string"), "title": Value("string"), "text": Value("string"), "language": Value("string"),
+    "schema_version": Value("string"), "id": Value("string"), "title": Value("string"), "text": Value("string"), "language": Value("string"),
     "source": Value("string"), "dct": Value("string"), "dct_evidence": Value("string"),
     "seed_file": Value("string"), "seed_segments": List(List(Value("int32"))), "text_sha256": Value("string"),
 }
@@ -68,22 +66,12 @@ DESCRIPTIONS = {
 }
 
 
-def paragraphs(text: str) -> list[tuple[int, int]]:
-    """``[start, end)`` of each non-empty line: the unit of the ner view and of the bootstrap."""
-    spans, position = [], 0
-    for line in text.split("\n"):
-        if line.strip():
-            spans.append((position, position + len(line)))
-        position += len(line) + 1
-    return spans
-
-
 def ner_rows(document: Document) -> list[dict]:
     """The CoNLL view of one document, a row per paragraph; misaligned spans raise AlignmentError."""
     tokens = tokenize(document.text)
-    tags = iob2_tags(tokens, ((e.start, e.end, e.label) for e in document.entities), where=document.id)
+    tags = iob2_tags(tokens, ((e.start, e.end, e.label, e.id) for e in document.entities), where=document.id, text=document.text)
     rows = []
-    for index, (start, end) in enumerate(paragraphs(document.text)):
+    for index, (start, end) in enumerate(paragraph_spans(document.text)):
         chosen = [i for i, token in enumerate(tokens) if start <= token.start and token.end <= end]
         rows.append({
             "id": f"{document.id}-p{index:02d}", "document_id": document.id, "paragraph": index,
@@ -151,7 +139,7 @@ class Figures:
             documents=len(documents),
             characters=sum(len(d.text) for d in documents),
             tokens=sum(row["tokens"] for row in per_document),
-            paragraphs=sum(len(paragraphs(d.text)) for d in documents),
+            paragraphs=sum(len(paragraph_spans(d.text)) for d in documents),
             entities_by_label={label: sum(e.label == label for d in documents for e in d.entities) for label in ENTITY_LABELS},
             distinct_entities=len({e.entity_id for d in documents for e in d.entities}),
             dates_by_type={kind: sum(t.type == kind for d in documents for t in d.dates) for kind in TIMEX_TYPES},
@@ -208,6 +196,7 @@ def dataset_card(rows: dict[str, list[dict]], parquet: dict[str, bytes], figures
         task_ids=["named-entity-recognition"], multilinguality="monolingual",
         annotations_creators=["expert-generated"], language_creators=["found", "machine-generated"],
         source_datasets=["original"], tags=["timex3", "temporal-expressions", "quotation-attribution", "news", "french"],
+        citation=CITATION, schema_version=SCHEMA_VERSION,
     )
     MetadataConfigs({
         config: {"data_files": [{"split": SPLIT, "path": data_path(config)}], **({"default": True} if config == "documents" else {})}
@@ -274,38 +263,71 @@ def build_files(documents: list[Document]) -> dict[str, bytes]:
     return files
 
 
-def build(annotations: str | Path = "annotations", output: str | Path = "dataset", datasheet: str | Path | None = "DATASHEET.md") -> dict[str, bytes]:
-    """Validate the annotations, write the dataset folder and refresh the datasheet figures."""
+class BuildError(ValueError):
+    """A build that cannot be made (the message says which file and what to do); nothing was written."""
+
+
+def planned_files(annotations: str | Path, output: str | Path, datasheet: str | Path | None) -> dict[Path, bytes]:
+    """Every file a build writes, with its content: the dataset folder and the datasheet."""
     documents = load_corpus(annotations)
-    files = build_files(documents)
-    for relative, content in sorted(files.items()):
-        write_atomic(Path(output) / relative, content)
+    unannotated = [d.id for d in documents if not (d.entities or d.dates or d.quotes)]
+    if unannotated:
+        raise BuildError(
+            f"{annotations}: {', '.join(unannotated)} not annotated yet (no entity, time expression or quote); "
+            "annotate them (README: Annotating with Label Studio) or move their files out of the folder before building"
+        )
+    files = {Path(output) / relative: content for relative, content in build_files(documents).items()}
     if datasheet is not None:
         path = Path(datasheet)
-        write_atomic(path, replace_block(path.read_text(encoding="utf-8"), Figures.of(documents).markdown(), name=str(path)))
+        if not path.is_file():
+            raise BuildError(f"{path}: no such datasheet; pass --datasheet FILE, or --no-datasheet")
+        try:
+            files[path] = replace_block(path.read_text(encoding="utf-8"), Figures.of(documents).markdown(), name=str(path)).encode("utf-8")
+        except ValueError as error:
+            raise BuildError(str(error)) from None
     return files
 
 
-def stale_files(annotations: str | Path = "annotations", output: str | Path = "dataset", datasheet: str | Path | None = "DATASHEET.md") -> list[str]:
-    """The files that a build would change: empty when dataset/ and the datasheet are up to date."""
-    documents = load_corpus(annotations)
-    stale = []
-    with tempfile.TemporaryDirectory() as temporary:
-        for relative, content in sorted(build_files(documents).items()):
-            fresh = Path(temporary) / "fresh"
-            fresh.write_bytes(content)
-            current = Path(output) / relative
-            if not current.is_file() or not filecmp.cmp(fresh, current, shallow=False):
-                stale.append(str(current))
-    if datasheet is not None:
-        path = Path(datasheet)
-        text = path.read_text(encoding="utf-8") if path.is_file() else ""
-        try:
-            if replace_block(text, Figures.of(documents).markdown(), name=str(path)) != text:
-                stale.append(str(path))
-        except ValueError:
-            stale.append(str(path))
-    expected = {str(Path(output) / relative) for relative in build_files(documents)}
-    stale += sorted(str(p) for p in Path(output).glob("data/**/*.parquet") if str(p) not in expected)
-    return stale
+def _leftover_parquet(output: str | Path, files: dict[Path, bytes]) -> list[Path]:
+    """Parquet files of the dataset folder that the build does not make (an old config)."""
+    return sorted(path for path in Path(output).glob("data/**/*.parquet") if path not in files)
 
+
+def build(annotations: str | Path = "annotations", output: str | Path = "dataset", datasheet: str | Path | None = "DATASHEET.md") -> dict[Path, bytes]:
+    """Validate the annotations, then write the dataset folder and refresh the datasheet figures.
+
+    Everything is computed before the first file is written, and each file is written
+    atomically; Parquet files of configs that no longer exist are removed.
+    """
+    files = planned_files(annotations, output, datasheet)
+    for path, content in sorted(files.items()):
+        write_atomic(path, content)
+    for path in _leftover_parquet(output, files):
+        path.unlink()
+    return files
+
+
+def _same_content(path: Path, content: bytes) -> bool:
+    """Parquet files are compared by table (schema, metadata and rows), so that a different
+    writer version does not make the dataset stale; other files byte for byte.
+
+    Read without threads: a pyarrow worker thread that still holds the Python ``bytes`` buffer
+    when the interpreter exits makes pyarrow 24 abort ("terminate called without an active
+    exception", seen one run in five).
+    """
+    if not path.is_file():
+        return False
+    if path.suffix != ".parquet":
+        return path.read_bytes() == content
+    try:
+        current = pq.ParquetFile(path).read(use_threads=False)
+    except (pa.ArrowException, OSError):
+        return False
+    return current.equals(pq.ParquetFile(pa.BufferReader(content)).read(use_threads=False), check_metadata=True)
+
+
+def stale_files(annotations: str | Path = "annotations", output: str | Path = "dataset", datasheet: str | Path | None = "DATASHEET.md") -> list[str]:
+    """The files that a build would change or remove: empty when everything is up to date."""
+    files = planned_files(annotations, output, datasheet)
+    stale = [str(path) for path, content in sorted(files.items()) if not _same_content(path, content)]
+    return stale + [str(path) for path in _leftover_parquet(output, files)]

@@ -48,7 +48,7 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .build import build, stale_files
+    from .build import BuildError, build, stale_files
     from .tokenize import AlignmentError
 
     datasheet = None if args.no_datasheet else args.datasheet
@@ -61,7 +61,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
             print(f"{args.output} and {datasheet or 'the dataset card'} are up to date with {args.annotations}")
             return 0
         files = build(args.annotations, args.output, datasheet)
-    except AlignmentError as error:
+    except (AlignmentError, BuildError, FileNotFoundError) as error:
         raise UserError(str(error)) from None
     print(f"wrote {len(files)} file(s) to {args.output}" + (f" and the figures of {datasheet}" if datasheet else ""))
     return 0
@@ -83,6 +83,10 @@ def _cmd_new_article(args: argparse.Namespace) -> int:
     from .corpus import write_document
     from .seeds import document_from_seed
 
+    from .validate import DOCUMENT_ID
+
+    if not DOCUMENT_ID.match(args.id):
+        raise UserError(f"--id {args.id!r}: expected letters, digits, '-', '_' or '.' (e.g. frnb-005), used as the file name")
     target = args.annotations / f"{args.id}.json"
     if target.exists():
         raise UserError(f"{target} exists already; pick another --id or edit that file")
@@ -130,18 +134,15 @@ def _labelstudio_tasks(args: argparse.Namespace) -> list[dict]:
     if not documents:
         raise UserError(f"{args.annotations}: no annotation files (*.json) found; pass --annotations DIR")
     predictions: dict[str, list] = {document.id: [] for document in documents}
-    for name in args.extractor or ():
-        from .extractors.base import RegistryError, get_extractor, strip_gold
-        from .predictions import PredictionsError, check_prediction
+    for spec in args.extractor or ():  # the specs of `frnewsbench run --extractor`
+        from .api import build_extractor, predict
 
-        try:
-            extractor = get_extractor(name)
+        with _HarnessUserErrors():
+            extractor = build_extractor(spec, documents=documents)
+            outputs = predict(extractor, documents)
             version = model_version(extractor.name, extractor.versions())
-            for document in documents:
-                prediction = check_prediction(extractor.extract(strip_gold(document)), document, source=name)
-                predictions[document.id].append((prediction, version))
-        except (RegistryError, PredictionsError) as error:
-            raise UserError(str(error)) from None
+        for doc_id, prediction in outputs.items():
+            predictions[doc_id].append((prediction, version))
     if args.predictions:
         from .predictions import PredictionsError, read_predictions
 
@@ -182,13 +183,25 @@ def _print_import(plan, *, written: bool) -> None:
     print(f"{verb} {len(plan.documents)} annotation file(s)")
 
 
+def _labelstudio_write(path: Path, content: str, option: str) -> None:
+    """Write one file atomically; a path that cannot be written is a :class:`UserError`."""
+    from .corpus import write_atomic
+
+    try:
+        write_atomic(path, content)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        if error.filename is not None and Path(error.filename) != Path(path):
+            reason += f" ({error.filename})"
+        raise UserError(f"cannot write {path}: {reason}. Nothing was written; "
+                        f"give {option} a path in a folder you can write to") from None
+
+
 def _cmd_labelstudio_export(args: argparse.Namespace) -> int:
     import json
 
-    from .corpus import write_atomic
-
     tasks = _labelstudio_tasks(args)
-    write_atomic(args.output, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n")
+    _labelstudio_write(args.output, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", "--output")
     with_gold = sum(1 for task in tasks if task.get("annotations"))
     with_predictions = sum(len(task.get("predictions", ())) for task in tasks)
     print(f"wrote {len(tasks)} task(s) to {args.output} ({with_gold} with gold, {with_predictions} prediction(s))")
@@ -225,7 +238,6 @@ def _cmd_labelstudio_push(args: argparse.Namespace) -> int:
 def _cmd_labelstudio_pull(args: argparse.Namespace) -> int:
     import json
 
-    from .corpus import write_atomic
     from .labelstudio.importer import plan_import, write_import
     from .labelstudio.server import ServerError, export_project
 
@@ -236,7 +248,7 @@ def _cmd_labelstudio_pull(args: argparse.Namespace) -> int:
         raise UserError(str(error)) from None
     source = f"{connection.url} project {args.project_id or repr(args.project)}"
     if args.save_export:
-        write_atomic(args.save_export, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n")
+        _labelstudio_write(args.save_export, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", "--save-export")
         source = str(args.save_export)
     plan = plan_import(tasks, annotations_dir=args.annotations, source=source, trim_spaces=args.trim_spaces)
     if not args.dry_run:
@@ -252,8 +264,10 @@ def _add_labelstudio(sub: argparse._SubParsersAction) -> None:
     def selection(command: argparse.ArgumentParser) -> None:
         command.add_argument("--annotations", type=Path, default=DEFAULT_ANNOTATIONS)
         command.add_argument("--document", action="append", metavar="ID", help="only this document (repeatable)")
-        command.add_argument("--extractor", action="append", metavar="NAME",
-                             help="add this registered system's predictions as pre-annotations (repeatable)")
+        command.add_argument("--extractor", action="append", metavar="SPEC",
+                             help="add this system's predictions as pre-annotations (repeatable): a registered "
+                                  "name, or python:MODULE:ATTR, spacy:MODEL, transformers:FOLDER, "
+                                  "command:'PROGRAM ARGS', file:PATH, as for `frnewsbench run`")
         command.add_argument("--predictions", type=Path, metavar="FILE", help="add predictions from a JSON Lines file")
         command.add_argument("--model-version", help="the model_version shown for --predictions")
         command.add_argument("--without-gold", action="store_true", help="leave the gold annotations out")
@@ -299,12 +313,14 @@ def _cmd_agreement(args: argparse.Namespace) -> int:
 
     try:
         rows = agreement(a=load_corpus(args.a), b=load_corpus(args.b))
-    except ValueError as error:
+    except (ValueError, FileNotFoundError) as error:
         raise UserError(str(error)) from None
     block = agreement_markdown(rows, a_name=str(args.a), b_name=str(args.b))
     print(block)
     if args.datasheet is None:
         return 0
+    if not args.datasheet.is_file():
+        raise UserError(f"{args.datasheet}: no such datasheet; pass --datasheet FILE")
     current = args.datasheet.read_text(encoding="utf-8")
     try:
         updated = replace_block(current, block, AGREEMENT_START, AGREEMENT_END, name=str(args.datasheet))
@@ -337,18 +353,64 @@ def _harness_errors():
     from .extractors.base import RegistryError
     from .extractors.errors import ExtractorError
     from .predictions import PredictionsError
+    from .report.result import ResultError
     from .scoring import ScoringError
 
-    return HarnessError, RegistryError, ExtractorError, PredictionsError, ScoringError
+    return HarnessError, RegistryError, ExtractorError, PredictionsError, ResultError, ScoringError
+
+
+class _HarnessUserErrors:
+    """``with _HarnessUserErrors():`` the harness errors users fix themselves become :class:`UserError`."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, error, traceback) -> bool:
+        if error is not None and isinstance(error, _harness_errors()):
+            raise UserError(str(error)) from None
+        return False
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, found {value}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, found {value}")
+    return value
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, found {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a finite number of seconds greater than 0, found {text}")
+    return value
 
 
 def _report_result(result, args: argparse.Namespace) -> None:
-    from .report.markdown import headline_table
+    from .report.markdown import dropped_labels_line, headline_table
 
     evaluation = result.evaluation
     print(f"{result.system.name} on {len(evaluation.document_ids)} document(s), dataset {result.dataset_hash}")
     if evaluation.missing_documents:
         print(f"documents without predictions (scored as empty): {', '.join(evaluation.missing_documents)}")
+    dropped = dropped_labels_line(result.system.dropped_labels)
+    if dropped:
+        print(dropped)
     print(headline_table(result))
     for option in ("output", "markdown", "errors", "html", "save_predictions"):
         path = getattr(args, option, None)
@@ -359,29 +421,29 @@ def _report_result(result, args: argparse.Namespace) -> None:
 def _cmd_score(args: argparse.Namespace) -> int:
     from .api import score
 
-    try:
+    with _HarnessUserErrors():
         result = score(predictions=args.predictions, gold=args.gold, layers=args.layers, system=args.system,
                        output=args.output, markdown=args.markdown, errors=args.errors, html=args.html,
                        bootstrap_samples=args.bootstrap_samples, seed=args.seed)
-    except _harness_errors() as error:
-        raise UserError(str(error)) from None
     _report_result(result, args)
     return 0
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from .api import build_extractor, load_gold, run
-    from .extractors import registered_names
+    from .extractors import entry_point_problems, registered_names
 
     if args.list:
         for name in registered_names():
             print(name)
+        for problem in entry_point_problems():
+            print(f"warning: {problem}", file=sys.stderr)
         return 0
     if not args.extractor:
         raise UserError("give the system to run with --extractor NAME or PREFIX:ARGUMENT (--list shows the names)")
     from tqdm import tqdm
 
-    try:
+    with _HarnessUserErrors():
         documents = load_gold(args.gold)
         extractor = build_extractor(args.extractor, documents=documents, timeout=args.timeout)
         with tqdm(total=len(documents), desc=extractor.name, unit="doc", file=sys.stderr) as bar:
@@ -389,10 +451,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
                          markdown=args.markdown, errors=args.errors, html=args.html,
                          predictions_output=args.save_predictions, progress=bar.update,
                          bootstrap_samples=args.bootstrap_samples, seed=args.seed)
-    except _harness_errors() as error:
-        raise UserError(str(error)) from None
     _report_result(result, args)
     return 0
+
+
+def _bootstrap_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--bootstrap-samples", type=_positive_int, default=1000, metavar="N",
+                        help="bootstrap resamples, at least 1 (default 1000)")
+    parser.add_argument("--seed", type=_non_negative_int, default=0, help="bootstrap seed, 0 or more (default 0)")
 
 
 def _scoring_options(parser: argparse.ArgumentParser) -> None:
@@ -402,8 +468,7 @@ def _scoring_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--markdown", type=Path, metavar="FILE", help="write the Markdown tables")
     parser.add_argument("--errors", type=Path, metavar="FILE", help="write the error analysis (Markdown)")
     parser.add_argument("--html", type=Path, metavar="FILE", help="write the HTML page, gold and predictions side by side")
-    parser.add_argument("--bootstrap-samples", type=int, default=1000, metavar="N", help="bootstrap resamples (default 1000)")
-    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    _bootstrap_options(parser)
 
 
 def _add_score(sub: argparse._SubParsersAction) -> None:
@@ -421,16 +486,50 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
                              "command:'PROGRAM ARGS', file:PATH")
     parser.add_argument("--list", action="store_true", help="list the registered extractors and stop")
     parser.add_argument("--save-predictions", type=Path, metavar="FILE", help="also write the predictions (JSON Lines)")
-    parser.add_argument("--timeout", type=float, metavar="SECONDS", help="for command: systems (default 600)")
+    parser.add_argument("--timeout", type=_positive_seconds, metavar="SECONDS",
+                        help="for command: systems, more than 0 (default 600)")
     _scoring_options(parser)
     parser.set_defaults(handler=_cmd_run)
 
 
-COMMANDS += [_add_score, _add_run]
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from .api import compare
+    from .report.markdown import NOT_DEFINED, interval, number, table
+
+    with _HarnessUserErrors():
+        comparison = compare(a=args.a, b=args.b, gold=args.gold, layers=args.layers, output=args.output,
+                             bootstrap_samples=args.bootstrap_samples, seed=args.seed)
+    print(f"A = {comparison.a}, B = {comparison.b}, dataset {comparison.dataset_hash}")
+    rows = []
+    for test in comparison.tests:
+        p_value = NOT_DEFINED if test.p_value is None else f"{test.p_value:.3f}"
+        rows.append((test.layer, test.metric, number(test.a), number(test.b), number(test.difference),
+                     interval(test.interval.low, test.interval.high), p_value))
+    print(table(("layer", "headline", "A", "B", "A − B", "95% interval of A − B", "p-value"), rows))
+    print(f"paired bootstrap over {comparison.tests[0].interval.units} paragraph(s), "
+          f"{args.bootstrap_samples} resamples, seed {args.seed}; p: share of draws whose A − B goes beyond "
+          "twice the observed difference (eval/METRICS.md)")
+    if args.output is not None:
+        print(f"wrote {args.output}")
+    return 0
+
+
+def _add_compare(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("compare", help="compare two systems' predictions with the paired bootstrap test")
+    parser.add_argument("--a", type=Path, required=True, metavar="PRED_A", help="system A's predictions (JSON Lines)")
+    parser.add_argument("--b", type=Path, required=True, metavar="PRED_B", help="system B's predictions (JSON Lines)")
+    parser.add_argument("--gold", type=Path, default=DEFAULT_DATASET, help="the built dataset folder (default: dataset) or a folder of annotation files")
+    parser.add_argument("--layers", help="comma-separated layers to compare (default: every layer both predict)")
+    parser.add_argument("--output", type=Path, metavar="FILE", help="write the comparison (JSON, with provenance)")
+    _bootstrap_options(parser)
+    parser.set_defaults(handler=_cmd_compare)
+
+
+COMMANDS += [_add_score, _add_run, _add_compare]
 
 
 def _cmd_leaderboard(args: argparse.Namespace) -> int:
-    from .leaderboard import DEFAULT_RUNS, DEFAULT_SUBMISSIONS, SUBMISSION, LeaderboardError, leaderboard
+    from .leaderboard import DEFAULT_RUNS, DEFAULT_SUBMISSIONS, SUBMISSION, LeaderboardError, dropped_cell, leaderboard
 
     runs = DEFAULT_RUNS if args.runs is None else args.runs
     submissions = DEFAULT_SUBMISSIONS if args.submissions is None else args.submissions
@@ -443,7 +542,9 @@ def _cmd_leaderboard(args: argparse.Namespace) -> int:
     for system in board.systems:
         how = "submission" if system.source == SUBMISSION else (
             "predictions from the cache" if system.cached else f"ran ({system.note})")
-        print(f"  {system.name}: {how}")
+        dropped = "" if system.dropped is None else f"; dropped: {dropped_cell(system.dropped)}"
+        missing = system.result.evaluation.missing_documents
+        print(f"  {system.name}: {how}{dropped}" + (f"; documents without predictions: {', '.join(missing)}" if missing else ""))
     for layer, rows in board.rankings.items():
         if rows:
             value = rows[0].headline.value

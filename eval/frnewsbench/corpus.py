@@ -13,7 +13,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from .schema import SCHEMA_VERSION, Document, Entity, Quote, Span, TimeExpression
 
@@ -160,6 +160,85 @@ def write_atomic(path: str | Path, content: str | bytes) -> None:
         raise
 
 
+class OutputError(OSError):
+    """Output files that cannot be written; the message names the file, the reason and what was
+    written. ``path``, ``reason`` and ``done`` ("nothing was written" or how many were) say the same
+    for callers that report it their own way."""
+
+    def __init__(self, message: str, *, path: Path | None = None, reason: str = "", done: str = ""):
+        super().__init__(message)
+        self.path, self.reason, self.done = path, reason, done
+
+
+def write_all(files: Sequence[tuple[str | Path, str | bytes]], *, hint: str = "give paths in folders you can write to") -> None:
+    """Write every ``(path, content)`` or none: each to a temporary file beside its path (making
+    missing folders), then, once all are written, rename them all into place. On failure the
+    temporary files and the folders made for them are removed, and an ``OSError`` becomes
+    :class:`OutputError` naming the path and the reason.
+    """
+    paths = [Path(path) for path, _ in files]
+    repeated = sorted({str(path) for path in paths if paths.count(path) > 1})
+    if repeated:
+        raise OutputError(f"{', '.join(repeated)}: the same file is asked for two outputs; {hint}. Nothing was written")
+    for path in paths:
+        if path.is_dir():
+            raise OutputError(f"cannot write {path}: it is a folder; give a file path. Nothing was written")
+    umask = os.umask(0)
+    os.umask(umask)
+    staged: list[tuple[Path, Path]] = []
+    made: list[Path] = []
+    current: Path | None = None
+    renamed = 0
+    try:
+        for path, (_, content) in zip(paths, files):
+            current = path
+            made += _make_folders(path.parent)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            staged.append((Path(temporary), path))
+            if isinstance(content, bytes):
+                with os.fdopen(handle, "wb") as out:
+                    out.write(content)
+            else:
+                with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+                    out.write(content)
+            os.chmod(temporary, 0o666 & ~umask)
+        for temporary, path in staged:
+            current = path
+            os.replace(temporary, path)
+            renamed += 1
+    except BaseException as error:
+        for temporary, _ in staged[renamed:]:
+            temporary.unlink(missing_ok=True)
+        if not renamed:
+            for folder in reversed(made):
+                try:
+                    folder.rmdir()
+                except OSError:  # not empty: another file was put there meanwhile
+                    pass
+        if isinstance(error, OSError):
+            reason = error.strerror or str(error)
+            done = (f"{renamed} of {len(staged)} file(s) were already replaced; run the command again"
+                    if renamed else "Nothing was written")
+            raise OutputError(f"cannot write {current}: {reason}. {done}; {hint}", path=current, reason=reason,
+                              done=done[0].lower() + done[1:]) from None
+        raise
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Create ``folder`` and its missing parents; the ones made, outermost first."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir()
+    return list(reversed(missing))
+
+
+
+
 def write_document(document: Document, path: str | Path) -> None:
     write_atomic(path, dumps_document(document_to_dict(document)))
 
@@ -167,11 +246,14 @@ def write_document(document: Document, path: str | Path) -> None:
 def load_corpus(directory: str | Path) -> list[Document]:
     """Validate every annotation file of ``directory`` and return the documents, sorted by id.
 
-    Raises :class:`frnewsbench.validate.ValidationError` listing every problem found.
+    Raises :class:`frnewsbench.validate.ValidationError` listing every problem found, and
+    ``FileNotFoundError`` for a folder without annotation files.
     """
     from .validate import ValidationError, validate_files
 
     files = annotation_files(directory)
+    if not files:
+        raise FileNotFoundError(f"{directory}: no annotation files (*.json); pass the folder of the annotation files")
     problems = validate_files(files)
     if problems:
         raise ValidationError(problems)
@@ -201,8 +283,13 @@ def read_dataset(directory: str | Path) -> list[Document]:
     path = Path(directory) / DATASET_DOCUMENTS
     if not path.is_file():
         raise FileNotFoundError(f"{directory}: not a built dataset (no {DATASET_DOCUMENTS}); run `frnewsbench build`")
-    rows = pq.read_table(path).to_pylist()
+    rows = pq.ParquetFile(path).read().to_pylist()
     for row in rows:
+        if row.get("schema_version") != SCHEMA_VERSION:
+            raise ValueError(
+                f"{path}: document {row.get('id')!r} has schema version {row.get('schema_version')!r}, "
+                f"this frnewsbench reads {SCHEMA_VERSION!r}; rebuild the dataset (`frnewsbench build`) or install the matching frnewsbench"
+            )
         row["text"] = row["text"].split("\n")
     return sorted((document_from_dict(row) for row in rows), key=lambda d: d.id)
 

@@ -6,12 +6,22 @@
 gold with a progress bar; its folder ``<runs>/<system>/`` keeps ``predictions.jsonl`` (the
 predictions contract of :mod:`frnewsbench.predictions`), ``result.json``
 (:class:`frnewsbench.report.Result`) and ``metadata.json`` (system, source, dataset hash, layers,
-versions, sha256 of the predictions).
+versions, sha256 of the predictions, and what the run dropped).
+
+*Dropped items.* What a run leaves out is never silent: after the run, the system's ``left_out``
+counter (labels its adapter's table maps to nothing, see :mod:`frnewsbench.extractors.labels`)
+and its ``skipped`` list (strings it found but did not predict, each with ``document_id``,
+``text``, ``start``, ``reason`` and ``detail``, as :class:`frnewsbench.extractors.dates_dateparser.Skipped`;
+the parts of a composite system are asked too) are recorded in ``metadata.json`` (``dropped``:
+the labels with their counts, the count per reason and every string), the labels also in
+``result.json``, and summarised in the board's systems table. ``None`` means the system keeps
+no such record; a submission's drops are unknown.
 
 *Cache.* A system's predictions are reused when its ``metadata.json`` names the same versioned
 system and the same dataset content hash (:func:`frnewsbench.corpus.corpus_hash`) and the
 predictions file still has the recorded sha256; they are checked against the gold again, then
-rescored. Anything else runs the system afresh, and ``rerun=True`` (``--rerun``) always does.
+rescored. Anything else (another metadata schema version included) runs the system afresh, and
+``rerun=True`` (``--rerun``) always does.
 The versioned name is the system's version: bump it (``.v2``) whenever its outputs may change.
 
 *Submissions.* Each sub-folder of ``<submissions>`` is an outside system: ``predictions.jsonl``
@@ -21,14 +31,17 @@ predictions were made on). A submission made on another dataset revision, or tha
 predictions contract, is refused with every problem listed, and then nothing is written.
 
 *Ranking.* One table per layer, by the headline F1 (entities: strict micro F1; dates:
-TempEval-3 value F1; quotes: full attribution F1), descending, ties by name. Each row after the
-first is compared with the row just above by the paired bootstrap test
+TempEval-3 value F1; quotes: full attribution F1), descending. Systems with exactly the same
+headline F1 share a rank (standard competition ranking: 1, 1, 3) and are listed by name; an
+undefined F1 comes last. Each row after the first is compared with the row just above by the
+paired bootstrap test
 (:func:`frnewsbench.scoring.paired_bootstrap`: both systems on the same paragraph resamples,
 Berg-Kirkpatrick et al. 2012). The rows are *not separable* when ``p >= alpha`` (default 0.05),
 or when the test has no p-value (an undefined F1).
 
 Everything (predictions, results, the Markdown board and the PNG chart of the headline figures
-with their 95% intervals) is computed first, then each file is written atomically; the outputs
+with their 95% intervals) is computed first, then written all or nothing (:func:`write_files`):
+a path that cannot be written raises :class:`OutputError` and leaves no file behind. The outputs
 hold no time stamp and no absolute path, so running twice writes the same bytes.
 """
 
@@ -41,13 +54,15 @@ import json
 import os
 import re
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from . import __version__
 from .api import Gold, load_gold, predict, score
-from .corpus import corpus_hash, write_atomic
+from .corpus import OutputError as CorpusOutputError
+from .corpus import corpus_hash, write_all
 from .extractors import get_extractor, registered_names
 from .predictions import PredictionsError, dumps_predictions, read_predictions
 from .report.markdown import NOT_DEFINED, interval, number, table
@@ -61,7 +76,7 @@ DEFAULT_OUTPUT = Path("LEADERBOARD.md")
 PREDICTIONS_FILE = "predictions.jsonl"
 RESULT_FILE = "result.json"
 METADATA_FILE = "metadata.json"
-RUN_SCHEMA_VERSION = "1.0"
+RUN_SCHEMA_VERSION = "2.0"  # 2.0: "dropped" (labels left out, strings skipped)
 ALPHA = 0.05
 REGISTERED = "registered"
 SUBMISSION = "submission"
@@ -116,6 +131,10 @@ class SubmissionProblem:
         return f"{self.file} {self.where}: expected {self.expected}; found {self.found}. Fix: {self.fix}"
 
 
+class OutputError(LeaderboardError):
+    """An output of the board that cannot be written; nothing was written."""
+
+
 class SubmissionError(LeaderboardError):
     """Refused submissions; ``problems`` lists every problem found (nothing was written)."""
 
@@ -126,10 +145,110 @@ class SubmissionError(LeaderboardError):
 
 
 @dataclass(frozen=True)
+class SkippedString:
+    """A string a system found in a document and left out of its predictions, and why."""
+
+    document_id: str
+    text: str
+    start: int | None
+    reason: str
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"document_id": self.document_id, "text": self.text, "start": self.start, "reason": self.reason,
+                "detail": self.detail}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SkippedString:
+        return cls(data["document_id"], data["text"], data["start"], data["reason"], data["detail"])
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """What one run of a registered system dropped: ``labels`` its adapter left out (label ->
+    count) and the ``strings`` it skipped; ``None`` when the system keeps no such record."""
+
+    labels: Mapping[str, int] | None = None
+    strings: tuple[SkippedString, ...] | None = None
+
+    def by_reason(self) -> dict[str, int] | None:
+        """The number of skipped strings per reason, sorted by reason."""
+        if self.strings is None:
+            return None
+        return dict(sorted(Counter(item.reason for item in self.strings).items()))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "left_out_labels": None if self.labels is None else dict(sorted(self.labels.items())),
+            "skipped_strings": None if self.strings is None else {
+                "count": len(self.strings),
+                "by_reason": self.by_reason(),
+                "strings": [item.to_dict() for item in self.strings],
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Dropped:
+        """Read :meth:`to_dict`'s output back; raise ``ValueError`` naming the first bad part."""
+        labels, skipped = data["left_out_labels"], data["skipped_strings"]
+        if labels is not None and not (isinstance(labels, dict) and all(
+                isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v > 0 for k, v in labels.items())):
+            raise ValueError(f"'left_out_labels' is not an object of label -> count: {labels!r}")
+        strings = None if skipped is None else tuple(SkippedString.from_dict(item) for item in skipped["strings"])
+        dropped = cls(labels, strings)
+        if skipped is not None and (skipped.get("count") != len(strings) or skipped.get("by_reason") != dropped.by_reason()):
+            raise ValueError("'skipped_strings' counts do not add up to its list of strings")
+        return dropped
+
+
+def _skipped_lists(extractor: Any) -> list[Sequence[Any]] | None:
+    """The extractor's ``skipped`` list, or those of its parts (a composite system); ``None`` if none keeps one."""
+    own = getattr(extractor, "skipped", None)
+    if isinstance(own, (list, tuple)):
+        return [own]
+    parts = [getattr(part, "skipped") for part in getattr(extractor, "__dict__", {}).values()
+             if part is not extractor and isinstance(getattr(part, "skipped", None), (list, tuple))]
+    return parts or None
+
+
+@dataclass(frozen=True)
+class DropMarks:
+    """Where an extractor's records of dropped items stood before a run (:func:`drop_marks`)."""
+
+    left_out: Mapping[str, int] | None
+    skipped_lengths: tuple[int, ...] | None
+
+
+def drop_marks(extractor: Any) -> DropMarks:
+    """Where the extractor's records of dropped items stand, before a run (see :func:`dropped_since`)."""
+    left_out = getattr(extractor, "left_out", None)
+    lists = _skipped_lists(extractor)
+    return DropMarks(dict(left_out) if isinstance(left_out, Mapping) else None,
+                     None if lists is None else tuple(len(items) for items in lists))
+
+
+def dropped_since(extractor: Any, marks: DropMarks) -> Dropped:
+    """What ``extractor`` dropped since :func:`drop_marks` gave ``marks`` (module docstring)."""
+    left_out = getattr(extractor, "left_out", None)
+    labels = None
+    if isinstance(left_out, Mapping):
+        labels = dict(sorted((Counter(left_out) - Counter(marks.left_out or {})).items()))
+    lists = _skipped_lists(extractor)
+    strings = None
+    if lists is not None:
+        lengths = marks.skipped_lengths
+        starts = lengths if lengths is not None and len(lengths) == len(lists) else (0,) * len(lists)
+        strings = tuple(SkippedString(item.document_id, item.text, item.start, item.reason, item.detail)
+                        for items, start in zip(lists, starts) for item in items[start:])
+    return Dropped(labels, strings)
+
+
+@dataclass(frozen=True)
 class System:
     """One system on the board: where it comes from, its checked predictions and its result.
 
     ``cached`` says whether the predictions came from the runs folder; ``note`` why they did not.
+    ``dropped`` is what its run dropped (``None`` for a submission: not run here).
     """
 
     name: str
@@ -143,6 +262,7 @@ class System:
     note: str = ""
     version: str | None = None  # a submission's declared version
     link: str | None = None  # a submission's link
+    dropped: Dropped | None = None
 
 
 @dataclass(frozen=True)
@@ -193,6 +313,7 @@ class CachedRun:
     predictions: dict[str, Prediction]
     versions: dict[str, str]
     predictions_sha256: str
+    dropped: Dropped
 
 
 def read_cache(folder: Path, *, system: str, dataset_hash: str, documents: Sequence[Document]) -> tuple[CachedRun | None, str]:
@@ -206,6 +327,8 @@ def read_cache(folder: Path, *, system: str, dataset_hash: str, documents: Seque
         return None, f"{metadata_path} is unreadable ({type(error).__name__}: {error})"
     if not isinstance(metadata, dict):
         return None, f"{metadata_path} is not a JSON object"
+    if metadata.get("schema_version") != RUN_SCHEMA_VERSION:
+        return None, f"{metadata_path} has schema version {metadata.get('schema_version')!r}, not {RUN_SCHEMA_VERSION!r}"
     if metadata.get("system") != system or metadata.get("source") != REGISTERED:
         return None, f"{metadata_path} is for {metadata.get('system')!r}, not {system!r}"
     if metadata.get("dataset_hash") != dataset_hash:
@@ -217,10 +340,14 @@ def read_cache(folder: Path, *, system: str, dataset_hash: str, documents: Seque
     if not isinstance(versions, dict) or not all(isinstance(v, str) for v in versions.values()):
         return None, f"{metadata_path} has no 'versions' object"
     try:
+        dropped = Dropped.from_dict(metadata["dropped"])
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        return None, f"{metadata_path} has no readable 'dropped' record ({type(error).__name__}: {error})"
+    try:
         predictions = read_predictions(predictions_path, documents=documents)
     except PredictionsError as error:
         return None, f"{predictions_path} no longer passes the predictions checks ({len(error.problems)} problem(s))"
-    return CachedRun(predictions, dict(versions), sha256_of(content)), ""
+    return CachedRun(predictions, dict(versions), sha256_of(content), dropped), ""
 
 
 def run_registered(name: str, *, documents: Sequence[Document], dataset_hash: str, folder: Path, rerun: bool,
@@ -230,18 +357,23 @@ def run_registered(name: str, *, documents: Sequence[Document], dataset_hash: st
                                                                       documents=documents)
     if cached is not None:
         predictions, versions, digest = cached.predictions, cached.versions, cached.predictions_sha256
+        dropped = cached.dropped
     else:
         from tqdm import tqdm
 
         extractor = get_extractor(name)
+        marks = drop_marks(extractor)
         with tqdm(total=len(documents), desc=name, unit="doc", file=sys.stderr, disable=not progress) as bar:
             predictions = predict(extractor, documents, progress=bar.update)
         versions = {key: str(value) for key, value in extractor.versions().items()}
         digest = sha256_of(dumps_predictions(predictions.values()))
+        dropped = dropped_since(extractor, marks)
     layers = predicted_layers(predictions)
     result = score(predictions=predictions, gold=documents, layers=layers or None, system=name,
-                   system_versions=versions, bootstrap_samples=bootstrap_samples, seed=seed)
-    return System(name, REGISTERED, layers, versions, predictions, digest, result, cached=cached is not None, note=note)
+                   system_versions=versions, dropped_labels=dropped.labels, bootstrap_samples=bootstrap_samples,
+                   seed=seed)
+    return System(name, REGISTERED, layers, versions, predictions, digest, result, cached=cached is not None, note=note,
+                  dropped=dropped)
 
 
 # --- submissions ------------------------------------------------------------------------------
@@ -371,8 +503,9 @@ def _order(system: System, layer: str) -> tuple[float, str]:
 
 def rank_layer(systems: Sequence[System], *, layer: str, documents: Sequence[Document], bootstrap_samples: int,
                seed: int, alpha: float = ALPHA) -> tuple[Row, ...]:
-    """The systems that score ``layer``, by headline F1 descending (ties by name, undefined F1 last),
-    each compared with the row above by the paired bootstrap test."""
+    """The systems that score ``layer``, by headline F1 descending (undefined F1 last), each
+    compared with the row above by the paired bootstrap test. Exactly equal headline F1 share a
+    rank (competition ranking: 1, 1, 3) and are listed by name."""
     scored = sorted((s for s in systems if s.result.evaluation.layers.get(layer) is not None),
                     key=lambda s: _order(s, layer))
     rows: list[Row] = []
@@ -381,11 +514,12 @@ def rank_layer(systems: Sequence[System], *, layer: str, documents: Sequence[Doc
         if not rows:
             rows.append(Row(position, system, headline))
             continue
+        rank = rows[-1].rank if headline.value == rows[-1].headline.value else position
         comparison = paired_bootstrap(gold=documents, predictions_a=rows[-1].system.predictions,
                                       predictions_b=system.predictions, layer=layer,
                                       samples=bootstrap_samples, seed=seed)
         separable = comparison.p_value is not None and comparison.p_value < alpha
-        rows.append(Row(position, system, headline, comparison, separable))
+        rows.append(Row(rank, system, headline, comparison, separable))
     return tuple(rows)
 
 
@@ -458,6 +592,7 @@ def run_metadata(system: System, board: Board) -> dict[str, Any]:
         "layers": list(system.layers),
         "versions": dict(sorted(system.versions.items())),
         "predictions_sha256": system.predictions_sha256,
+        "dropped": None if system.dropped is None else system.dropped.to_dict(),
     }
     if system.source == SUBMISSION:
         data.update(version=system.version, link=system.link)
@@ -495,12 +630,38 @@ def layer_table(rows: Sequence[Row], *, layer: str, alpha: float, result_links: 
     return table(header, cells)
 
 
+def _counts(counts: Mapping[str, int]) -> str:
+    """``"DATE 12, CARDINAL 3"``: most frequent first, then by name."""
+    return ", ".join(f"{key} {value}" for key, value in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def dropped_cell(dropped: Dropped | None) -> str:
+    """The systems table's summary of what a run dropped (the strings are in its metadata.json)."""
+    if dropped is None:
+        return "unknown (not run here)"
+    parts = []
+    if dropped.labels is not None:
+        total = sum(dropped.labels.values())
+        parts.append(f"{total} entit{'y' if total == 1 else 'ies'} with a left-out label ({_counts(dropped.labels)})"
+                     if total else "no label left out")
+    if dropped.strings is not None:
+        count = len(dropped.strings)
+        parts.append(f"{count} string(s) skipped ({_counts(dropped.by_reason() or {})})" if count else "no string skipped")
+    return "; ".join(parts) or "none recorded (the system keeps no count)"
+
+
+def missing_cell(system: System) -> str:
+    missing = system.result.evaluation.missing_documents
+    return f"{len(missing)} ({', '.join(missing)})" if missing else "none"
+
+
 def versions_table(board: Board) -> str:
     rows = []
     for system in sorted(board.systems, key=lambda s: (s.source != REGISTERED, s.name)):
         versions = ", ".join(f"{key} {value}" for key, value in sorted(system.versions.items())) or NOT_DEFINED
-        rows.append([system.name, system.source, ", ".join(system.layers), versions, system.link or NOT_DEFINED])
-    return table(["system", "source", "layers", "versions", "link"], rows)
+        rows.append([system.name, system.source, ", ".join(system.layers), versions, system.link or NOT_DEFINED,
+                     dropped_cell(system.dropped), missing_cell(system)])
+    return table(["system", "source", "layers", "versions", "link", "dropped", "documents without predictions"], rows)
 
 
 def render_markdown(board: Board, *, output: Path, runs: Path, chart: Path | None) -> str:
@@ -514,8 +675,9 @@ def render_markdown(board: Board, *, output: Path, runs: Path, chart: Path | Non
         "<!-- Generated by `frnewsbench leaderboard`: do not edit by hand. -->",
         "",
         "The registered systems run over the gold and the submissions, ranked per layer by the headline "
-        "F1 (descending, ties by name). Each system's predictions, result and versions are in "
-        f"`{_link(runs, base)}/<system>/`; a submission's predictions stay in its submission folder.",
+        "F1 (descending; systems with exactly the same F1 share a rank and are listed by name). Each system's "
+        f"predictions, result and versions are in `{_link(runs, base)}/<system>/`; a submission's predictions "
+        "stay in its submission folder.",
         "",
         f"- dataset: `{board.dataset_hash}` ({len(board.document_ids)} documents, annotation schema "
         f"{board.dataset_schema_version}); harness frnewsbench {board.harness_version}",
@@ -535,7 +697,12 @@ def render_markdown(board: Board, *, output: Path, runs: Path, chart: Path | Non
             continue
         parts += [f"Headline: {rows[0].headline.metric}. P and R are the headline's precision and recall.", "",
                   layer_table(rows, layer=layer, alpha=board.alpha, result_links=links), ""]
-    parts += ["## Systems and versions", "", versions_table(board), ""]
+    parts += ["## Systems and versions", "",
+              "*dropped*: what each run left out: entities whose system label the adapter's label table maps to "
+              "nothing (eval/frnewsbench/extractors/labels.py), and strings the system found but did not predict, "
+              f"by reason (every string is listed in `{_link(runs, base)}/<system>/{METADATA_FILE}`). "
+              "*documents without predictions*: documents the predictions leave out, scored as empty.",
+              "", versions_table(board), ""]
     return "\n".join(parts)
 
 
@@ -610,14 +777,23 @@ def board_files(board: Board, *, runs: str | Path = DEFAULT_RUNS, output: str | 
     return files
 
 
+def write_files(files: Sequence[tuple[Path, str | bytes]]) -> None:
+    """Write every output of the board or none (:func:`frnewsbench.corpus.write_all`)."""
+    try:
+        write_all(files, hint="give --output and --runs paths in folders you can write to (the chart goes beside "
+                              "the board, with the suffix .png)")
+    except CorpusOutputError as error:
+        raise OutputError(str(error)) from None
+
+
 def leaderboard(*, gold: Gold = None, runs: str | Path = DEFAULT_RUNS, submissions: str | Path = DEFAULT_SUBMISSIONS,
                 output: str | Path = DEFAULT_OUTPUT, chart: str | Path | None = None, rerun: bool = False,
                 systems: Sequence[str] | None = None, bootstrap_samples: int = 1000, seed: int = 0,
                 alpha: float = ALPHA, progress: bool = True) -> tuple[Board, list[Path]]:
-    """Build the board, render every output, then write each file atomically; the board and the files written."""
+    """Build the board, render every output, then write them all or none (:func:`write_files`);
+    the board and the files written."""
     board = build_board(gold=gold, runs=runs, submissions=submissions, rerun=rerun, systems=systems,
                         bootstrap_samples=bootstrap_samples, seed=seed, alpha=alpha, progress=progress)
     files = board_files(board, runs=runs, output=output, chart=chart)
-    for path, content in files:
-        write_atomic(path, content)
+    write_files(files)
     return board, [path for path, _ in files]

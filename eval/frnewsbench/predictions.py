@@ -21,6 +21,7 @@ how to fix it.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
 import reprlib
 from dataclasses import dataclass
@@ -355,14 +356,25 @@ def parse_predictions(lines: Iterable[str | bytes], *, documents: Iterable[Docum
 
 def read_predictions(path: str | Path, *, documents: Iterable[Document]) -> dict[str, Prediction]:
     """Read and check a predictions file (JSON Lines, UTF-8) against the gold ``documents``."""
+    return read_predictions_with_hash(path, documents=documents)[0]
+
+
+def read_predictions_with_hash(path: str | Path, *, documents: Iterable[Document]) -> tuple[dict[str, Prediction], str]:
+    """:func:`read_predictions`, and the ``sha256:`` hash of the very bytes that were checked
+    (the file is read once, so the hash always describes what was scored)."""
     path = Path(path)
     try:
         content = path.read_bytes()
     except OSError as error:
         raise PredictionsError([PredictionProblem(str(path), None, None, "(file)", "a readable predictions file",
                                                   f"{type(error).__name__}: {error.strerror or error}",
-                                                  "check the path given with --predictions")]) from None
-    return parse_predictions(content.split(b"\n"), documents=documents, source=str(path))
+                                                  "check the file's path and that it can be read")]) from None
+    predictions = parse_predictions(content.split(b"\n"), documents=documents, source=str(path))
+    return predictions, sha256_of_bytes(content)
+
+
+def sha256_of_bytes(content: bytes) -> str:
+    return "sha256:" + hashlib.sha256(content).hexdigest()
 
 
 def check_prediction(prediction: Prediction, document: Document, *, source: str) -> Prediction:

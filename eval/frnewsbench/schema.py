@@ -133,3 +133,17 @@ class Prediction:
 def gold_as_prediction(document: Document) -> Prediction:
     """The oracle: a document's gold layers as a prediction."""
     return Prediction(id=document.id, entities=document.entities, dates=document.dates, quotes=document.quotes)
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of each non-empty line of ``text`` (a line holding a non-space character).
+
+    The paragraph is the unit of the ``ner`` view, of the bootstrap and of the windows the
+    transformers adapter reads; the ``\\n`` that ends a line is in no paragraph.
+    """
+    spans, position = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            spans.append((position, position + len(line)))
+        position += len(line) + 1
+    return spans

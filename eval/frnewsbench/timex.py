@@ -15,6 +15,7 @@ Accepted values, ``X`` standing for any unknown digit:
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import re
 
 REFERENCES = ("PRESENT_REF", "PAST_REF", "FUTURE_REF")
@@ -25,11 +26,13 @@ DATE_RE = re.compile(
     rf"(?:-(?:(?P<month>{_D}{{2}})(?:-(?P<day>{_D}{{2}}))?"
     rf"|W(?P<week>{_D}{{2}})(?:-(?:WE|[1-7X]))?"
     rf"|(?:SP|SU|FA|WI)|Q[1-4X]|H[12X]))?"
-    rf"(?:T(?:(?P<hour>{_D}{{2}})(?::(?P<minute>{_D}{{2}})(?::{_D}{{2}})?)?|MO|AF|EV|NI|DT))?$"
+    rf"(?:T(?:(?P<hour>{_D}{{2}})(?::(?P<minute>{_D}{{2}})(?::(?P<second>{_D}{{2}}))?)?|MO|AF|EV|NI|DT))?$"
 )
+_N = r"(?:\d+(?:\.\d+)?|X)"
+# each unit at most once, from the largest to the smallest (ISO 8601 order)
 DURATION_RE = re.compile(
-    r"^P(?=[^T]|T.)(?:(?:\d+(?:\.\d+)?|X)(?:Y|M|W|D|Q|DE|CE|ML))*"
-    r"(?:T(?:(?:\d+(?:\.\d+)?|X)[HMS])+)?$"
+    rf"^P(?=[^T]|T.)(?:{_N}ML)?(?:{_N}CE)?(?:{_N}DE)?(?:{_N}Y)?(?:{_N}Q)?(?:{_N}M)?(?:{_N}W)?(?:{_N}D)?"
+    rf"(?:T(?=.)(?:{_N}H)?(?:{_N}M)?(?:{_N}S)?)?$"
 )
 
 
@@ -54,10 +57,16 @@ def value_problem(value: str) -> str | None:
         return f"{value!r}: a month or week needs a four-digit year"
     if not _in_range(month, 1, 12):
         return f"{value!r}: month {month} is not between 01 and 12"
-    if not _in_range(match["week"], 1, 53):
-        return f"{value!r}: week {match['week']} is not between 01 and 53"
-    if not _in_range(match["hour"], 0, 24) or not _in_range(match["minute"], 0, 59):
-        return f"{value!r}: the time of day is out of range"
+    week = match["week"]
+    if week is not None and "X" not in week:
+        weeks = 53 if "X" in year else dt.date(int(year), 12, 28).isocalendar()[1]
+        if not 1 <= int(week) <= weeks:
+            return f"{value!r}: week {week} does not exist in {year} (weeks 01 to {weeks})"
+    hour, minute, second = match["hour"], match["minute"], match["second"]
+    if not (_in_range(hour, 0, 24) and _in_range(minute, 0, 59) and _in_range(second, 0, 59)) or (
+        hour == "24" and any(part not in (None, "00") for part in (minute, second))
+    ):
+        return f"{value!r}: the time of day is out of range (00:00 to 24:00)"
     if day is not None and "X" not in day:
         last = 31
         if month and "X" not in month:
@@ -79,4 +88,6 @@ def type_value_problem(timex_type: str, value: str) -> str | None:
         return f"a {timex_type} takes a point in time (2023-02-28, 2023-W09), found the duration {value!r}"
     if timex_type == "TIME" and "T" not in value and value not in REFERENCES:
         return f"a TIME takes a time of day (2023-02-28T14:30, 2023-02-28TMO), found {value!r}"
+    if timex_type == "SET" and not is_duration(value) and "X" not in value:
+        return f"a SET takes a period (P1W) or a date pattern with X (XXXX-WXX-1), found the single point {value!r}"
     return None

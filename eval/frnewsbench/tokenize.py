@@ -15,8 +15,7 @@ that seqeval and token-classification models use. Rules, in order, at each posit
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 APOSTROPHES = "'’‘ʼ"
 ELISIONS = ("jusqu", "lorsqu", "puisqu", "quoiqu", "qu", "l", "d", "j", "m", "n", "s", "t", "c")
@@ -28,8 +27,9 @@ TOKEN_RE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A token and its ``[start, end)`` character offsets (a named tuple: cheap to make in bulk)."""
+
     start: int
     end: int
     text: str
@@ -39,7 +39,7 @@ class AlignmentError(ValueError):
     """Character spans that do not start and end on token boundaries."""
 
     def __init__(self, misaligned: list[tuple[str, int, int, str]]):
-        self.misaligned = misaligned
+        self.misaligned = misaligned  # (where: document and span id, start, end, span text)
         listing = "; ".join(f"{where} {text!r} [{start}, {end})" for where, start, end, text in misaligned)
         super().__init__(
             f"{len(misaligned)} span(s) do not fall on token boundaries: {listing}. "
@@ -51,19 +51,22 @@ def tokenize(text: str) -> list[Token]:
     return [Token(match.start(), match.end(), match.group()) for match in TOKEN_RE.finditer(text)]
 
 
-def iob2_tags(tokens: Sequence[Token], spans: Iterable[tuple[int, int, str]], *, where: str = "") -> list[str]:
-    """IOB2 tags for ``tokens`` from ``(start, end, label)`` character spans.
+def iob2_tags(tokens: Sequence[Token], spans: Iterable[tuple], *, where: str = "", text: str | None = None) -> list[str]:
+    """IOB2 tags for ``tokens`` from ``(start, end, label)`` or ``(start, end, label, span_id)``
+    character spans of ``text``.
 
-    Raises :class:`AlignmentError` naming every span whose edges are not token edges.
+    Raises :class:`AlignmentError` naming every span (document ``where``, span id, text and
+    offsets) whose edges are not token edges.
     """
     starts = {token.start: index for index, token in enumerate(tokens)}
     ends = {token.end: index for index, token in enumerate(tokens)}
     tags = ["O"] * len(tokens)
     misaligned = []
-    for start, end, label in sorted(spans):
+    for start, end, label, *span_id in sorted(spans):
         first, last = starts.get(start), ends.get(end)
         if first is None or last is None or last < first:
-            misaligned.append((where, start, end, label))
+            name = " ".join([where, *span_id, label]).strip()
+            misaligned.append((name, start, end, text[start:end] if text is not None else ""))
             continue
         tags[first] = f"B-{label}"
         for index in range(first + 1, last + 1):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,10 @@ TOP_LEVEL = {
     "quotes": list,
 }
 SPAN_KEYS = {"start": int, "end": int, "text": str}
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ENTITY_ID = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
+QUOTATION_MARKS = "«»“”„\""
+DOCUMENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 LAYER_KEYS = {
     "entities": {"id": str, **SPAN_KEYS, "label": str, "entity_id": str, "canonical_name": str},
     "dates": {"id": str, **SPAN_KEYS, "type": str, "value": str, "mod": (str, type(None))},
@@ -122,9 +127,7 @@ class _FileChecker:
                          "rename the file or correct its id")
         if raw.get("language") != "fr":
             self.problem("language", "'fr'", repr(raw.get("language")), "set language to 'fr'")
-        try:
-            dt.date.fromisoformat(str(raw.get("dct")))
-        except ValueError:
+        if isinstance(raw.get("dct"), str) and not is_iso_date(raw["dct"]):
             self.problem("dct", "an ISO date YYYY-MM-DD", repr(raw.get("dct")), "give the document creation date as YYYY-MM-DD")
         lines = raw.get("text")
         if not isinstance(lines, list) or not all(isinstance(line, str) and "\n" not in line for line in lines):
@@ -160,7 +163,10 @@ class _FileChecker:
 
     def _layer(self, layer: str) -> Iterable[tuple[str, dict[str, Any]]]:
         seen: set[str] = set()
-        for index, item in enumerate(self.raw.get(layer) or []):
+        items = self.raw.get(layer)
+        if not isinstance(items, list):  # reported by the key check
+            return
+        for index, item in enumerate(items):
             where = f"{layer}[{index}]"
             if not isinstance(item, dict):
                 self.problem(where, "an object", repr(item)[:60], "write the span as a JSON object")
@@ -174,24 +180,37 @@ class _FileChecker:
                 yield where, item
 
     def _entities(self) -> list[tuple[str, dict]]:
-        valid = []
+        """Check the entities; return every mention with well-formed keys (for the corpus checks)."""
+        mentions, aligned = [], []
         for where, item in self._layer("entities"):
+            mentions.append((where, item))
+            if not ENTITY_ID.match(item["entity_id"]):
+                self.problem(where, "an entity_id in lower-case ASCII snake case (xi_jinping)", repr(item["entity_id"]),
+                             "derive the id from the canonical name: lower case, accents removed, words joined by '_'")
+            if not item["canonical_name"].strip():
+                self.problem(where, "a canonical_name", "an empty string", "give the entity's fullest usual name")
             if item["label"] not in ENTITY_LABELS:
                 self.problem(where, f"a label in {', '.join(ENTITY_LABELS)}", repr(item["label"]), "use one of the four labels")
-            elif self.span(where, item):
-                valid.append((where, item))
-        ordered = sorted(valid, key=lambda pair: (pair[1]["start"], pair[1]["end"]))
+            if self.span(where, item):
+                aligned.append((where, item))
+        self.people = [(item["start"], item["end"], item["entity_id"]) for _, item in aligned if item["label"] == "PER"]
+        ordered = sorted(aligned, key=lambda pair: (pair[1]["start"], pair[1]["end"]))
         for (_, first), (where, second) in zip(ordered, ordered[1:]):
             if second["start"] < first["end"]:
                 self.problem(where, "entities that do not overlap (flat annotation)",
                              f"{second['text']!r} [{second['start']}, {second['end']}) overlaps {first.get('id')} "
                              f"{first['text']!r} [{first['start']}, {first['end']})",
                              "keep the maximal name only")
-        return valid
+        return mentions
 
     def _dates(self) -> None:
+        seen: dict[tuple[int, int], str] = {}
         for where, item in self._layer("dates"):
-            self.span(where, item)
+            if self.span(where, item):
+                key = (item["start"], item["end"])
+                if key in seen:
+                    self.problem(where, "one time expression per span", f"the same span as {seen[key]}", "remove the duplicate")
+                seen.setdefault(key, item["id"])
             if item["type"] not in TIMEX_TYPES:
                 self.problem(where, f"a type in {', '.join(TIMEX_TYPES)}", repr(item["type"]), "use a TIMEX3 type")
                 continue
@@ -206,12 +225,59 @@ class _FileChecker:
         for where, item in self._layer("quotes"):
             if item["type"] not in QUOTE_TYPES:
                 self.problem(where, f"a type in {', '.join(QUOTE_TYPES)}", repr(item["type"]), "use direct, indirect or mixed")
+            aligned = {}
             for role in ("content", "speaker", "cue"):
                 if item[role] is not None and self.keys(f"{where} {role}", item[role], SPAN_KEYS):
-                    self.span(f"{where} {role}", item[role])
+                    aligned[role] = self.span(f"{where} {role}", item[role])
+            if aligned.get("content"):
+                self._content_rules(where, item)
+            if aligned.get("speaker") and item["speaker_entity_id"] is None:
+                self._speaker_rule(where, item["speaker"])
             if item["speaker_entity_id"] is not None:
                 speakers.append((where, item["speaker_entity_id"]))
         return speakers
+
+
+    def _content_rules(self, where: str, quote: dict[str, Any]) -> None:
+        """The guidelines' content extent rules, and quotation marks that fit the quote type."""
+        content = quote["content"]
+        text = content["text"]
+        where = f"{where} content"
+        if text.endswith(".") and not text.endswith(".."):
+            self.problem(where, "content without its final full stop", repr(text[-30:]), "end the content before the full stop")
+        if re.match(r"(?i)qu(?:e\s|['’])", text) and quote["type"] != "direct":
+            self.problem(where, "a reported clause without the complementiser", repr(text[:30]), "start the content after 'que'/'qu''")
+        has_marks = any(mark in text for mark in QUOTATION_MARKS)
+        if quote["type"] == "indirect" and has_marks:
+            self.problem(where, "an indirect quote without quotation marks", repr(text[:60]),
+                         "make it 'mixed' if it contains quoted words, or 'direct' if it is all quoted")
+        if quote["type"] == "mixed" and not has_marks:
+            self.problem(where, "a mixed quote that contains quoted words", repr(text[:60]), "make it 'indirect'")
+        if quote["type"] == "direct":
+            before = self.text[max(0, content["start"] - 3):content["start"]]
+            after = self.text[content["end"]:content["end"] + 4]
+            if not any(mark in before for mark in QUOTATION_MARKS) or not any(mark in after for mark in QUOTATION_MARKS):
+                self.problem(where, "a direct quote between quotation marks", f"{before!r} ... {after!r} around it",
+                             "put the content just inside the marks, or make the quote 'indirect'")
+
+    def _speaker_rule(self, where: str, speaker: dict[str, Any]) -> None:
+        """A speaker span holding exactly one person's name is that person."""
+        inside = [entity_id for start, end, entity_id in getattr(self, "people", [])
+                  if speaker["start"] <= start and end <= speaker["end"]]
+        if len(inside) == 1:
+            self.problem(f"{where} speaker", f"speaker_entity_id {inside[0]!r} (the one PER mention in {speaker['text']!r})",
+                         "null", f"set speaker_entity_id to {inside[0]!r}")
+
+
+def is_iso_date(value: str) -> bool:
+    """``YYYY-MM-DD`` and a real day (the same answer on every Python version)."""
+    if not ISO_DATE.match(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def validate_raw(path: Path, raw: Any, problems: list[Problem]):
@@ -266,7 +332,12 @@ def _check_seed(path: Path, raw: dict[str, Any], seeds_dir: Path, problems: list
         problems.append(Problem(str(path), f"{raw.get('id')} seed_file", f"a seed file {seed_path}", "no such file",
                                 "point --seeds at the folder of the seed articles"))
         return
-    clean = clean_seed(seed_path.read_text(encoding="utf-8"))
+    try:
+        clean = clean_seed(seed_path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        problems.append(Problem(str(path), f"{raw.get('id')} seed_file", "a UTF-8 seed file", str(error),
+                                f"convert {seed_path} to UTF-8"))
+        return
     text = "\n".join(raw["text"]) if isinstance(raw.get("text"), list) else None
     if text != clean.text or [list(s) for s in clean.segments] != raw.get("seed_segments"):
         problems.append(Problem(str(path), f"{raw.get('id')} text", f"the text of {seed_path.name} with boilerplate lines removed",

@@ -1,5 +1,14 @@
 """Extractors: the protocol, the registry, adapters and the baseline systems."""
 
-from .base import Extractor, RegistryError, get_extractor, register, registered_names, strip_gold
+from .base import (
+    Extractor,
+    RegistryError,
+    entry_point_problems,
+    get_extractor,
+    register,
+    registered_names,
+    strip_gold,
+)
 
-__all__ = ["Extractor", "RegistryError", "get_extractor", "register", "registered_names", "strip_gold"]
+__all__ = ["Extractor", "RegistryError", "entry_point_problems", "get_extractor", "register", "registered_names",
+           "strip_gold"]

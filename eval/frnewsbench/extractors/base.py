@@ -4,12 +4,20 @@ An extractor takes one :class:`~frnewsbench.schema.Document` (only its ``id``, `
 metadata such as ``dct`` may be used, never its gold layers) and returns a
 :class:`~frnewsbench.schema.Prediction` with the layers it covers.
 
-Names are versioned (``spacy-fr-core-news-sm.v1``): change the version whenever the outputs
-may change, so cached predictions and leaderboard rows never mix versions. Third-party
-packages register factories under the entry-point group ``frnewsbench.extractors``::
+An extractor may also keep ``left_out``, a :class:`collections.Counter` of the system labels
+it dropped on purpose (the spaCy and transformers adapters count the labels their label table
+maps to nothing); the harness reports what one run added to it.
+
+Names are lower-case and versioned (``spacy-fr-core-news-sm.v1``): change the version whenever
+the outputs may change, so cached predictions and leaderboard rows never mix versions.
+Third-party packages register factories under the entry-point group ``frnewsbench.extractors``::
 
     [project.entry-points."frnewsbench.extractors"]
     "my-system.v1" = "my_package.module:make_extractor"
+
+Entry points are listed by name without being imported; one is loaded only when its name is
+asked for, so a broken third-party package never breaks the listing or the other names. A name
+declared twice (by two packages, or by a package and the built-ins) is reported, never guessed.
 """
 
 from __future__ import annotations
@@ -17,10 +25,11 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import replace
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import Callable, Protocol, runtime_checkable
 
 from ..schema import Document, Prediction
+from .errors import ExtractorError
 
 ENTRY_POINT_GROUP = "frnewsbench.extractors"
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.\-]*\.v[0-9]+$")
@@ -41,22 +50,32 @@ class Extractor(Protocol):
 
 
 class RegistryError(LookupError):
-    """An unknown or duplicate extractor name."""
+    """An unknown, badly formed or duplicate extractor name, or an entry point that cannot be loaded."""
 
 
 ExtractorFactory = Callable[[], Extractor]
-_FACTORIES: dict[str, ExtractorFactory] = {}
-_entry_points_loaded = False
+_FACTORIES: dict[str, ExtractorFactory] = {}  # the built-ins and every register() call
+_LOADED: dict[tuple[str, str, str], ExtractorFactory] = {}  # entry points loaded, by (name, value, package)
+
+
+def check_name(name: str) -> None:
+    """Raise :class:`RegistryError` unless ``name`` is lower-case and versioned (``my-system.v1``)."""
+    if not isinstance(name, str) or not name.strip():
+        raise RegistryError(f"extractor name {name!r}: expected lower-case words ending in .vN, e.g. 'my-system.v1'")
+    if name != name.lower():
+        raise RegistryError(f"extractor name {name!r} has upper-case letters: names are lower-case, "
+                            f"e.g. {name.lower()!r}")
+    if not NAME_RE.match(name):
+        raise RegistryError(
+            f"extractor name {name!r} is not versioned: expected lower-case words ending in .vN, e.g. 'my-system.v1'"
+        )
 
 
 def register(name: str, factory: ExtractorFactory | None = None):
     """Register ``factory`` under a versioned ``name``; usable as a decorator."""
 
     def add(factory: ExtractorFactory) -> ExtractorFactory:
-        if not NAME_RE.match(name):
-            raise RegistryError(
-                f"extractor name {name!r} is not versioned: expected lower-case words ending in .vN, e.g. 'my-system.v1'"
-            )
+        check_name(name)
         if name in _FACTORIES and _FACTORIES[name] is not factory:
             raise RegistryError(f"extractor name {name!r} is already registered; bump its version (.v2) or pick another name")
         _FACTORIES[name] = factory
@@ -65,29 +84,102 @@ def register(name: str, factory: ExtractorFactory | None = None):
     return add(factory) if factory is not None else add
 
 
-def _load_entry_points() -> None:
-    global _entry_points_loaded
-    if _entry_points_loaded:
-        return
-    _entry_points_loaded = True
+def _entry_points() -> dict[str, list[EntryPoint]]:
+    """The entry points of the group by name, none of them loaded."""
+    found: dict[str, list[EntryPoint]] = {}
     for entry in entry_points(group=ENTRY_POINT_GROUP):
-        register(entry.name, entry.load())
+        found.setdefault(entry.name, []).append(entry)
+    return found
+
+
+def _package(entry: EntryPoint) -> str:
+    dist = getattr(entry, "dist", None)
+    return "an unknown package" if dist is None else f"{dist.name} {dist.version}"
+
+
+def describe_entry_point(entry: EntryPoint) -> str:
+    return f"{entry.name!r} = {entry.value!r} of the package {_package(entry)}"
+
+
+def _entry_point_problem(name: str, entries: list[EntryPoint]) -> str | None:
+    where = "; ".join(describe_entry_point(entry) for entry in entries)
+    try:
+        check_name(name)
+    except RegistryError as error:
+        return f"entry point {where} (group {ENTRY_POINT_GROUP}): {error}; rename it in that package"
+    if name in _FACTORIES:
+        return (f"entry point {where} (group {ENTRY_POINT_GROUP}) takes the name of a built-in extractor; "
+                "the built-in one is used: give the entry point another name or version")
+    if len(entries) > 1:
+        return (f"extractor name {name!r} is declared by several entry points ({where}); "
+                "uninstall all of those packages but one")
+    return None
+
+
+def entry_point_problems() -> list[str]:
+    """Entry points that cannot be offered under their name, found without loading any."""
+    _load_builtins()
+    problems = (_entry_point_problem(name, entries) for name, entries in sorted(_entry_points().items()))
+    return [problem for problem in problems if problem is not None]
 
 
 def registered_names() -> list[str]:
+    """The names :func:`get_extractor` accepts: the built-ins, then the well-formed entry points."""
     _load_builtins()
-    _load_entry_points()
-    return sorted(_FACTORIES)
+    names = set(_FACTORIES)
+    names.update(name for name, entries in _entry_points().items() if _entry_point_problem(name, entries) is None)
+    return sorted(names)
+
+
+def _unknown(name: str) -> RegistryError:
+    names = registered_names()
+    hint = ""
+    if name != name.lower():
+        hint = " Extractor names are lower-case."
+    close = difflib.get_close_matches(name.lower(), names, n=3)
+    if close:
+        hint += f" Did you mean {', '.join(map(repr, close))}?"
+    return RegistryError(f"no extractor named {name!r}.{hint} Registered: {', '.join(names) or 'none'}")
+
+
+def _entry_point_factory(name: str) -> ExtractorFactory:
+    entries = _entry_points().get(name)
+    if not entries:
+        raise _unknown(name)
+    problem = _entry_point_problem(name, entries)
+    if problem is not None:
+        raise RegistryError(problem)
+    entry = entries[0]
+    key = (entry.name, entry.value, _package(entry))
+    if key not in _LOADED:
+        try:
+            factory = entry.load()
+        except Exception as error:
+            raise RegistryError(
+                f"cannot load the extractor entry point {describe_entry_point(entry)} (group {ENTRY_POINT_GROUP}): "
+                f"{type(error).__name__}: {error}. Fix or uninstall that package; the other extractors still work"
+            ) from error
+        if not callable(factory):
+            raise RegistryError(f"the extractor entry point {describe_entry_point(entry)} names a "
+                                f"{type(factory).__name__}: expected a factory function or class")
+        _LOADED[key] = factory
+    return _LOADED[key]
 
 
 def get_extractor(name: str) -> Extractor:
-    """Build the registered extractor ``name``; unknown names get a "did you mean"."""
-    names = registered_names()
-    if name not in _FACTORIES:
-        close = difflib.get_close_matches(name, names, n=3)
-        hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
-        raise RegistryError(f"no extractor named {name!r}.{hint} Registered: {', '.join(names) or 'none'}")
-    return _FACTORIES[name]()
+    """Build the registered extractor ``name``; unknown names get a "did you mean".
+
+    A factory that fails is reported as :class:`ExtractorError` naming the extractor.
+    """
+    _load_builtins()
+    factory = _FACTORIES.get(name) or _entry_point_factory(name)
+    try:
+        return factory()
+    except (RegistryError, ExtractorError):
+        raise
+    except Exception as error:
+        raise ExtractorError(f"cannot build the extractor {name!r}: its factory raised {type(error).__name__}: "
+                             f"{error}") from error
 
 
 def _load_builtins() -> None:

@@ -14,6 +14,7 @@ Whatever it returns is checked against the predictions contract by the harness.
 from __future__ import annotations
 
 import importlib
+import inspect
 from importlib.metadata import PackageNotFoundError, packages_distributions, version
 from typing import Any, Callable, Mapping
 
@@ -74,10 +75,17 @@ def load_callable(spec: str, *, name: str | None = None) -> Any:
     target = resolve(spec)
     if isinstance(target, type):
         try:
-            target = target()
+            inspect.signature(target).bind()
         except TypeError as error:
             raise ExtractorError(f"{spec!r}: the class cannot be built without arguments ({error}); "
                                  "name a factory function that builds it instead") from None
+        except ValueError:
+            pass  # no signature to inspect (some built-in types): just try
+        try:
+            target = target()
+        except Exception as error:
+            raise ExtractorError(f"{spec!r}: building the class failed with {type(error).__name__}: {error}. "
+                                 "Fix its constructor, or name a factory function that builds it") from error
     module_name = spec.partition(":")[0]
     versions = {"callable": spec}
     package_version = _package_version(module_name)

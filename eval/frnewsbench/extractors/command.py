@@ -15,6 +15,7 @@ that break the contract.
 from __future__ import annotations
 
 import json
+import math
 import os
 import shlex
 import signal
@@ -44,10 +45,16 @@ class CommandExtractor:
     layers = LAYERS
 
     def __init__(self, command: str | Sequence[str], *, name: str | None = None, timeout: float = DEFAULT_TIMEOUT):
-        self.argv = shlex.split(command) if isinstance(command, str) else list(command)
+        try:
+            self.argv = shlex.split(command) if isinstance(command, str) else list(command)
+        except ValueError as error:
+            raise ExtractorError(f"the command {command!r} cannot be split into arguments like a shell would "
+                                 f"({error}); close every quote, or escape it with a backslash") from None
         if not self.argv:
             raise ExtractorError("the command is empty: give the program to run and its arguments")
         self.name = name or f"command:{shlex.join(self.argv)}"
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout < math.inf:
+            raise ExtractorError(f"{self.name}: timeout {timeout!r}: expected a finite number of seconds greater than 0")
         self.timeout = timeout
 
     def versions(self) -> dict[str, str]:

@@ -24,10 +24,13 @@ How a document becomes TIMEX3 spans:
    long ago; when the string is exactly a quantity and a unit, with no "il y a" or "dans"
    before it, it is a DURATION instead (``P3D``, ``P1Y``, ``PXM``).
 
-Reported and skipped (:class:`Skipped`): strings not found in the text; a lone weekday or month
-abbreviation from dateparser's French data ("sa" the possessive read as *samedi*, "lu", "sept");
-a bare unit with no quantity ("années"); strings dateparser finds but cannot parse once cleaned;
-spans overlapping the previous one.
+Reported and skipped (:class:`Skipped`, each with a reason among :data:`SKIP_REASONS`): strings
+not found in the text; a lone weekday or month abbreviation from dateparser's French data ("sa"
+the possessive read as *samedi*, "lu", "sept"); a bare unit with no quantity ("années"); strings
+dateparser finds but cannot parse once cleaned; spans overlapping the previous one. Every
+document with skipped strings gets one WARNING log record with their count, the count per
+reason and each string (and one INFO record per string with the detail); the extractor keeps
+them all in ``skipped`` for the run's metadata.
 
 Known limits (dateparser does not find them, nothing is faked): "dernier"/"prochain" after a
 month ("septembre dernier" gives only "septembre", valued in the DCT's year), "début"/"fin"
@@ -43,9 +46,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Sequence
 
 from ..schema import Document, Prediction, TimeExpression
 from ..timex import type_value_problem, value_problem
@@ -89,20 +93,45 @@ _CALENDAR_KEYS = (
 )
 
 
+SKIP_REASONS: dict[str, str] = {
+    "not-located": "dateparser's string is not in the text after the previous one",
+    "nothing-left": "nothing is left once prepositions, articles and punctuation are removed",
+    "abbreviation": "a lone weekday or month abbreviation, most often another French word",
+    "bare-unit": "a time unit with no quantity and no date",
+    "overlap": "overlaps the previous time expression",
+    "unparseable": "dateparser cannot parse the cleaned string on its own",
+    "invalid-value": "the value is not a valid TIMEX3 value for its type",
+}
+"""Why a dateparser string gives no prediction: the filter rules of the module docstring, then
+the failures of dateparser itself (:data:`UNEXPECTED_REASONS`)."""
+UNEXPECTED_REASONS = frozenset({"not-located", "unparseable", "invalid-value"})
+
+
 @dataclass(frozen=True)
 class Skipped:
-    """A dateparser string that gives no prediction, and why (reported, never silently dropped)."""
+    """A dateparser string that gives no prediction, and why (reported, never silently dropped).
+
+    ``reason`` is a key of :data:`SKIP_REASONS`; ``detail`` says what was seen.
+    """
 
     document_id: str
     text: str
     start: int | None
     reason: str
-    unexpected: bool = False  # True when dateparser's string cannot be located or parsed
+    detail: str
 
+    def __post_init__(self) -> None:
+        if self.reason not in SKIP_REASONS:
+            raise ValueError(f"unknown skip reason {self.reason!r}: expected one of {', '.join(SKIP_REASONS)}")
+
+    @property
+    def unexpected(self) -> bool:
+        """True when dateparser's string cannot be located or parsed (not a documented filter)."""
+        return self.reason in UNEXPECTED_REASONS
 
     def __str__(self) -> str:
         where = f"at {self.start}" if self.start is not None else "not located"
-        return f"{self.document_id}: dateparser string {self.text!r} ({where}) skipped: {self.reason}"
+        return f"{self.document_id}: dateparser string {self.text!r} ({where}) skipped ({self.reason}): {self.detail}"
 
 
 @dataclass(frozen=True)
@@ -210,26 +239,26 @@ def find_time_expressions(document: Document) -> DateparserOutput:
                 f"not found after offset {cursor} (it occurs earlier, at {earlier}: dateparser's order differs)"
                 if earlier >= 0 else "not found in the text (dateparser changed the string)"
             )
-            skipped.append(Skipped(doc_id, string, None, reason, unexpected=True))
+            skipped.append(Skipped(doc_id, string, None, "not-located", reason))
             continue
         cursor = start + len(string)
         parse_end, span_start, span_end = _clean_extent(text, start, string)
         span_text = text[span_start:span_end]
 
-        def skip(reason: str, unexpected: bool = False) -> None:
-            skipped.append(Skipped(doc_id, string, start, reason, unexpected))
+        def skip(reason: str, detail: str) -> None:
+            skipped.append(Skipped(doc_id, string, start, reason, detail))
 
         if span_end <= span_start:
-            skip("nothing left after removing prepositions, articles and punctuation")
+            skip("nothing-left", "nothing left after removing prepositions, articles and punctuation")
             continue
         if span_text.lower() in short_forms:
-            skip(f"{span_text!r} alone is a weekday or month abbreviation, most often another French word")
+            skip("abbreviation", f"{span_text!r} alone is a weekday or month abbreviation, most often another French word")
             continue
         if span_text.lower() in _UNITS:
-            skip(f"{span_text!r} is a time unit with no quantity and no date")
+            skip("bare-unit", f"{span_text!r} is a time unit with no quantity and no date")
             continue
         if dates and span_start < dates[-1].end:
-            skip(f"overlaps the previous expression {dates[-1].text!r}")
+            skip("overlap", f"overlaps the previous expression {dates[-1].text!r}")
             continue
         duration = duration_value(span_text)
         if duration is not None and not _AGO_OR_IN_BEFORE.search(text[:span_start]):
@@ -239,23 +268,29 @@ def find_time_expressions(document: Document) -> DateparserOutput:
             if data.date_obj is None:
                 data = parser.get_date_data(span_text)
             if data.date_obj is None:
-                skip(f"dateparser cannot parse {text[start:parse_end]!r} on its own", unexpected=True)
+                skip("unparseable", f"dateparser cannot parse {text[start:parse_end]!r} on its own")
                 continue
             timex_type, value = timex_value(data.date_obj, data.period)
         problem = value_problem(value) or type_value_problem(timex_type, value)
         if problem:
-            skip(f"value {value!r} is not a valid TIMEX3 {timex_type}: {problem}", unexpected=True)
+            skip("invalid-value", f"value {value!r} is not a valid TIMEX3 {timex_type}: {problem}")
             continue
         dates.append(TimeExpression(start=span_start, end=span_end, text=span_text, type=timex_type, value=value))
     return DateparserOutput(tuple(dates), tuple(skipped))
 
 
+def reasons_line(skipped: Sequence[Skipped]) -> str:
+    """``"abbreviation 2, overlap 1"``: the count per reason, most frequent first."""
+    counts = Counter(item.reason for item in skipped)
+    return ", ".join(f"{reason} {count}" for reason, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 class DateparserExtractor:
     """``dateparser-fr.v1``: TIMEX3 dates from ``dateparser.search.search_dates`` (module docstring).
 
-    Every string it skips is kept in :attr:`skipped` for the run's report and logged: as a
-    warning when dateparser's string could not be located or parsed, as info when a documented
-    filter rule removed it.
+    Every string it skips, filtered by a documented rule or not understood, is kept in
+    :attr:`skipped` (for the run's metadata) and logged as one WARNING per document with the
+    count, the count per reason and each string, then one INFO per string with the detail.
     """
 
     name = NAME
@@ -268,8 +303,13 @@ class DateparserExtractor:
 
     def find(self, document: Document) -> DateparserOutput:
         output = find_time_expressions(document)
-        for item in output.skipped:
-            log.log(logging.WARNING if item.unexpected else logging.INFO, "%s", item)
+        if output.skipped:
+            strings = ", ".join(f"{item.text!r} at {item.start}" if item.start is not None else f"{item.text!r} (not located)"
+                                for item in output.skipped)
+            log.warning("%s: %s skipped %d dateparser string(s) (%s): %s", document.id, self.name,
+                        len(output.skipped), reasons_line(output.skipped), strings)
+            for item in output.skipped:
+                log.info("%s", item)
         self.skipped.extend(output.skipped)
         return output
 

@@ -8,11 +8,10 @@ file's layers empty.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..predictions import read_predictions
+from ..predictions import read_predictions_with_hash
 from ..schema import LAYERS, Document, Prediction
 
 
@@ -22,10 +21,9 @@ class FileExtractor:
     def __init__(self, path: str | Path, *, documents: Sequence[Document], name: str | None = None):
         self.path = Path(path)
         self.name = name or f"file:{self.path.name}"
-        self.predictions = read_predictions(self.path, documents=documents)
+        self.predictions, self._sha256 = read_predictions_with_hash(self.path, documents=documents)
         self.layers = tuple(layer for layer in LAYERS
                             if any(getattr(prediction, layer) is not None for prediction in self.predictions.values()))
-        self._sha256 = "sha256:" + hashlib.sha256(self.path.read_bytes()).hexdigest()
 
     def versions(self) -> dict[str, str]:
         return {"predictions_file": self.path.name, "predictions_sha256": self._sha256}

@@ -1,10 +1,10 @@
 """A transformers token-classification model as an extractor (entities only).
 
 The text is cut into windows the model can read whole, so nothing is truncated silently:
-one window per paragraph (a run of text between ``\\n``), and a paragraph longer than the
-model's maximum length is cut after the last sentence-final token (``.``, ``!``, ``?``,
-``…``, ``»``) that fits, or at the maximum length if there is none (an entity across that
-cut would be split). Each window goes through ``pipeline("token-classification",
+one window per paragraph (a non-empty line, :func:`frnewsbench.schema.paragraph_spans`), and
+a paragraph longer than the model's maximum length is cut after the last sentence-final token
+(``.``, ``!``, ``?``, ``…``, ``»``) that fits, or at the maximum length if there is none (an
+entity across that cut would be split). Each window goes through ``pipeline("token-classification",
 aggregation_strategy=...)``; its character offsets are shifted back to the document and
 whitespace at span edges is trimmed. Labels (``entity_group``, the B-/I- prefix removed by
 the aggregation) are mapped by the table in :mod:`frnewsbench.extractors.labels`.
@@ -17,20 +17,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Iterator, Mapping
 
-from ..schema import Document, Entity, Prediction
+from ..schema import Document, Entity, Prediction, paragraph_spans
 from .errors import ExtractorError
 from .labels import DEFAULT_LABEL_MAP, check_label_map, map_label
 
 SENTENCE_END = (".", "!", "?", "…", "»")
-
-
-def paragraphs(text: str) -> Iterator[tuple[int, int]]:
-    """``[start, end)`` of every non-blank paragraph of ``text``."""
-    start = 0
-    for line in text.split("\n"):
-        if line.strip():
-            yield start, start + len(line)
-        start += len(line) + 1
 
 
 class TransformersExtractor:
@@ -55,7 +46,7 @@ class TransformersExtractor:
 
     def windows(self, text: str) -> Iterator[tuple[int, int]]:
         """``[start, end)`` of the pieces of ``text`` the model reads whole."""
-        for start, end in paragraphs(text):
+        for start, end in paragraph_spans(text):
             paragraph = text[start:end]
             offsets = self.pipeline.tokenizer(paragraph, add_special_tokens=False, return_offsets_mapping=True,
                                                    verbose=False)["offset_mapping"]

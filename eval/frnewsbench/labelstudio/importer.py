@@ -10,7 +10,9 @@ Rules, applied to every task of the export:
   document are reported too.
 - **Which annotation becomes gold**: skipped (cancelled) annotations are left out; among the
   others, the one marked as ground truth in Label Studio (the star) wins; without a star, the
-  most recently updated one (ties: the highest annotation id). A task without annotations
+  most recently updated one (``updated_at``, else ``created_at``; ties: the highest annotation
+  id). A timestamp that is missing or not ISO 8601 is then reported, naming the task and the
+  annotation, never guessed. A task without annotations
   leaves its file unchanged and is listed as skipped. When a task has several annotations,
   the agreement between every pair is reported with the harness's metrics.
 - **Metadata** comes from the existing file (the source of truth); only the layers change.
@@ -29,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..corpus import annotation_files, document_from_dict, document_to_dict, read_raw, write_document
+from ..corpus import OutputError, annotation_files, document_from_dict, document_to_dict, dumps_document, read_raw, write_all, write_document
 from ..schema import LAYERS, Document, sha256_text
 from ..validate import Problem, ValidationError, validate_files
 from .agreement import Agreement, annotation_agreement
@@ -91,14 +93,59 @@ def _annotation_name(annotation: dict[str, Any], index: int) -> str:
     return f"annotation {annotation_id}" if annotation_id is not None else f"annotation #{index + 1}"
 
 
-def _timestamp(annotation: dict[str, Any]) -> tuple[dt.datetime, int]:
-    raw = annotation.get("updated_at") or annotation.get("created_at")
+_ISO_TIMESTAMP = re.compile(
+    r"^(?P<main>\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2})(?:[.,](?P<fraction>\d+))?"
+    r"(?P<zone>Z|z|[+-]\d{2}(?::?\d{2})?)?$"
+)
+
+
+def parse_timestamp(text: str) -> dt.datetime:
+    """An ISO 8601 timestamp as Label Studio writes it, the same on Python 3.10 and later:
+    ``2024-01-02T03:04:05.123456789+00:00``, ``2024-01-02T03:04:05.1Z``. The fraction is cut or
+    padded to microseconds (Python 3.10's ``fromisoformat`` takes 3 or 6 digits only), ``Z`` is
+    UTC, and a time without a zone is taken as UTC. Raises ``ValueError`` for anything else.
+    """
+    match = _ISO_TIMESTAMP.match(text.strip()) if isinstance(text, str) else None
+    if match is None:
+        raise ValueError(f"{text!r} is not an ISO 8601 timestamp")
+    zone = match["zone"] or "+00:00"
+    if zone in ("Z", "z"):
+        zone = "+00:00"
+    elif len(zone) == 3:
+        zone += ":00"
+    elif ":" not in zone:
+        zone = f"{zone[:3]}:{zone[3:]}"
+    fraction = "." + (match["fraction"] or "")[:6].ljust(6, "0")
     try:
-        when = dt.datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=dt.timezone.utc)
+        return dt.datetime.fromisoformat(match["main"] + fraction + zone)
+    except ValueError as error:
+        raise ValueError(f"{text!r} is not a valid timestamp: {error}") from None
+
+
+class AnnotationChoiceError(ValueError):
+    """The rule that picks the gold annotation cannot be applied; ``annotation`` names the one at fault."""
+
+    def __init__(self, annotation: str, expected: str, found: str, fix: str):
+        self.annotation, self.expected, self.found, self.fix = annotation, expected, found, fix
+        super().__init__(f"{annotation}: expected {expected}; found {found}. Fix: {fix}")
+
+
+def _timestamp(annotation: dict[str, Any], index: int) -> tuple[dt.datetime, int]:
+    """When ``annotation`` was last updated, for the "most recently updated" rule; raises
+    :class:`AnnotationChoiceError` when it has no readable timestamp."""
+    key = "updated_at" if annotation.get("updated_at") is not None else "created_at"
+    raw = annotation.get(key)
+    name = _annotation_name(annotation, index)
+    if raw is None:
+        raise AnnotationChoiceError(name, "an 'updated_at' or 'created_at' timestamp (to find the most recent "
+                                    "annotation)", "neither", "export the project again from Label Studio, or mark the "
+                                    "gold annotation as ground truth (the star)")
+    try:
+        when = parse_timestamp(raw)
     except ValueError:
-        when = dt.datetime.min.replace(tzinfo=dt.timezone.utc)
+        raise AnnotationChoiceError(name, f"'{key}' as an ISO 8601 timestamp such as 2024-01-02T03:04:05.123456Z",
+                                    repr(raw), "export the project again from Label Studio, or mark the gold "
+                                    "annotation as ground truth (the star)") from None
     annotation_id = annotation.get("id")
     return when, annotation_id if isinstance(annotation_id, int) else -1
 
@@ -106,19 +153,23 @@ def _timestamp(annotation: dict[str, Any]) -> tuple[dt.datetime, int]:
 def choose_annotation(annotations: Sequence[dict[str, Any]]) -> tuple[int, str] | None:
     """Index of the annotation that becomes gold and the rule that chose it; ``None`` if none counts.
 
-    Raises ``ValueError`` when several annotations are marked as ground truth.
+    Raises :class:`AnnotationChoiceError` when several annotations are marked as ground truth, or
+    when the most recently updated one is asked for and an annotation has no readable timestamp.
     """
     usable = [i for i, a in enumerate(annotations) if not a.get("was_cancelled")]
     if not usable:
         return None
     starred = [i for i in usable if annotations[i].get("ground_truth")]
     if len(starred) > 1:
-        raise ValueError(f"{len(starred)} annotations marked as ground truth")
+        names = ", ".join(_annotation_name(annotations[i], i) for i in starred)
+        raise AnnotationChoiceError(names, "at most one annotation marked as ground truth",
+                                    f"{len(starred)} annotations marked as ground truth",
+                                    "remove the ground-truth star from all but one annotation")
     if starred:
         return starred[0], "marked as ground truth"
     if len(usable) == 1:
         return usable[0], "the only annotation"
-    latest = max(usable, key=lambda i: _timestamp(annotations[i]))
+    latest = max(usable, key=lambda i: _timestamp(annotations[i], i))
     return latest, f"the most recently updated of {len(usable)} (none marked as ground truth)"
 
 
@@ -193,9 +244,8 @@ class _Importer:
         document, path, new_file = resolved
         try:
             chosen = choose_annotation(annotations)
-        except ValueError as error:
-            self.problem(name, "at most one annotation marked as ground truth", str(error),
-                         "remove the ground-truth star from all but one annotation")
+        except AnnotationChoiceError as error:
+            self.problem(f"{name} ({document.id}) {error.annotation}", error.expected, error.found, error.fix)
             return None, None
         if chosen is None:
             return None, f"{name} ({document.id}): no annotation (or only skipped ones); {path} left unchanged"
@@ -294,9 +344,15 @@ def _locate(problem: Problem, temporary: str, real: str, origin: dict[str, Impor
 
 
 def write_import(plan: ImportPlan) -> list[Path]:
-    """Write every document of a checked plan (each file atomically); return the paths written."""
-    for item in plan.documents:
-        write_document(item.document, item.path)
+    """Write every document of a checked plan, all or none (:func:`frnewsbench.corpus.write_all`);
+    return the paths written. A file that cannot be written raises
+    :class:`~frnewsbench.validate.ValidationError` naming it.
+    """
+    try:
+        write_all([(item.path, dumps_document(document_to_dict(item.document))) for item in plan.documents])
+    except OutputError as error:
+        raise ValidationError([Problem(str(error.path), "(file)", "an annotation file that can be written", error.reason,
+                                       f"check the --annotations folder exists and can be written; {error.done}")]) from None
     return [item.path for item in plan.documents]
 
 

@@ -7,8 +7,9 @@ right in every respect is listed here, with the text around it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from ..schema import LAYERS, Document, Entity, Quote, Span, TimeExpression
 from ..scoring import FALSE_NEGATIVE, FALSE_POSITIVE, Evaluation, MatchRecord
@@ -43,22 +44,39 @@ def context(text: str, start: int, end: int, width: int = CONTEXT) -> str:
     return shown.replace("\n", "⏎")
 
 
-def describe(item: Entity | TimeExpression | Quote) -> str:
+MARKDOWN_SPECIAL = "\\|*_`[]<>&"
+LINE_START_MARKUP = re.compile(r"^([ \t]*)([#+=~-]|[0-9]{1,9}[.)])")  # headings, lists, rules, fences
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` with every character Markdown could read as markup escaped by a backslash, so
+    quoted article text shows as it is: ``\\ | * _ ` [ ] < >`` anywhere, and a heading, list,
+    rule or fence marker at the start (``#``, ``-``, ``+``, ``=``, ``~``, ``1.``, ``1)``)."""
+    escaped = "".join("\\" + char if char in MARKDOWN_SPECIAL else char for char in text)
+    start = LINE_START_MARKUP.match(escaped)
+    if start is None:
+        return escaped
+    cut = start.end() - 1 if start.group(2)[0].isdigit() else start.start(2)  # "1." escapes the "."
+    return escaped[:cut] + "\\" + escaped[cut:]
+
+
+def describe(item: Entity | TimeExpression | Quote, *, escape: Callable[[str], str] = str) -> str:
+    """One line about ``item``; ``escape`` is applied to the text it quotes (texts and ids)."""
     if isinstance(item, Entity):
-        return f"{item.label} {item.text!r} [{item.start}, {item.end})"
+        return f"{item.label} {escape(repr(item.text))} [{item.start}, {item.end})"
     if isinstance(item, TimeExpression):
         mod = f" mod={item.mod}" if item.mod else ""
-        return f"{item.type} {item.value}{mod} {item.text!r} [{item.start}, {item.end})"
-    speaker = "no speaker" if item.speaker is None else f"speaker {_span(item.speaker)}"
+        return f"{item.type} {escape(item.value)}{mod} {escape(repr(item.text))} [{item.start}, {item.end})"
+    speaker = "no speaker" if item.speaker is None else f"speaker {_span(item.speaker, escape)}"
     if item.speaker_entity_id:
-        speaker += f" ({item.speaker_entity_id})"
-    cue = "no cue" if item.cue is None else f"cue {_span(item.cue)}"
-    return f"{item.type} quote {_span(item.content)}, {speaker}, {cue}"
+        speaker += f" ({escape(item.speaker_entity_id)})"
+    cue = "no cue" if item.cue is None else f"cue {_span(item.cue, escape)}"
+    return f"{item.type} quote {_span(item.content, escape)}, {speaker}, {cue}"
 
 
-def _span(span: Span) -> str:
+def _span(span: Span, escape: Callable[[str], str]) -> str:
     text = span.text if len(span.text) <= 60 else span.text[:57] + "…"
-    return f"{text!r} [{span.start}, {span.end})"
+    return f"{escape(repr(text))} [{span.start}, {span.end})"
 
 
 def _kind(record: MatchRecord) -> str:
@@ -96,9 +114,10 @@ def _summary(items: Iterable[ErrorItem]) -> str:
 
 
 def render_errors(result: Result, documents: Sequence[Document]) -> str:
-    """The error analysis as Markdown, by layer, then document, in text order."""
+    """The error analysis as Markdown, by layer, then document, in text order; the quoted text
+    is escaped (:func:`escape_markdown`)."""
     items = error_items(result.evaluation, documents)
-    parts = [f"# Error analysis: {result.system.name}", "",
+    parts = [f"# Error analysis: {escape_markdown(result.system.name)}", "",
              f"Dataset {result.dataset_hash}. Each error shows the text around it, the span in ⟦ ⟧, "
              "line breaks as ⏎.", ""]
     for layer in LAYERS:
@@ -114,9 +133,9 @@ def render_errors(result: Result, documents: Sequence[Document]) -> str:
             for item in document_items:
                 sides = []
                 if item.gold is not None:
-                    sides.append(f"gold {describe(item.gold)}")
+                    sides.append(f"gold {describe(item.gold, escape=escape_markdown)}")
                 if item.predicted is not None:
-                    sides.append(f"predicted {describe(item.predicted)}")
-                parts.append(f"- **{item.kind}**: {'; '.join(sides)}  \n  {item.context}")
+                    sides.append(f"predicted {describe(item.predicted, escape=escape_markdown)}")
+                parts.append(f"- **{item.kind}**: {'; '.join(sides)}  \n  {escape_markdown(item.context)}")
             parts.append("")
     return "\n".join(parts)

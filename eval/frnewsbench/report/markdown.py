@@ -4,7 +4,7 @@ per label and per document. Figures are rounded here, and only here."""
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from ..schema import LAYERS
 from ..scoring import GIVEN, AccuracyCounts, Counts, LayerEvaluation, PRFCounts, SchemeCounts
@@ -105,18 +105,30 @@ def document_section(result: Result) -> str:
     return "\n".join(["## by document (headline F1)", "", table(["document", *scored], rows), ""])
 
 
+def dropped_labels_line(dropped: Mapping[str, int] | None) -> str | None:
+    """What the adapter left out on purpose, e.g. "labels left out by the adapter (not scored):
+    DATE 2, NORP 1"; ``None`` when the harness did not run the system."""
+    if dropped is None:
+        return None
+    counts = ", ".join(f"{label} {count}" for label, count in sorted(dropped.items(), key=lambda kv: (-kv[1], kv[0])))
+    return f"labels left out by the adapter (not scored): {counts or 'none'}"
+
+
 def render_markdown(result: Result) -> str:
     """The whole result as a Markdown report."""
     evaluation = result.evaluation
     system = result.system
     versions = ", ".join(f"{name} {version}" for name, version in sorted(system.versions.items())) or "none given"
     missing = ", ".join(evaluation.missing_documents) or "none"
+    dropped = dropped_labels_line(system.dropped_labels)
     parts = [
         f"# frnewsbench: {system.name}",
         "",
         f"- system versions: {versions}",
+        *([f"- {dropped}"] if dropped else []),
         f"- dataset: {result.dataset_hash} ({len(evaluation.document_ids)} documents, annotation schema "
-        f"{result.dataset_schema_version}); harness frnewsbench {result.harness_version}; result schema {result.schema_version}",
+        f"{result.annotation_schema_version}); harness frnewsbench {result.harness_version}; "
+        f"result schema {result.result_schema_version}",
         f"- documents without predictions (scored as empty): {missing}",
         f"- intervals: 95% percentile bootstrap over paragraphs, {evaluation.bootstrap_samples} resamples, seed {evaluation.seed}",
         "",

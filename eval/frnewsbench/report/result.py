@@ -1,31 +1,51 @@
 """The typed result of scoring one system: provenance plus the scorer's figures.
 
-Provenance from day one: the result format's ``schema_version``, the dataset content hash
-(:func:`frnewsbench.corpus.corpus_hash`) and annotation schema version, the harness version,
-the system's name and the versions that determine its outputs. The figures are
-:class:`frnewsbench.scoring.Evaluation`'s, unrounded (rounding happens only in reports).
+Provenance from day one: the result format's version (``result_schema_version``), the dataset
+content hash (:func:`frnewsbench.corpus.corpus_hash`) and the version of the annotation schema
+the gold follows (``dataset.annotation_schema_version``), the harness version, the system's name,
+the versions that determine its outputs and the labels its adapter left out on purpose. The
+figures are :class:`frnewsbench.scoring.Evaluation`'s, unrounded (rounding happens only in
+reports). :func:`load_result` reads a result file back into the same typed object, and refuses
+any other result schema version.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Mapping
 
 from ..scoring import Evaluation
 
-RESULT_SCHEMA_VERSION = "1.0"
+RESULT_SCHEMA_VERSION = "2.0"  # 2.0: result_schema_version / annotation_schema_version, system.dropped_labels
+
+
+class ResultError(ValueError):
+    """A result file that cannot be read back (the message says where, what and what to do)."""
 
 
 @dataclass(frozen=True)
 class SystemInfo:
-    """The scored system: its name and the package / model versions behind its outputs."""
+    """The scored system: its name, the package / model versions behind its outputs, and the
+    system labels its adapter left out on purpose (``None``: the harness did not run the system,
+    so it cannot know; ``{}``: none were left out)."""
 
     name: str
     versions: Mapping[str, str] = field(default_factory=dict)
+    dropped_labels: Mapping[str, int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "versions": dict(sorted(self.versions.items()))}
+        return {
+            "name": self.name,
+            "versions": dict(sorted(self.versions.items())),
+            "dropped_labels": None if self.dropped_labels is None else dict(sorted(self.dropped_labels.items())),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SystemInfo:
+        dropped = data["dropped_labels"]
+        return cls(data["name"], dict(data["versions"]), None if dropped is None else dict(dropped))
 
 
 @dataclass(frozen=True)
@@ -34,19 +54,19 @@ class Result:
 
     system: SystemInfo
     dataset_hash: str
-    dataset_schema_version: str
+    annotation_schema_version: str
     harness_version: str
     evaluation: Evaluation
     layers_requested: tuple[str, ...] | None = None
-    schema_version: str = RESULT_SCHEMA_VERSION
+    result_schema_version: str = RESULT_SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "schema_version": self.schema_version,
+            "result_schema_version": self.result_schema_version,
             "harness": {"name": "frnewsbench", "version": self.harness_version},
             "dataset": {
                 "hash": self.dataset_hash,
-                "schema_version": self.dataset_schema_version,
+                "annotation_schema_version": self.annotation_schema_version,
                 "documents": len(self.evaluation.document_ids),
             },
             "system": self.system.to_dict(),
@@ -55,4 +75,50 @@ class Result:
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+        # no indent: an indented dump runs Python's pure-Python encoder, 6x slower and the
+        # largest cost of `score` on big corpora (benchmarks/RESULTS.md)
+        return json.dumps(self.to_dict(), ensure_ascii=False, allow_nan=False) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: Any, *, source: str = "the result") -> Result:
+        """The result written by :meth:`to_dict`; raise :class:`ResultError` for another result
+        schema version or a malformed result, naming ``source``."""
+        if not isinstance(data, Mapping):
+            raise ResultError(f"{source}: expected a JSON object (a frnewsbench result); found {type(data).__name__}")
+        found = data.get("result_schema_version", data.get("schema_version"))  # 1.0 wrote "schema_version"
+        if found != RESULT_SCHEMA_VERSION:
+            raise ResultError(
+                f"{source}: result schema version {found!r}; this frnewsbench reads result schema "
+                f"{RESULT_SCHEMA_VERSION} only. Score the predictions again with this version "
+                "(frnewsbench score) to get a result it can read"
+            )
+        try:
+            requested = data["layers_requested"]
+            return cls(
+                system=SystemInfo.from_dict(data["system"]),
+                dataset_hash=data["dataset"]["hash"],
+                annotation_schema_version=data["dataset"]["annotation_schema_version"],
+                harness_version=data["harness"]["version"],
+                evaluation=Evaluation.from_dict(data["evaluation"]),
+                layers_requested=None if requested is None else tuple(requested),
+            )
+        except KeyError as error:
+            raise ResultError(f"{source}: not a complete result of schema {RESULT_SCHEMA_VERSION}: "
+                              f"the key {error} is missing") from None
+        except (TypeError, ValueError, AttributeError) as error:
+            raise ResultError(f"{source}: not a valid result of schema {RESULT_SCHEMA_VERSION}: "
+                              f"{type(error).__name__}: {error}") from None
+
+
+def load_result(path: str | Path) -> Result:
+    """Read a result JSON file written by ``frnewsbench score`` / ``run`` (``--output``)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ResultError(f"{path}: cannot read the result file ({type(error).__name__}: {error})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ResultError(f"{path}: not JSON ({error.msg} at line {error.lineno} column {error.colno})") from None
+    return Result.from_dict(data, source=str(path))

@@ -3,8 +3,9 @@
 ``evaluate(gold=..., predictions=...)`` scores every predicted layer; ``paired_bootstrap``
 compares two systems. Each layer has its own module (:mod:`.entities`, :mod:`.dates`,
 :mod:`.quotes`, :mod:`.tokens` for the seqeval token view); :mod:`.counts` holds the count
-records, :mod:`.matching` the one-to-one optimal matching and :mod:`.bootstrap` the
-intervals. The definitions, with examples, are in ``eval/METRICS.md``.
+records, :mod:`.matching` the exact tallies and the one-to-one optimal matching,
+:mod:`.bootstrap` the intervals and :mod:`.errors` the one error type, :class:`ScoringError`.
+The definitions, with examples, are in ``eval/METRICS.md``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from .bootstrap import Interval, PairedBootstrap
 from .counts import AccuracyCounts, Counts, PRFCounts, SchemeCounts
 from .dates import DateCounts, score_dates
 from .entities import SCHEMES, EntityCounts, MacroScores, score_entities, strict_counts, strict_entity_counts
+from .errors import ScoringError
 from .evaluate import (
     GIVEN,
     MISSING_DOCUMENT,
@@ -21,7 +23,6 @@ from .evaluate import (
     Evaluation,
     Headline,
     LayerEvaluation,
-    ScoringError,
     evaluate,
     paired_bootstrap,
 )

@@ -1,10 +1,12 @@
 """Uncertainty of the headline figures: paragraph bootstrap and paired bootstrap test.
 
-*Unit.* A paragraph is a maximal run of text between two ``\\n`` characters of a gold
-document; the units are every paragraph of the scored documents that holds a non-space
-character (blank lines are not units). An item belongs to the paragraph where it starts:
-a TP and a FN to the gold item's, a FP to the predicted item's. So each paragraph has its
-own (TP, FP, FN), and the corpus counts are their sum.
+*Unit.* The paragraphs of :func:`frnewsbench.schema.paragraph_spans`: each line of a gold
+document that holds a non-space character (blank lines are not units). An item belongs to
+the paragraph where it starts: a TP and a FN to the gold item's, a FP to the predicted
+item's; an item that starts outside every paragraph (on a line break or a blank line) belongs
+to the last paragraph before it (the first one if there is none before). So each paragraph
+has its own (TP, FP, FN), and the corpus counts are their sum. A document without any
+paragraph (blank text) is one unit if it holds an item.
 
 *Interval.* Draw as many paragraphs as there are, with replacement, ``samples`` times
 (seeded :func:`numpy.random.default_rng`), add their counts, compute F1 on each draw; the
@@ -21,10 +23,13 @@ percentile interval of the ``d_i``.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Sequence
+from numbers import Integral
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from ..schema import paragraph_spans
+from .errors import ScoringError
 from .records import HeadlineAtoms
 
 UNIT = "paragraph"
@@ -46,6 +51,13 @@ class Interval:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Interval:
+        return cls(**{name: data[name] for name in INTERVAL_FIELDS})
+
+
+INTERVAL_FIELDS = ("low", "high", "level", "samples", "seed", "units", "undefined_samples", "unit")
+
 
 @dataclass(frozen=True)
 class PairedBootstrap:
@@ -64,36 +76,28 @@ class PairedBootstrap:
         }
 
 
-def paragraph_starts(text: str) -> list[int]:
-    """Start offsets of the paragraphs of ``text`` (one per line)."""
-    starts, position = [], 0
-    for line in text.split("\n"):
-        starts.append(position)
-        position += len(line) + 1
-    return starts
-
-
 def paragraph_table(documents: Sequence[tuple[str, Sequence[HeadlineAtoms]]]) -> np.ndarray:
     """Rows of (TP, FP, FN) per unit, columns repeated for each system's atoms.
 
-    ``documents``: ``(text, (atoms of system 1, atoms of system 2, ...))`` per document. A
-    paragraph is a unit if it is not blank or if any system has an item in it. Offsets of
-    every document are shifted into one corpus-wide line, so the assignment is one
+    ``documents``: ``(text, (atoms of system 1, atoms of system 2, ...))`` per document. Offsets
+    of every document are shifted into one corpus-wide line, so the assignment is one
     ``searchsorted`` and one ``bincount`` per column.
     """
     systems = len(documents[0][1]) if documents else 1
     starts: list[int] = []
-    blank: list[bool] = []
+    blank_document: list[bool] = []  # the one unit of a document without paragraphs
     offsets: list[list[int]] = [[] for _ in range(3 * systems)]
     base = 0
     for text, atoms_per_system in documents:
-        for line, start in zip(text.split("\n"), paragraph_starts(text)):
-            starts.append(base + start)
-            blank.append(not line.strip())
+        spans = paragraph_spans(text) or [(0, len(text))]
+        starts.extend(base + start for start, _ in spans)
+        blank_document.extend([not text.strip()] * len(spans))
+        first = spans[0][0]
         for system, atoms in enumerate(atoms_per_system):
             for column, items in enumerate((atoms.tp, atoms.fp, atoms.fn)):
-                # offsets outside the text (refused by the predictions contract) stay in their document
-                offsets[3 * system + column].extend(base + min(max(offset, 0), len(text)) for offset in items)
+                # before the first paragraph: to the first one; outside the text (refused by the
+                # predictions contract): kept in its document
+                offsets[3 * system + column].extend(base + min(max(offset, first), len(text)) for offset in items)
         base += len(text) + 1
     starts_array = np.asarray(starts, dtype=np.int64)
     table = np.zeros((len(starts), 3 * systems), dtype=np.int64)
@@ -101,7 +105,7 @@ def paragraph_table(documents: Sequence[tuple[str, Sequence[HeadlineAtoms]]]) ->
         if items:
             rows = np.searchsorted(starts_array, np.asarray(items, dtype=np.int64), side="right") - 1
             table[:, column] = np.bincount(rows, minlength=len(starts))
-    keep = ~np.asarray(blank, dtype=bool) | table.any(axis=1)
+    keep = ~np.asarray(blank_document, dtype=bool) | table.any(axis=1)
     return table[keep]
 
 
@@ -124,8 +128,10 @@ def resampled_sums(table: np.ndarray, *, samples: int, seed: int) -> np.ndarray:
     for first in range(0, samples, chunk):
         size = min(chunk, samples - first)
         drawn = rng.integers(0, units, size=(size, units))
-        for column in range(table.shape[1]):
-            sums[first:first + size, column] = table[:, column][drawn].sum(axis=1)
+        for row, draw in enumerate(drawn):
+            # how often each unit was drawn, times its counts: the sums of the drawn rows, read
+            # sequentially instead of gathered at random (3x faster at 400k units, same integers)
+            sums[first + row] = np.bincount(draw, minlength=units) @ table
     return sums
 
 
@@ -139,10 +145,18 @@ def _percentiles(values: np.ndarray, level: float) -> tuple[float | None, float 
     return float(low), float(high), undefined
 
 
+def check_resampling(samples: int, seed: int) -> None:
+    """Refuse a number of resamples that gives no interval, or a seed numpy cannot use."""
+    if isinstance(samples, bool) or not isinstance(samples, Integral) or samples < 1:
+        raise ScoringError(f"bootstrap samples: expected a whole number of at least 1, found {samples!r}; "
+                           "use the default 1000 or more for a stable 95% interval")
+    if isinstance(seed, bool) or not isinstance(seed, Integral) or seed < 0:
+        raise ScoringError(f"bootstrap seed: expected a whole number of at least 0, found {seed!r}")
+
+
 def bootstrap_interval(table: np.ndarray, *, samples: int, seed: int, level: float = LEVEL) -> Interval:
     """Percentile interval of the F1 of ``table``'s (TP, FP, FN) rows."""
-    if samples < 1:
-        raise ValueError(f"bootstrap samples must be at least 1, found {samples}")
+    check_resampling(samples, seed)
     low, high, undefined = _percentiles(f1_values(resampled_sums(table, samples=samples, seed=seed)), level)
     return Interval(low, high, level, samples, seed, len(table), undefined)
 
@@ -156,8 +170,7 @@ def paired_test(
     table: np.ndarray, *, layer: str, metric: str, samples: int, seed: int, level: float = LEVEL
 ) -> PairedBootstrap:
     """The paired bootstrap test on a table whose columns are (TP, FP, FN) of A then of B."""
-    if samples < 1:
-        raise ValueError(f"bootstrap samples must be at least 1, found {samples}")
+    check_resampling(samples, seed)
     a, b = _scalar_f1(table[:, :3]), _scalar_f1(table[:, 3:])
     sums = resampled_sums(table, samples=samples, seed=seed)
     differences = f1_values(sums[:, :3]) - f1_values(sums[:, 3:])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from itertools import chain
 from operator import attrgetter
-from typing import Any, Iterable, Sequence, TypeVar
+from typing import Any, Iterable, Mapping, Sequence, TypeVar
 
 C = TypeVar("C", bound="Counts")
 
@@ -75,6 +75,22 @@ class Counts:
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: _to_json(getattr(self, f.name)) for f in fields(self)}
+
+    @classmethod
+    def from_dict(cls: type[C], data: Mapping[str, Any]) -> C:
+        """The record written by :meth:`to_dict`; the derived figures in ``data`` are not read."""
+        values: dict[str, Any] = {}
+        for item in fields(cls):
+            if item.name not in data:
+                raise ValueError(f"{cls.__name__}: the count {item.name!r} is missing")
+            value = data[item.name]
+            if isinstance(item.default, Counts):
+                values[item.name] = type(item.default).from_dict(value)
+            elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"{cls.__name__}.{item.name}: expected a count (a whole number >= 0), found {value!r}")
+            else:
+                values[item.name] = value
+        return cls(**values)
 
 
 class _Plan:

@@ -21,7 +21,7 @@ from typing import Sequence
 
 from ..schema import TimeExpression
 from .counts import AccuracyCounts, Counts, PRFCounts, total
-from .matching import optimal_matching, overlapping_pairs
+from .matching import optimal_matching, overlapping_pairs, tally_exact
 from .records import BOUNDARY, FALSE_NEGATIVE, FALSE_POSITIVE, MATCH, TYPE, VALUE, DocumentScore, HeadlineAtoms, MatchRecord
 
 HEADLINE = "TempEval-3 value F1 (relaxed match, exact TIMEX3 value)"
@@ -44,6 +44,14 @@ def _key(timex: TimeExpression) -> tuple[int, int, str, str]:
     return timex.start, timex.end, timex.type, timex.value
 
 
+def _span(timex: TimeExpression) -> tuple[int, int]:
+    return timex.start, timex.end
+
+
+def _type(timex: TimeExpression) -> str:
+    return timex.type
+
+
 def _relaxed_keys(gold: Sequence[TimeExpression], predicted: Sequence[TimeExpression]):
     def keys(g: int, p: int) -> tuple[int, int, int, int, int]:
         a, b = gold[g], predicted[p]
@@ -59,21 +67,7 @@ def score_dates(*, gold: Sequence[TimeExpression], predicted: Sequence[TimeExpre
     predicted = sorted(predicted, key=_key)
     tallies: dict[str, Counter] = defaultdict(Counter)
 
-    gold_spans = Counter((t.start, t.end) for t in gold)
-    predicted_spans = Counter((t.start, t.end) for t in predicted)
-    remaining = gold_spans & predicted_spans  # strict hits, given to the first items of each span
-    for timex in gold:
-        if remaining[(timex.start, timex.end)] > 0:
-            tallies[timex.type]["strict_tp"] += 1
-            remaining[(timex.start, timex.end)] -= 1
-        else:
-            tallies[timex.type]["strict_fn"] += 1
-    remaining = gold_spans & predicted_spans
-    for timex in predicted:
-        if remaining[(timex.start, timex.end)] > 0:
-            remaining[(timex.start, timex.end)] -= 1
-        else:
-            tallies[timex.type]["strict_fp"] += 1
+    tally_exact("strict", gold, predicted, key=_span, label=_type, tallies=tallies)
 
     pairs = overlapping_pairs([(t.start, t.end) for t in gold], [(t.start, t.end) for t in predicted])
     matched = optimal_matching(pairs, _relaxed_keys(gold, predicted), tiebreak_keys=1)

@@ -30,7 +30,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -75,6 +75,10 @@ class MacroScores:
 
     def to_dict(self) -> dict:
         return {"precision": self.precision, "recall": self.recall, "f1": self.f1, "labels": list(self.labels)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MacroScores:
+        return cls(data["precision"], data["recall"], data["f1"], tuple(data["labels"]))
 
 
 def _mean(values: list[float | None]) -> float | None:

@@ -11,11 +11,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
-from ..schema import LAYERS, SCHEMA_VERSION, Document, Prediction
+from ..schema import LAYERS, Document, Prediction
 from . import dates, entities, quotes
-from .bootstrap import LEVEL, UNIT, Interval, PairedBootstrap, bootstrap_interval, paired_test, paragraph_table
+from .bootstrap import (LEVEL, UNIT, Interval, PairedBootstrap, bootstrap_interval, check_resampling, paired_test,
+                        paragraph_table)
 from .counts import Counts, total
 from .entities import EntityCounts, MacroScores, macro_scores, score_entities
+from .errors import ScoringError
 from .dates import DateCounts, score_dates
 from .quotes import QuoteCounts, score_quotes
 from .records import DocumentScore, MatchRecord
@@ -29,10 +31,6 @@ MISSING_DOCUMENT = "missing_document"  # no prediction for the document: scored 
 MISSING_LAYER = "missing_layer"  # a prediction without this layer: scored as empty
 
 
-class ScoringError(ValueError):
-    """Gold and predictions that cannot be scored together (the message says why and what to do)."""
-
-
 @dataclass(frozen=True)
 class Headline:
     metric: str
@@ -41,6 +39,10 @@ class Headline:
 
     def to_dict(self) -> dict[str, Any]:
         return {"metric": self.metric, "value": self.value, "interval": self.interval.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Headline:
+        return cls(data["metric"], data["value"], Interval.from_dict(data["interval"]))
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,13 @@ class DocumentEvaluation:
             "by_label": {label: counts.to_dict() for label, counts in sorted(self.by_label.items())},
             "records": [record.to_dict() for record in self.records],
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, layer: str) -> DocumentEvaluation:
+        kind = type(ZERO[layer])
+        return cls(data["id"], data["prediction"], kind.from_dict(data["counts"]),
+                   {label: kind.from_dict(counts) for label, counts in data["by_label"].items()},
+                   tuple(MatchRecord.from_dict(record, layer=layer) for record in data["records"]))
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,21 @@ class LayerEvaluation:
             "documents": [document.to_dict() for document in self.documents],
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LayerEvaluation:
+        layer = data["layer"]
+        if layer not in ZERO:
+            raise ValueError(f"unknown layer {layer!r}: expected one of {', '.join(LAYERS)}")
+        kind = type(ZERO[layer])
+        return cls(
+            layer, kind.from_dict(data["counts"]),
+            {label: kind.from_dict(counts) for label, counts in data["by_label"].items()},
+            Headline.from_dict(data["headline"]),
+            tuple(DocumentEvaluation.from_dict(document, layer=layer) for document in data["documents"]),
+            None if data["macro"] is None else MacroScores.from_dict(data["macro"]),
+            None if data["token_view"] is None else TokenView.from_dict(data["token_view"]),
+        )
+
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -99,7 +123,6 @@ class Evaluation:
     missing_documents: tuple[str, ...]
     bootstrap_samples: int
     seed: int
-    schema_version: str = SCHEMA_VERSION
 
     @property
     def headlines(self) -> dict[str, Headline | None]:
@@ -107,7 +130,6 @@ class Evaluation:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "schema_version": self.schema_version,
             "documents": len(self.document_ids),
             "document_ids": list(self.document_ids),
             "missing_documents": list(self.missing_documents),
@@ -117,6 +139,22 @@ class Evaluation:
             },
             "layers": {layer: None if result is None else result.to_dict() for layer, result in self.layers.items()},
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Evaluation:
+        """The evaluation written by :meth:`to_dict` (the derived figures in ``data`` are not read)."""
+        layers = data["layers"]
+        unknown = sorted(set(layers) - set(LAYERS))
+        if unknown:
+            raise ValueError(f"unknown layer(s) {', '.join(map(repr, unknown))}: expected {', '.join(LAYERS)}")
+        return cls(
+            layers={layer: None if layers.get(layer) is None else LayerEvaluation.from_dict(layers[layer])
+                    for layer in LAYERS},
+            document_ids=tuple(data["document_ids"]),
+            missing_documents=tuple(data["missing_documents"]),
+            bootstrap_samples=data["bootstrap"]["samples"],
+            seed=data["bootstrap"]["seed"],
+        )
 
 
 def _check(gold: Sequence[Document], predictions: Mapping[str, Prediction]) -> None:
@@ -187,6 +225,7 @@ def evaluate(
     figures of the entities.
     """
     gold = list(gold)
+    check_resampling(bootstrap_samples, seed)
     _check(gold, predictions)
     scored = _layers(layers, predictions)
     results: dict[str, LayerEvaluation | None] = {layer: None for layer in LAYERS}
@@ -239,6 +278,7 @@ def paired_bootstrap(
     """The paired bootstrap test of the headline figure of ``layer`` between systems A and B
     (Berg-Kirkpatrick et al. 2012; paragraphs resampled, see :mod:`frnewsbench.scoring.bootstrap`)."""
     gold = list(gold)
+    check_resampling(samples, seed)
     if layer not in LAYERS:
         raise ScoringError(f"unknown layer {layer!r}: expected one of {', '.join(LAYERS)}")
     for name, predictions in (("A", predictions_a), ("B", predictions_b)):

@@ -1,5 +1,7 @@
 """One-to-one optimal matching of gold and predicted items over overlap candidates.
 
+0. :func:`tally_exact` counts exact matches (equal keys) as a multiset intersection: with
+   ``k`` equal keys on the gold side and ``m`` on the predicted side, ``min(k, m)`` are TP.
 1. :func:`overlapping_pairs` finds every (gold, predicted) pair of half-open intervals that
    share at least one position, by a sorted sweep: O((n + m) log(n + m) + pairs), no
    quadratic loop.
@@ -22,7 +24,8 @@ large) component would exceed exact float range; counts never depend on them.
 from __future__ import annotations
 
 import heapq
-from typing import Callable, Sequence
+from collections import Counter
+from typing import Callable, Hashable, Sequence, TypeVar
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
@@ -31,6 +34,32 @@ Interval = tuple[int, int]
 Pair = tuple[int, int]
 
 EXACT_WEIGHT_LIMIT = 2**50  # packed weights stay exact in float64 arithmetic, with headroom
+T = TypeVar("T")
+
+
+def tally_exact(name: str, gold: Sequence[T], predicted: Sequence[T], *, key: Callable[[T], Hashable],
+                label: Callable[[T], str], tallies: dict[str, Counter]) -> None:
+    """Add ``{name}_tp`` / ``{name}_fn`` under each gold item's ``label`` and ``{name}_fp`` under
+    each unmatched predicted item's, an item matching one of equal ``key`` on the other side.
+
+    Multiset intersection: of ``k`` gold and ``m`` predicted items with one key, the first
+    ``min(k, m)`` of each side (in the order given) are matched.
+    """
+    gold_keys, predicted_keys = [key(item) for item in gold], [key(item) for item in predicted]
+    common = Counter(gold_keys) & Counter(predicted_keys)
+    left = common.copy()
+    for item, item_key in zip(gold, gold_keys):
+        if left[item_key] > 0:
+            left[item_key] -= 1
+            tallies[label(item)][f"{name}_tp"] += 1
+        else:
+            tallies[label(item)][f"{name}_fn"] += 1
+    left = common
+    for item, item_key in zip(predicted, predicted_keys):
+        if left[item_key] > 0:
+            left[item_key] -= 1
+        else:
+            tallies[label(item)][f"{name}_fp"] += 1
 
 
 def overlapping_pairs(gold: Sequence[Interval], predicted: Sequence[Interval]) -> list[Pair]:

@@ -13,10 +13,11 @@ so ``overlap >= t`` means the two share at least a share ``t`` of the longer one
   0.8*: ``overlap >= 0.3`` / ``>= 0.8``; each a one-to-one matching maximising the number of
   matches, then the shared tokens (tie-break);
 * on the *overlap* matching (keys: matched, right speaker, right type, exact span, shared
-  tokens): quote-type accuracy and *speaker accuracy*; the speaker is right when both ids
-  are given and equal or name the same canonical name (looked up in each side's entities);
-  when an id is missing on either side, when both speaker spans overlap; a quote without
-  speaker is right only against a quote without speaker;
+  tokens): quote-type accuracy and *speaker accuracy*; the predicted speaker is right when
+  any one of these holds: (1) it has the gold speaker's ``speaker_entity_id``; (2) its id
+  and the gold one name the same canonical name (looked up, case-folded, in each side's
+  entities); (3) its speaker span overlaps the gold speaker span. A gold quote without any
+  speaker is right only against a quote without any speaker;
 * *full attribution* (the headline): P/R/F1 where a TP is an overlap match with the right
   speaker;
 * *cue*: P/R/F1 over the document's distinct cue spans, exact and overlap (one-to-one).
@@ -35,7 +36,7 @@ from typing import Mapping, Sequence
 from ..schema import Entity, Quote, Span
 from ..tokenize import TOKEN_RE
 from .counts import AccuracyCounts, Counts, PRFCounts, total
-from .matching import optimal_matching, overlapping_pairs
+from .matching import optimal_matching, overlapping_pairs, tally_exact
 from .records import BOUNDARY, CUE, FALSE_NEGATIVE, FALSE_POSITIVE, MATCH, SPEAKER, TYPE, DocumentScore, HeadlineAtoms, MatchRecord
 
 HEADLINE = "full attribution F1 (content overlap match with the right speaker)"
@@ -111,15 +112,15 @@ def canonical_names(entities: Sequence[Entity]) -> dict[str, str]:
 
 
 def speaker_is_right(gold: Quote, predicted: Quote, gold_names: Mapping[str, str], predicted_names: Mapping[str, str]) -> bool:
-    """See the module docstring for the rule."""
+    """Same entity id, or same canonical name, or overlapping speaker spans (module docstring)."""
     if gold.speaker is None and gold.speaker_entity_id is None:
         return predicted.speaker is None and predicted.speaker_entity_id is None
-    if gold.speaker_entity_id and predicted.speaker_entity_id:
-        if gold.speaker_entity_id == predicted.speaker_entity_id:
-            return True
-        name = gold_names.get(gold.speaker_entity_id)
-        return name is not None and name == predicted_names.get(predicted.speaker_entity_id)
-    return gold.speaker is not None and predicted.speaker is not None and gold.speaker.overlaps(predicted.speaker)
+    gold_id, predicted_id = gold.speaker_entity_id, predicted.speaker_entity_id
+    same_id = gold_id is not None and gold_id == predicted_id
+    gold_name = gold_names.get(gold_id) if gold_id else None
+    same_name = gold_name is not None and predicted_id is not None and gold_name == predicted_names.get(predicted_id)
+    overlapping = gold.speaker is not None and predicted.speaker is not None and gold.speaker.overlaps(predicted.speaker)
+    return same_id or same_name or overlapping
 
 
 def _key(quote: Quote) -> tuple:
@@ -156,7 +157,7 @@ def score_quotes(
     predicted_runs = [words.run(q.content) for q in predicted]
     tallies: dict[str, Counter] = defaultdict(Counter)
 
-    _exact_content(gold, predicted, tallies)
+    tally_exact("content_exact", gold, predicted, key=_content_span, label=_type, tallies=tallies)
     pairs = overlapping_pairs(gold_runs, predicted_runs)
 
     def shared(g: int, p: int) -> int:
@@ -224,24 +225,12 @@ def score_quotes(
     )
 
 
-def _exact_content(gold: Sequence[Quote], predicted: Sequence[Quote], tallies: dict[str, Counter]) -> None:
-    common = Counter((q.content.start, q.content.end) for q in gold) & Counter(
-        (q.content.start, q.content.end) for q in predicted)
-    left = common.copy()
-    for quote in gold:
-        key = (quote.content.start, quote.content.end)
-        if left[key] > 0:
-            left[key] -= 1
-            tallies[quote.type]["content_exact_tp"] += 1
-        else:
-            tallies[quote.type]["content_exact_fn"] += 1
-    left = common.copy()
-    for quote in predicted:
-        key = (quote.content.start, quote.content.end)
-        if left[key] > 0:
-            left[key] -= 1
-        else:
-            tallies[quote.type]["content_exact_fp"] += 1
+def _content_span(quote: Quote) -> tuple[int, int]:
+    return quote.content.start, quote.content.end
+
+
+def _type(quote: Quote) -> str:
+    return quote.type
 
 
 def _tally_matching(name: str, matched, gold, predicted, tallies: dict[str, Counter]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Generic, Mapping, TypeVar
 
-from ..schema import Entity, Quote, TimeExpression
+from ..schema import Entity, Quote, Span, TimeExpression
 from .counts import Counts, PRFCounts
 
 Item = Entity | TimeExpression | Quote
@@ -51,6 +51,32 @@ class MatchRecord:
             "predicted": None if self.predicted is None else asdict(self.predicted),
             "overlap": self.overlap,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, layer: str) -> MatchRecord:
+        """The record written by :meth:`to_dict` for an item of ``layer``."""
+        return cls(data["outcome"], item_from_dict(layer, data["gold"]), item_from_dict(layer, data["predicted"]),
+                   tuple(data["differences"]), data["overlap"])
+
+
+def _span(data: Mapping[str, Any] | None) -> Span | None:
+    return None if data is None else Span(data["start"], data["end"], data["text"])
+
+
+def item_from_dict(layer: str, data: Mapping[str, Any] | None) -> Item | None:
+    """The entity, time expression or quote of ``dataclasses.asdict`` form ``data`` (``None`` stays)."""
+    if data is None:
+        return None
+    if layer == "entities":
+        return Entity(data["start"], data["end"], data["text"], data["label"], data["entity_id"],
+                      data["canonical_name"], id=data["id"])
+    if layer == "dates":
+        return TimeExpression(data["start"], data["end"], data["text"], data["type"], data["value"], data["mod"],
+                              id=data["id"])
+    if layer == "quotes":
+        return Quote(_span(data["content"]), data["type"], _span(data["speaker"]), data["speaker_entity_id"],
+                     _span(data["cue"]), id=data["id"])
+    raise ValueError(f"unknown layer {layer!r}")
 
 
 @dataclass(frozen=True)

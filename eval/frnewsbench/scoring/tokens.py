@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 from seqeval.scheme import IOB2, Entities
 
@@ -41,6 +41,11 @@ class LeftOutSpan:
     def to_dict(self) -> dict:
         return dict(self.__dict__)
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LeftOutSpan:
+        return cls(data["document_id"], data["side"], data["start"], data["end"], data["text"], data["label"],
+                   data["reason"])
+
 
 @dataclass(frozen=True)
 class TokenView:
@@ -58,6 +63,12 @@ class TokenView:
             "by_label": {label: counts.to_dict() for label, counts in sorted(self.by_label.items())},
             "left_out": [span.to_dict() for span in self.left_out],
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TokenView:
+        return cls(PRFCounts.from_dict(data["counts"]),
+                   {label: PRFCounts.from_dict(counts) for label, counts in data["by_label"].items()},
+                   tuple(LeftOutSpan.from_dict(span) for span in data["left_out"]), data["scheme"], data["mode"])
 
 
 def representable(
