@@ -322,7 +322,7 @@ def test_a_submission_made_on_another_dataset_revision_is_refused(tmp_path, caps
     assert cli(*board_args(tmp_path)) == 1
     error = capsys.readouterr().err
     metadata = tmp_path / "submissions" / "old" / "metadata.json"
-    assert (f"{metadata} dataset_hash: expected {GOLD_HASH} (the current gold); found 'sha256:{'0' * 64}': "
+    assert (f"{metadata}: dataset_hash: expected {GOLD_HASH} (the current gold); found 'sha256:{'0' * 64}': "
             "the predictions were made on another dataset revision. Fix: run the system on the current dataset") in error
     assert "predictions.jsonl" not in error  # offsets are not checked against a gold they were not made on
     assert snapshot(tmp_path / "runs") == {} and not (tmp_path / "LEADERBOARD.md").exists()
@@ -341,20 +341,20 @@ def test_every_problem_of_every_submission_is_listed(tmp_path):
     problems = [str(problem) for problem in caught.value.problems]
     misnamed = tmp_path / "submissions" / "misnamed" / "metadata.json"
     assert problems == [
-        f"{tmp_path / 'submissions' / 'layers' / 'metadata.json'} layers: expected the layers the predictions give "
+        f"{tmp_path / 'submissions' / 'layers' / 'metadata.json'}: layers: expected the layers the predictions give "
         "(entities, dates, quotes); found ['entities']. Fix: list in 'layers' exactly the layers present in predictions.jsonl",
-        f"{misnamed} dataset_hsah: expected only the keys name, version, link, layers, dataset_hash; "
+        f"{misnamed}: dataset_hsah: expected only the keys name, version, link, layers, dataset_hash; "
         "found the unknown key 'dataset_hsah' (did you mean 'dataset_hash'?). Fix: remove the key or correct its spelling",
-        f"{misnamed} name: expected the submission folder's name 'misnamed'; found 'other'. "
+        f"{misnamed}: name: expected the submission folder's name 'misnamed'; found 'other'. "
         "Fix: name the folder after the system (one folder per system version)",
-        f"{misnamed} version: expected a non-empty string; found ''. Fix: give the system's version, e.g. \"1.0\"",
-        f"{misnamed} link: expected a URL (string) or null; found 3. "
+        f"{misnamed}: version: expected a non-empty string; found ''. Fix: give the system's version, e.g. \"1.0\"",
+        f"{misnamed}: link: expected a URL (string) or null; found 3. "
         "Fix: give a link to the system's code or paper, or null",
-        f"{misnamed} layers: expected the layers the predictions give (entities); found ['entities', 'dates']. "
+        f"{misnamed}: layers: expected the layers the predictions give (entities); found ['entities', 'dates']. "
         "Fix: list in 'layers' exactly the layers present in predictions.jsonl",
-        f"{tmp_path / 'submissions' / 'nothing' / 'metadata.json'} (file): expected a metadata.json beside the "
+        f"{tmp_path / 'submissions' / 'nothing' / 'metadata.json'}: (file): expected a metadata.json beside the "
         "predictions; found no such file. Fix: add metadata.json (see leaderboard/submissions/README.md)",
-        f"{tmp_path / 'submissions' / 'nothing' / 'predictions.jsonl'} (file): expected the predictions as JSON Lines; "
+        f"{tmp_path / 'submissions' / 'nothing' / 'predictions.jsonl'}: (file): expected the predictions as JSON Lines; "
         "found no such file. Fix: add predictions.jsonl (see eval/PREDICTIONS.md)",
     ]
 

@@ -68,6 +68,7 @@ from .predictions import PredictionsError, dumps_predictions, read_predictions
 from .report.markdown import NOT_DEFINED, interval, number, table
 from .report.result import Result
 from .schema import LAYERS, SCHEMA_VERSION, Document, Prediction
+from .validate import Problem
 from .scoring import Headline, LayerEvaluation, PairedBootstrap, paired_bootstrap
 
 DEFAULT_RUNS = Path("leaderboard") / "runs"
@@ -117,20 +118,6 @@ class LeaderboardError(ValueError):
     """A board that cannot be built as asked: bad submissions, unknown system names."""
 
 
-@dataclass(frozen=True)
-class SubmissionProblem:
-    """One problem of a submission: the file, where in it, what was expected and found, the fix."""
-
-    file: str
-    where: str
-    expected: str
-    found: str
-    fix: str
-
-    def __str__(self) -> str:
-        return f"{self.file} {self.where}: expected {self.expected}; found {self.found}. Fix: {self.fix}"
-
-
 class OutputError(LeaderboardError):
     """An output of the board that cannot be written; nothing was written."""
 
@@ -138,7 +125,7 @@ class OutputError(LeaderboardError):
 class SubmissionError(LeaderboardError):
     """Refused submissions; ``problems`` lists every problem found (nothing was written)."""
 
-    def __init__(self, problems: Sequence[SubmissionProblem | str]):
+    def __init__(self, problems: Sequence[Problem | str]):
         self.problems = list(problems)
         listing = "\n".join(f"  - {problem}" for problem in self.problems)
         super().__init__(f"{len(self.problems)} problem(s) in the submissions; nothing was written:\n{listing}")
@@ -386,10 +373,10 @@ def submission_folders(submissions: Path) -> list[Path]:
 
 
 def _check_metadata(path: Path, raw: Any, *, folder_name: str, dataset_hash: str, registered: Sequence[str],
-                    problems: list[SubmissionProblem | str]) -> bool:
+                    problems: list[Problem | str]) -> bool:
     """Check a submission's metadata; ``False`` when its predictions cannot be checked against this gold."""
     def problem(where: str, expected: str, found: str, fix: str) -> None:
-        problems.append(SubmissionProblem(str(path), where, expected, found, fix))
+        problems.append(Problem(str(path), where, expected, found, fix))
 
     if not isinstance(raw, dict):
         problem("(file)", "a JSON object with the keys " + ", ".join(SUBMISSION_KEYS), type(raw).__name__,
@@ -444,17 +431,17 @@ def read_submission(folder: Path, *, documents: Sequence[Document], dataset_hash
                     registered: Sequence[str]) -> Submission:
     """Check one submission folder (module docstring); raise :class:`SubmissionError` with every problem."""
     metadata_path, predictions_path = folder / METADATA_FILE, folder / PREDICTIONS_FILE
-    problems: list[SubmissionProblem | str] = []
+    problems: list[Problem | str] = []
     raw: Any = None
     same_dataset = False
     if not metadata_path.is_file():
-        problems.append(SubmissionProblem(str(metadata_path), "(file)", "a metadata.json beside the predictions",
+        problems.append(Problem(str(metadata_path), "(file)", "a metadata.json beside the predictions",
                                           "no such file", "add metadata.json (see leaderboard/submissions/README.md)"))
     else:
         try:
             raw = json.loads(metadata_path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as error:
-            problems.append(SubmissionProblem(str(metadata_path), "(file)", "a UTF-8 JSON object",
+            problems.append(Problem(str(metadata_path), "(file)", "a UTF-8 JSON object",
                                               f"{type(error).__name__}: {error}", "fix the JSON syntax"))
         else:
             same_dataset = _check_metadata(metadata_path, raw, folder_name=folder.name, dataset_hash=dataset_hash,
@@ -462,7 +449,7 @@ def read_submission(folder: Path, *, documents: Sequence[Document], dataset_hash
     predictions: dict[str, Prediction] | None = None
     digest = ""
     if not predictions_path.is_file():
-        problems.append(SubmissionProblem(str(predictions_path), "(file)", "the predictions as JSON Lines",
+        problems.append(Problem(str(predictions_path), "(file)", "the predictions as JSON Lines",
                                           "no such file", "add predictions.jsonl (see eval/PREDICTIONS.md)"))
     elif same_dataset:
         digest = sha256_of(predictions_path.read_bytes())
@@ -476,7 +463,7 @@ def read_submission(folder: Path, *, documents: Sequence[Document], dataset_hash
         extra = [layer for layer in given if layer not in declared]
         absent = [layer for layer in declared if layer not in given]
         if extra or absent:
-            problems.append(SubmissionProblem(
+            problems.append(Problem(
                 str(metadata_path), "layers", f"the layers the predictions give ({', '.join(given) or 'none'})",
                 repr(list(declared)), "list in 'layers' exactly the layers present in predictions.jsonl"))
     if problems or predictions is None:  # the predictions go unread only when the metadata has a problem
@@ -555,7 +542,7 @@ def build_board(*, gold: Gold = None, runs: str | Path = DEFAULT_RUNS, submissio
     folders = {folder.name: folder for folder in submission_folders(submissions)}
     chosen_registered, chosen_submitted = _select(systems, registered, sorted(folders))
     read: list[Submission] = []
-    problems: list[SubmissionProblem | str] = []
+    problems: list[Problem | str] = []
     for name in chosen_submitted:  # every submission is checked before any system runs
         try:
             read.append(read_submission(folders[name], documents=documents, dataset_hash=dataset_hash,
