@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping, Sequence
 
+from ..corpus import METADATA_KEYS, document_to_dict
 from ..schema import (
     ENTITY_LABELS, QUOTE_TYPES, TIMEX_MODS, TIMEX_TYPES, Document, Entity, Prediction, Quote, Span,
     TimeExpression,
@@ -60,18 +61,9 @@ class ConversionError(ValueError):
 
 def task_data(document: Document) -> dict[str, Any]:
     """The task's ``data``: the text and the document's metadata (shown: ``doc_id`` and ``dct``)."""
-    return {
-        "text": document.text,
-        "doc_id": document.id,
-        "title": document.title,
-        "language": document.language,
-        "source": document.source,
-        "dct": document.dct,
-        "dct_evidence": document.dct_evidence,
-        "seed_file": document.seed_file,
-        "seed_segments": [list(segment) for segment in document.seed_segments],
-        "text_sha256": document.text_sha256,
-    }
+    metadata = document_to_dict(document)
+    shown = {"text": document.text, "doc_id": document.id}
+    return {**shown, **{key: metadata[key] for key in METADATA_KEYS if key not in ("schema_version", "id")}}
 
 
 def _region(region_id: str, control: str, span: Span, label: str) -> dict[str, Any]:
@@ -413,7 +405,7 @@ class _ResultReader:
             name = f"relation {ends[0]}->{ends[1]}"
             missing = [end for end in ends if end not in items]
             if missing:
-                self.problem(name, f"a relation between two regions of the annotation",
+                self.problem(name, "a relation between two regions of the annotation",
                              f"no region {', '.join(map(repr, missing))}",
                              "delete the relation, or draw it again between existing regions")
                 continue

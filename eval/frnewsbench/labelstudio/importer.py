@@ -306,7 +306,7 @@ def plan_import(tasks: Sequence[Any], *, annotations_dir: str | Path, source: st
             continue
         doc_id = result.document.id
         if doc_id in seen:
-            importer.problem(result.task, f"one task per document", f"document {doc_id} also in {seen[doc_id]}",
+            importer.problem(result.task, "one task per document", f"document {doc_id} also in {seen[doc_id]}",
                              "delete the duplicate task in Label Studio, or export only one of them")
             continue
         seen[doc_id] = result.task
