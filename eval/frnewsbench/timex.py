@@ -10,6 +10,11 @@ Accepted values, ``X`` standing for any unknown digit:
 | time of day | ``2023-02-28T14:30``, ``2023-02-28TMO`` (MO, AF, EV, NI, DT) |
 | duration | ``P1Y``, ``PXM``, ``P3D``, ``P2W``, ``PT5H``, ``P1DE`` |
 | vague reference | ``PRESENT_REF``, ``PAST_REF``, ``FUTURE_REF`` |
+
+The whole string must match: no space or line break around it, ASCII digits only (``P٣D`` is
+refused), a decimal fraction only on the last (smallest) unit of a duration (``P1Y0.5M``, not
+``P1.5Y2M``, as ISO 8601 says), and a real calendar: no year 0000 (the proleptic Gregorian
+calendar of TimeML starts at year 1), no 30 February, no week 53 in a year of 52 weeks.
 """
 
 from __future__ import annotations
@@ -26,31 +31,46 @@ DATE_RE = re.compile(
     rf"(?:-(?:(?P<month>{_D}{{2}})(?:-(?P<day>{_D}{{2}}))?"
     rf"|W(?P<week>{_D}{{2}})(?:-(?:WE|[1-7X]))?"
     rf"|(?:SP|SU|FA|WI)|Q[1-4X]|H[12X]))?"
-    rf"(?:T(?:(?P<hour>{_D}{{2}})(?::(?P<minute>{_D}{{2}})(?::(?P<second>{_D}{{2}}))?)?|MO|AF|EV|NI|DT))?$"
+    rf"(?:T(?:(?P<hour>{_D}{{2}})(?::(?P<minute>{_D}{{2}})(?::(?P<second>{_D}{{2}}))?)?|MO|AF|EV|NI|DT))?"
 )
-_N = r"(?:\d+(?:\.\d+)?|X)"
+_N = r"(?:[0-9]+(?:\.[0-9]+)?|X)"
 # each unit at most once, from the largest to the smallest (ISO 8601 order)
 DURATION_RE = re.compile(
     rf"^P(?=[^T]|T.)(?:{_N}ML)?(?:{_N}CE)?(?:{_N}DE)?(?:{_N}Y)?(?:{_N}Q)?(?:{_N}M)?(?:{_N}W)?(?:{_N}D)?"
-    rf"(?:T(?=.)(?:{_N}H)?(?:{_N}M)?(?:{_N}S)?)?$"
+    rf"(?:T(?=.)(?:{_N}H)?(?:{_N}M)?(?:{_N}S)?)?"
 )
+_DURATION_NUMBER = re.compile(r"[0-9.X]+")
 
 
 def _in_range(digits: str | None, low: int, high: int) -> bool:
     return digits is None or "X" in digits or low <= int(digits) <= high
 
 
+def _duration_problem(value: str) -> str | None:
+    numbers = _DURATION_NUMBER.findall(value)
+    if any("." in number for number in numbers[:-1]):
+        return (f"{value!r}: only the last (smallest) unit of a duration may have a decimal fraction "
+                "(P1Y6M, not P1.5Y2M)")
+    return None
+
+
 def value_problem(value: str) -> str | None:
     """Why ``value`` is not a TIMEX3 value, or ``None`` if it is one."""
-    if value in REFERENCES or (value.startswith("P") and DURATION_RE.match(value) and len(value) > 1):
+    if value in REFERENCES:
         return None
-    match = DATE_RE.match(value)
+    if value != value.strip():
+        return f"{value!r}: a TIMEX3 value has no spaces or line breaks around it; remove them"
+    if value.startswith("P") and DURATION_RE.fullmatch(value) and len(value) > 1:
+        return _duration_problem(value)
+    match = DATE_RE.fullmatch(value)
     if not match:
         return (
             f"{value!r} is not a TIMEX3 value: expected a date (2023-02-28, 2023-02, 2023, 2023-W09), "
             "a time (2023-02-28T14:30), a duration (P1Y, PXM, PT2H) or PRESENT_REF/PAST_REF/FUTURE_REF"
         )
     year, month, day = match["year"], match["month"], match["day"]
+    if year == "0000":
+        return f"{value!r}: there is no year 0000 in TimeML's calendar (year 1 follows 1 BC); correct the year"
     if "T" in value and len(year) != 4:
         return f"{value!r}: a time of day needs a four-digit year"
     if (month or match["week"]) and len(year) != 4:
