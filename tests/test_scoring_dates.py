@@ -88,3 +88,24 @@ def test_oracle_empty_and_nothing_to_score():
     nothing = score_dates(gold=[], predicted=[])
     assert nothing.counts.value.f1 is None and nothing.records == ()
     assert [r.outcome for r in score_dates(gold=GOLD, predicted=[]).records] == [FALSE_NEGATIVE] * 3
+
+
+def test_the_pair_with_the_same_value_is_preferred_to_the_first_overlap():
+    """METRICS.md's difference with the TempEval-3 toolkit, which pairs the gold with the first
+    overlapping system expression in text order ("lundi", wrong value: value F1 0)."""
+    text = "La réunion aura lieu lundi 6 mars 2023 à Bruxelles."
+
+    def at(needle: str, value: str) -> TimeExpression:
+        start = text.index(needle)
+        return TimeExpression(start, start + len(needle), needle, "DATE", value)
+
+    gold = [at("lundi 6 mars 2023", "2023-03-06")]
+    predicted = [at("lundi", "2023-03-13"), at("6 mars 2023", "2023-03-06")]
+    counts = score_dates(gold=gold, predicted=predicted).counts
+    # relaxed: one gold, two overlapping predictions, one-to-one -> TP 1, FP 1, FN 0
+    assert counts.relaxed_span == PRFCounts(1, 1, 0)
+    # the matched pair is the one with the same value -> value TP 1, FP 1, FN 0: P 1/2, R 1, F1 2/3
+    assert counts.value_accuracy == AccuracyCounts(1, 1)
+    assert counts.value == PRFCounts(1, 1, 0)
+    assert counts.value.f1 == pytest.approx(2 / 3)
+    assert round(counts.value.f1, 3) == 0.667

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from frnewsbench.tokenize import AlignmentError, iob2_tags, spans_from_iob2, tokenize
 
@@ -45,3 +47,31 @@ def test_misaligned_span_is_reported_not_shifted():
     with pytest.raises(AlignmentError) as error:
         iob2_tags(tokens, [(3, 7, "LOC", "e4")], where="doc-1", text=text)  # "Chin"
     assert "doc-1 e4 LOC 'Chin' [3, 7)" in str(error.value)
+
+
+@pytest.mark.parametrize("tags, chunks", [
+    # worked by hand from conlleval.pl's startOfChunk/endOfChunk: a tag without "-" has the empty type
+    (["B", "I", "O"], [(0, 2, "")]),
+    (["I", "I", "O"], [(0, 2, "")]),
+    (["B", "B", "O"], [(0, 1, ""), (1, 2, "")]),
+    (["B-PER", "I", "O"], [(0, 1, "PER"), (1, 2, "")]),
+    (["B", "I-PER", "I-PER"], [(0, 1, ""), (1, 3, "PER")]),
+    (["O", "I", "I-LOC"], [(1, 2, ""), (2, 3, "LOC")]),
+    (["B-", "I-", "O"], [(0, 2, "")]),
+    (["B-PER-X", "I-PER-X", "I-PER"], [(0, 2, "PER-X"), (2, 3, "PER")]),
+])
+def test_bare_iob2_tags_are_read_as_conlleval_reads_them(tags, chunks):
+    tokens = tokenize("a b c")
+    spans = spans_from_iob2(tokens, tags)
+    assert spans == [(tokens[first].start, tokens[last - 1].end, kind) for first, last, kind in chunks]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["O", "B", "I", "B-PER", "I-PER", "B-LOC", "I-LOC", "I-", "B-"]), max_size=12))
+def test_chunks_agree_with_seqeval_default_mode_a_port_of_conlleval(tags):
+    from seqeval.metrics.sequence_labeling import get_entities
+
+    tokens = tokenize(" ".join("w" * (index + 1) for index in range(len(tags))))
+    expected = [(tokens[first].start, tokens[last].end, "" if kind == "_" else kind)
+                for kind, first, last in get_entities(list(tags))]
+    assert sorted(spans_from_iob2(tokens, tags)) == sorted(expected)

@@ -76,19 +76,33 @@ def iob2_tags(tokens: Sequence[Token], spans: Iterable[tuple], *, where: str = "
     return tags
 
 
+def _split_tag(tag: str) -> tuple[str, str]:
+    """``(prefix, type)`` as conlleval splits a tag: at the first ``-``; no ``-`` means no type
+    (``"B"`` -> ``("B", "")``, ``"B-PER-X"`` -> ``("B", "PER-X")``)."""
+    prefix, _, kind = tag.partition("-")
+    return prefix, kind
+
+
 def spans_from_iob2(tokens: Sequence[Token], tags: Sequence[str]) -> list[tuple[int, int, str]]:
-    """Character spans ``(start, end, label)`` from IOB2 tags (an ``I-`` without its ``B-`` starts a span, as in conlleval)."""
+    """Character spans ``(start, end, label)`` from IOB2 tags, read as conlleval reads them.
+
+    A chunk ends at an ``O``, at a ``B``, or where the type changes; an ``I`` that does not
+    continue a chunk of its type starts one. A bare ``B`` or ``I`` (no ``-TYPE``) has the empty
+    type: ``B I`` is one chunk labelled ``""``, ``B-PER I`` two (``PER`` then ``""``), as
+    conlleval.pl and seqeval's default mode count them (seqeval names the empty type ``_``).
+    """
     spans: list[tuple[int, int, str]] = []
     current: list | None = None
     for token, tag in zip(tokens, tags):
-        if tag.startswith("I-") and current is not None and current[2] == tag[2:]:
+        prefix, kind = _split_tag(tag)
+        if prefix == "I" and current is not None and current[2] == kind:
             current[1] = token.end
             continue
         if current is not None:
             spans.append(tuple(current))
             current = None
-        if tag != "O":
-            current = [token.start, token.end, tag[2:]]
+        if prefix != "O":
+            current = [token.start, token.end, kind]
     if current is not None:
         spans.append(tuple(current))
     return spans
