@@ -114,8 +114,11 @@ def test_error_analysis_lists_every_error(result):
     assert kinds[("quotes", "t-001")] == ["wrong speaker"]
     assert kinds[("quotes", "t-002")] == ["false negative"] * 2
     text = render_errors(result, GOLD)
-    assert "## entities: 12 error(s): 1 false positive(s), 9 false negative(s), 2 wrong match(es)" in text
-    assert "- **false positive**: predicted MISC 'paix' [119, 123)" in text
+    # by hand: strict FP = paix + Xi Jinping ORG + Macron (boundary) = 3; FN = 4 in t-001 + the 2 wrong + 5 in t-002
+    assert ("## entities: 12 error(s): 1 false positive(s), 9 false negative(s), 2 wrong match(es) "
+            "(headline FP 3 = 1 + 2, FN 11 = 9 + 2)\n") in text
+    assert "a matched pair with a wrong boundary or label is one FP and one FN" in text
+    assert "- **false positive** (headline FP): predicted MISC 'paix' [119, 123)" in text
     # 40 characters each side of [119, 123): from 79 (after "Xi") to the end of the text (154)
     assert "  … Jinping à l’Élysée.⏎⏎« Nous voulons la ⟦paix⟧ », a déclaré Xi Jinping lundi.\n" in text
     assert "gold DATE 2023-02-28 '28 février 2023' [37, 52); predicted DATE 2023-02-27 '28 février 2023' [37, 52)" in text
@@ -191,9 +194,9 @@ def test_error_analysis_escapes_markdown_in_the_text_it_quotes():
     markdown = render_errors(result, [gold])
     assert "# Error analysis: a\\|b\\*" in markdown
     # the FP's own text and its context: every | * _ ` [ ] < > \\ is escaped, the ⟦ ⟧ marks are not
-    assert "- **false positive**: predicted MISC '\\*B\\*' [8, 11)" in markdown
+    assert "- **false positive** (headline FP): predicted MISC '\\*B\\*' [8, 11)" in markdown
     assert ("  Le plan ⟦\\*B\\*⟧ de \\[Macron\\] \\| \\<b\\>x\\_y\\</b\\> \\`z\\` \\\\o/" in markdown)
-    assert "- **false negative**: gold PER 'Macron' [16, 22)" in markdown
+    assert "- **false negative** (headline FN): gold PER 'Macron' [16, 22)" in markdown
     assert escape_markdown("a|b") == "a\\|b" and escape_markdown("plain text, 1.0 (ok)") == "plain text, 1.0 (ok)"
 
 

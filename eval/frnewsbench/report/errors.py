@@ -1,22 +1,114 @@
-"""The error analysis: every false positive, false negative and wrong match, in its context.
+"""The error analysis: every false positive, false negative and wrong match, in its context,
+and how each counts in the layer's headline.
 
 Built from the scorer's match records (:class:`frnewsbench.scoring.MatchRecord`): each gold
 and each predicted item of a scored layer is in exactly one record; every record that is not
-right in every respect is listed here, with the text around it.
+right in every respect is listed here, with the text around it. Reports take the records as an
+iterable of ``(layer, document id, record)`` (:data:`RecordStream`), so they work the same
+from an :class:`~frnewsbench.scoring.Evaluation` (:func:`evaluation_records`) or from records
+read back from a file.
+
+Each record has one *kind* (:func:`record_kind`) and adds to the headline what
+:func:`frnewsbench.scoring.headline_counts` says: a matched pair is wrong *for the headline*
+only when it differs where the headline looks (``HEADLINE_ERRORS``: boundary or label for the
+entities, the value for the dates, the speaker for the quotes), and is then one FP and one FN;
+a pair that differs only elsewhere (a date with the right value but another boundary) is a TP
+of the headline and costs only the layer's other figures. :class:`ErrorTally` adds the kinds up,
+and its :attr:`~ErrorTally.headline` equals the layer's headline counts.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..schema import LAYERS, Document, Entity, Quote, Span, TimeExpression
-from ..scoring import FALSE_NEGATIVE, FALSE_POSITIVE, Evaluation, MatchRecord
+from ..scoring import (FALSE_NEGATIVE, FALSE_POSITIVE, HEADLINE_ERRORS, HEADLINES, Evaluation, MatchRecord, PRFCounts,
+                       headline_counts)
+from ..scoring.counts import Counts
 from .result import Result
+
+RecordStream = Iterable[tuple[str, str, MatchRecord]]  # (layer, document id, record)
+
+# record kinds
+RIGHT = "right"  # matched, right in every respect: a TP
+OFF_HEADLINE = "right for the headline"  # matched, differs only where the headline does not look: a TP
+WRONG = "wrong"  # matched, differs where the headline looks: one FP and one FN
+SPURIOUS = "spurious"  # predicted only: a FP
+MISSED = "missed"  # gold only: a FN
+KINDS = (RIGHT, OFF_HEADLINE, WRONG, SPURIOUS, MISSED)
+
+# the differences a layer's records can have, and which of the layer's other figures each one costs
+LAYER_DIFFERENCES = {"entities": ("boundary", "label"), "dates": ("boundary", "type", "value"),
+                     "quotes": ("boundary", "type", "speaker", "cue")}
+COSTS = {("dates", "boundary"): "strict span", ("dates", "type"): "type accuracy",
+         ("quotes", "boundary"): "content exact and overlap thresholds", ("quotes", "type"): "type accuracy",
+         ("quotes", "cue"): "cue"}
 
 CONTEXT = 40  # characters shown on each side
 KIND_NAMES = {FALSE_POSITIVE: "false positive", FALSE_NEGATIVE: "false negative"}
+
+
+def evaluation_records(evaluation: Evaluation) -> Iterator[tuple[str, str, MatchRecord]]:
+    """Every match record held by ``evaluation``: ``(layer, document id, record)``, by layer,
+    then document, in each document's record order."""
+    for layer in LAYERS:
+        result = evaluation.layers.get(layer)
+        if result is None:
+            continue
+        for document in result.documents:
+            for record in document.records:
+                yield layer, document.document_id, record
+
+
+def record_kind(layer: str, record: MatchRecord) -> str:
+    """One of :data:`KINDS` (module docstring)."""
+    if record.outcome == FALSE_POSITIVE:
+        return SPURIOUS
+    if record.outcome == FALSE_NEGATIVE:
+        return MISSED
+    if not record.differences:
+        return RIGHT
+    return WRONG if HEADLINE_ERRORS[layer].intersection(record.differences) else OFF_HEADLINE
+
+
+@dataclass(frozen=True)
+class ErrorTally(Counts):
+    """How many records of each kind; adds with ``+``. :attr:`headline` is what they add to the
+    headline: TP = right + right for the headline, FP = spurious + wrong, FN = missed + wrong."""
+
+    right: int = 0
+    off_headline: int = 0
+    wrong: int = 0
+    spurious: int = 0
+    missed: int = 0
+
+    @classmethod
+    def of(cls, layer: str, records: Iterable[MatchRecord]) -> ErrorTally:
+        kinds = [record_kind(layer, record) for record in records]
+        return cls(*(kinds.count(kind) for kind in KINDS))
+
+    @property
+    def errors(self) -> int:
+        return self.off_headline + self.wrong + self.spurious + self.missed
+
+    @property
+    def headline(self) -> PRFCounts:
+        return PRFCounts(self.right + self.off_headline, self.spurious + self.wrong, self.missed + self.wrong)
+
+
+def headline_rule(layer: str) -> str:
+    """How the kinds of ``layer``'s errors count in its headline, in one paragraph."""
+    counted = [d for d in LAYER_DIFFERENCES[layer] if d in HEADLINE_ERRORS[layer]]
+    others = [d for d in LAYER_DIFFERENCES[layer] if d not in HEADLINE_ERRORS[layer]]
+    rule = (f"Headline: {HEADLINES[layer]}. A missed gold item is one FN; a spurious prediction is one FP; "
+            f"a matched pair with a wrong {' or '.join(counted)} is one FP and one FN")
+    if others:
+        costs = ", ".join(f"{d}: {COSTS[(layer, d)]}" for d in others)
+        rule += (f"; a matched pair wrong only in its {' or '.join(others)} is a TP of the headline "
+                 f"and counts against the layer's other figures ({costs})")
+    return rule + ". So TP = right + right for the headline, FP = spurious + wrong, FN = missed + wrong."
 
 
 @dataclass(frozen=True)
@@ -29,6 +121,7 @@ class ErrorItem:
     gold: Entity | TimeExpression | Quote | None
     predicted: Entity | TimeExpression | Quote | None
     context: str
+    headline: PRFCounts = PRFCounts()  # what it adds to the headline (a TP when only other figures see it)
 
     @property
     def start(self) -> int:
@@ -85,23 +178,22 @@ def _kind(record: MatchRecord) -> str:
     return "wrong " + " and ".join(record.differences)
 
 
-def error_items(evaluation: Evaluation, documents: Sequence[Document]) -> list[ErrorItem]:
-    """Every record of every scored layer that is not right in every respect, in text order."""
+def error_items(evaluation: Evaluation, documents: Sequence[Document],
+                records: RecordStream | None = None) -> list[ErrorItem]:
+    """Every record that is not right in every respect, by layer, then in the records' order
+    (``records``: :func:`evaluation_records` of ``evaluation`` unless given)."""
     texts = {document.id: document.text for document in documents}
     items = []
-    for layer in LAYERS:
-        result = evaluation.layers.get(layer)
-        if result is None:
+    for layer, document_id, record in (evaluation_records(evaluation) if records is None else records):
+        if record.correct:
             continue
-        for document in result.documents:
-            text = texts[document.document_id]
-            for record in document.records:
-                if record.correct:
-                    continue
-                spans = [item for item in (record.gold, record.predicted) if item is not None]
-                start, end = min(s.start for s in spans), max(s.end for s in spans)
-                items.append(ErrorItem(layer, document.document_id, _kind(record), record.gold, record.predicted,
-                                       context(text, start, end)))
+        spans = [item for item in (record.gold, record.predicted) if item is not None]
+        start, end = min(s.start for s in spans), max(s.end for s in spans)
+        items.append(ErrorItem(layer, document_id, _kind(record), record.gold, record.predicted,
+                               context(texts[document_id], start, end),
+                               headline_counts(record, HEADLINE_ERRORS[layer])))
+    order = {layer: number for number, layer in enumerate(LAYERS)}
+    items.sort(key=lambda item: order[item.layer])  # stable: keeps each layer's records in their order
     return items
 
 
@@ -109,14 +201,22 @@ def _summary(items: Iterable[ErrorItem]) -> str:
     items = list(items)
     positives = sum(item.kind == "false positive" for item in items)
     negatives = sum(item.kind == "false negative" for item in items)
-    wrong = len(items) - positives - negatives
-    return f"{len(items)} error(s): {positives} false positive(s), {negatives} false negative(s), {wrong} wrong match(es)"
+    wrong = sum(item.headline.fp == item.headline.fn == 1 for item in items)
+    off = len(items) - positives - negatives - wrong
+    headline = PRFCounts(sum(item.headline.tp for item in items), positives + wrong, negatives + wrong)
+    summary = (f"{len(items)} error(s): {positives} false positive(s), {negatives} false negative(s), "
+               f"{wrong} wrong match(es) (headline FP {headline.fp} = {positives} + {wrong}, "
+               f"FN {headline.fn} = {negatives} + {wrong})")
+    if off:
+        summary += f", {off} match(es) right for the headline but wrong in another figure (headline TP)"
+    return summary
 
 
-def render_errors(result: Result, documents: Sequence[Document]) -> str:
+def render_errors(result: Result, documents: Sequence[Document], records: RecordStream | None = None) -> str:
     """The error analysis as Markdown, by layer, then document, in text order; the quoted text
-    is escaped (:func:`escape_markdown`)."""
-    items = error_items(result.evaluation, documents)
+    is escaped (:func:`escape_markdown`). Each layer starts with how its errors count in the
+    headline (:func:`headline_rule`)."""
+    items = error_items(result.evaluation, documents, records)
     parts = [f"# Error analysis: {escape_markdown(result.system.name)}", "",
              f"Dataset {result.dataset_hash}. Each error shows the text around it, the span in ⟦ ⟧, "
              "line breaks as ⏎.", ""]
@@ -124,7 +224,7 @@ def render_errors(result: Result, documents: Sequence[Document]) -> str:
         if result.evaluation.layers.get(layer) is None:
             continue
         layer_items = [item for item in items if item.layer == layer]
-        parts += [f"## {layer}: {_summary(layer_items)}", ""]
+        parts += [f"## {layer}: {_summary(layer_items)}", "", headline_rule(layer), ""]
         for document_id in result.evaluation.document_ids:
             document_items = [item for item in layer_items if item.document_id == document_id]
             if not document_items:
@@ -136,6 +236,8 @@ def render_errors(result: Result, documents: Sequence[Document]) -> str:
                     sides.append(f"gold {describe(item.gold, escape=escape_markdown)}")
                 if item.predicted is not None:
                     sides.append(f"predicted {describe(item.predicted, escape=escape_markdown)}")
-                parts.append(f"- **{item.kind}**: {'; '.join(sides)}  \n  {escape_markdown(item.context)}")
+                counted = ("headline TP" if item.headline.tp else
+                           " and ".join(f"headline {name}" for name in ("FP", "FN") if getattr(item.headline, name.lower())))
+                parts.append(f"- **{item.kind}** ({counted}): {'; '.join(sides)}  \n  {escape_markdown(item.context)}")
             parts.append("")
     return "\n".join(parts)

@@ -17,6 +17,8 @@ from .entities import SCHEMES, EntityCounts, MacroScores, score_entities, strict
 from .errors import ScoringError
 from .evaluate import (
     GIVEN,
+    HEADLINE_ERRORS,
+    HEADLINES,
     MISSING_DOCUMENT,
     MISSING_LAYER,
     DocumentEvaluation,
@@ -27,13 +29,13 @@ from .evaluate import (
     paired_bootstrap,
 )
 from .quotes import QuoteCounts, score_quotes
-from .records import FALSE_NEGATIVE, FALSE_POSITIVE, MATCH, DocumentScore, MatchRecord
+from .records import DIFFERENCES, FALSE_NEGATIVE, FALSE_POSITIVE, MATCH, DocumentScore, MatchRecord, headline_counts
 from .tokens import LeftOutSpan, TokenView
 
 __all__ = [
     "AccuracyCounts", "Counts", "DateCounts", "DocumentEvaluation", "DocumentScore", "EntityCounts",
-    "Evaluation", "FALSE_NEGATIVE", "FALSE_POSITIVE", "GIVEN", "Headline", "Interval", "LayerEvaluation",
+    "DIFFERENCES", "Evaluation", "FALSE_NEGATIVE", "FALSE_POSITIVE", "GIVEN", "HEADLINE_ERRORS", "HEADLINES", "Headline", "Interval", "LayerEvaluation",
     "LeftOutSpan", "MATCH", "MISSING_DOCUMENT", "MISSING_LAYER", "MacroScores", "MatchRecord",
     "PRFCounts", "PairedBootstrap", "QuoteCounts", "SCHEMES", "SchemeCounts", "ScoringError", "TokenView",
-    "evaluate", "paired_bootstrap", "score_dates", "score_entities", "score_quotes", "strict_counts", "strict_entity_counts",
+    "evaluate", "headline_counts", "paired_bootstrap", "score_dates", "score_entities", "score_quotes", "strict_counts", "strict_entity_counts",
 ]

@@ -25,6 +25,7 @@ from .matching import optimal_matching, overlapping_pairs, tally_exact
 from .records import BOUNDARY, FALSE_NEGATIVE, FALSE_POSITIVE, MATCH, TYPE, VALUE, DocumentScore, HeadlineAtoms, MatchRecord
 
 HEADLINE = "TempEval-3 value F1 (relaxed match, exact TIMEX3 value)"
+HEADLINE_ERRORS = frozenset({VALUE})  # a wrong boundary or type alone leaves a TP of the headline
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ from .records import BOUNDARY, FALSE_NEGATIVE, FALSE_POSITIVE, LABEL, MATCH, Doc
 
 SCHEMES = ("strict", "exact", "partial", "type")
 HEADLINE = "strict micro F1 (exact span and label)"
+HEADLINE_ERRORS = frozenset({BOUNDARY, LABEL})  # a matched pair with either is a FP and a FN of the headline
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ from .records import DocumentScore, MatchRecord
 from .tokens import TokenView, token_view as score_token_view
 
 HEADLINES = {"entities": entities.HEADLINE, "dates": dates.HEADLINE, "quotes": quotes.HEADLINE}
+# the differences that make a matched pair one FP and one FN of the layer's headline (records.headline_counts)
+HEADLINE_ERRORS = {"entities": entities.HEADLINE_ERRORS, "dates": dates.HEADLINE_ERRORS, "quotes": quotes.HEADLINE_ERRORS}
 ZERO: dict[str, Counts] = {"entities": EntityCounts(), "dates": DateCounts(), "quotes": QuoteCounts()}
 
 GIVEN = "given"

@@ -40,6 +40,7 @@ from .matching import optimal_matching, overlapping_pairs, tally_exact
 from .records import BOUNDARY, CUE, FALSE_NEGATIVE, FALSE_POSITIVE, MATCH, SPEAKER, TYPE, DocumentScore, HeadlineAtoms, MatchRecord
 
 HEADLINE = "full attribution F1 (content overlap match with the right speaker)"
+HEADLINE_ERRORS = frozenset({SPEAKER})  # a wrong boundary, type or cue alone leaves a TP of the headline
 THRESHOLDS = {"content_overlap_30": (3, 10), "content_overlap_80": (8, 10)}  # exact fractions
 
 

@@ -27,6 +27,7 @@ TYPE = "type"  # TIMEX3 type or quote type
 VALUE = "value"  # TIMEX3 value
 SPEAKER = "speaker"  # quote speaker
 CUE = "cue"  # quote cue span
+DIFFERENCES = (BOUNDARY, LABEL, TYPE, VALUE, SPEAKER, CUE)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,21 @@ def item_from_dict(layer: str, data: Mapping[str, Any] | None) -> Item | None:
         return Quote(_span(data["content"]), data["type"], _span(data["speaker"]), data["speaker_entity_id"],
                      _span(data["cue"]), id=data["id"])
     raise ValueError(f"unknown layer {layer!r}")
+
+
+def headline_counts(record: MatchRecord, headline_errors: frozenset[str]) -> PRFCounts:
+    """What ``record`` adds to its layer's headline P/R/F1, given the differences that make a
+    matched pair wrong for that headline (each layer's ``HEADLINE_ERRORS``): a false positive
+    is one FP, a false negative one FN; a matched pair is one TP, or one FP and one FN when one
+    of its differences is in ``headline_errors``. Summed over a layer's records, this is the
+    layer's headline counts (tested on every baseline and on random predictions)."""
+    if record.outcome == FALSE_POSITIVE:
+        return PRFCounts(fp=1)
+    if record.outcome == FALSE_NEGATIVE:
+        return PRFCounts(fn=1)
+    if headline_errors.intersection(record.differences):
+        return PRFCounts(fp=1, fn=1)
+    return PRFCounts(tp=1)
 
 
 @dataclass(frozen=True)
