@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-import frnewsbench.leaderboard as leaderboard_module
+import frnewsbench.leaderboard.board as board_module
+import frnewsbench.leaderboard.runs as runs_module
 from frnewsbench.cli import main
 from frnewsbench.corpus import corpus_hash, load_corpus, load_documents, write_document
 from frnewsbench.extractors import registered_names
@@ -100,13 +101,13 @@ def entities_only(documents, keep=lambda document: True) -> list[Prediction]:
 def counted(monkeypatch) -> list[str]:
     """The names of the extractors the leaderboard builds (an extractor not built is not called)."""
     built: list[str] = []
-    real = leaderboard_module.get_extractor
+    real = runs_module.get_extractor
 
     def counting(name):
         built.append(name)
         return real(name)
 
-    monkeypatch.setattr(leaderboard_module, "get_extractor", counting)
+    monkeypatch.setattr(runs_module, "get_extractor", counting)
     return built
 
 
@@ -457,8 +458,8 @@ def dropping_system(monkeypatch) -> list[str]:
         built.append(name)
         return _Dropping()
 
-    monkeypatch.setattr(leaderboard_module, "registered_names", lambda: ["dropping.v1"])
-    monkeypatch.setattr(leaderboard_module, "get_extractor", build)
+    monkeypatch.setattr(board_module, "registered_names", lambda: ["dropping.v1"])
+    monkeypatch.setattr(runs_module, "get_extractor", build)
     return built
 
 

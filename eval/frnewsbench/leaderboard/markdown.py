@@ -1,0 +1,150 @@
+"""``LEADERBOARD.md``: one ranked table per layer, the rules, the dataset hash and the versions used."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+from ..report.markdown import NOT_DEFINED, interval, number, table
+from ..schema import LAYERS
+from ..scoring import LayerEvaluation
+from .dropped import Dropped
+from .model import METADATA_FILE, REGISTERED, RESULT_FILE, SUBMISSION, Board, Row, System
+
+
+FigureOf = Callable[[LayerEvaluation], "float | None"]
+SECONDARY: dict[str, tuple[tuple[str, FigureOf], ...]] = {
+    "entities": (
+        ("P", lambda e: e.counts.strict.precision),
+        ("R", lambda e: e.counts.strict.recall),
+        ("exact-span F1", lambda e: e.counts.semeval_exact.f1),
+        ("partial F1", lambda e: e.counts.semeval_partial.f1),
+        ("type F1", lambda e: e.counts.semeval_type.f1),
+        ("macro F1", lambda e: None if e.macro is None else e.macro.f1),
+    ),
+    "dates": (
+        ("P", lambda e: e.counts.value.precision),
+        ("R", lambda e: e.counts.value.recall),
+        ("strict span F1", lambda e: e.counts.strict_span.f1),
+        ("relaxed span F1", lambda e: e.counts.relaxed_span.f1),
+        ("type acc.", lambda e: e.counts.type_accuracy.accuracy),
+        ("value acc.", lambda e: e.counts.value_accuracy.accuracy),
+    ),
+    "quotes": (
+        ("P", lambda e: e.counts.attribution.precision),
+        ("R", lambda e: e.counts.attribution.recall),
+        ("content exact F1", lambda e: e.counts.content_exact.f1),
+        ("content overlap F1", lambda e: e.counts.content_overlap.f1),
+        ("speaker acc.", lambda e: e.counts.speaker_accuracy.accuracy),
+        ("cue F1", lambda e: e.counts.cue.f1),
+    ),
+}
+"""The secondary figures of each layer's table, after the headline F1 and its interval."""
+
+
+def _link(path: Path, base: Path) -> str:
+    return Path(os.path.relpath(path, base)).as_posix()
+
+
+def _comparison(row: Row, alpha: float) -> str:
+    """The paired test against the row above: its p-value, marked when the rows are not separable."""
+    if row.comparison is None:
+        return NOT_DEFINED
+    p_value = row.comparison.p_value
+    if p_value is None:
+        return "**not separable** (p undefined)"
+    shown = f"p < {1 / row.comparison.interval.samples:g}" if p_value == 0 else f"p = {p_value:.3f}"
+    return shown if row.separable else f"**not separable** ({shown} ≥ {alpha:g})"
+
+
+def layer_table(rows: Sequence[Row], *, layer: str, alpha: float, result_links: Mapping[str, str]) -> str:
+    header = ["rank", "system", "F1", "95% interval", "vs. the row above",
+              *(label for label, _ in SECONDARY[layer])]
+    cells = []
+    for row in rows:
+        evaluation = row.system.result.evaluation.layers[layer]
+        name = row.system.name + (" (submission)" if row.system.source == SUBMISSION else "")
+        link = result_links.get(row.system.name)
+        cells.append([
+            str(row.rank), f"[{name}]({link})" if link else name, number(row.headline.value),
+            interval(row.headline.interval.low, row.headline.interval.high), _comparison(row, alpha),
+            *(number(figure(evaluation)) for _, figure in SECONDARY[layer]),
+        ])
+    return table(header, cells)
+
+
+def _counts(counts: Mapping[str, int]) -> str:
+    """``"DATE 12, CARDINAL 3"``: most frequent first, then by name."""
+    return ", ".join(f"{key} {value}" for key, value in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def dropped_cell(dropped: Dropped | None) -> str:
+    """The systems table's summary of what a run dropped (the strings are in its metadata.json)."""
+    if dropped is None:
+        return "unknown (not run here)"
+    parts = []
+    if dropped.labels is not None:
+        total = sum(dropped.labels.values())
+        parts.append(f"{total} entit{'y' if total == 1 else 'ies'} with a left-out label ({_counts(dropped.labels)})"
+                     if total else "no label left out")
+    if dropped.strings is not None:
+        count = len(dropped.strings)
+        parts.append(f"{count} string(s) skipped ({_counts(dropped.by_reason() or {})})" if count else "no string skipped")
+    return "; ".join(parts) or "none recorded (the system keeps no count)"
+
+
+def missing_cell(system: System) -> str:
+    missing = system.result.evaluation.missing_documents
+    return f"{len(missing)} ({', '.join(missing)})" if missing else "none"
+
+
+def versions_table(board: Board) -> str:
+    rows = []
+    for system in sorted(board.systems, key=lambda s: (s.source != REGISTERED, s.name)):
+        versions = ", ".join(f"{key} {value}" for key, value in sorted(system.versions.items())) or NOT_DEFINED
+        rows.append([system.name, system.source, ", ".join(system.layers), versions, system.link or NOT_DEFINED,
+                     dropped_cell(system.dropped), missing_cell(system)])
+    return table(["system", "source", "layers", "versions", "link", "dropped", "documents without predictions"], rows)
+
+
+def render_markdown(board: Board, *, output: Path, runs: Path, chart: Path | None) -> str:
+    """``LEADERBOARD.md``: one ranked table per layer, the rules, the dataset hash and the versions used."""
+    base = output.parent
+    links = {s.name: _link(runs / s.name / RESULT_FILE, base) for s in board.systems}
+    samples = f"{board.bootstrap_samples} resamples, seed {board.seed}"
+    parts = [
+        "# frnewsbench leaderboard",
+        "",
+        "<!-- Generated by `frnewsbench leaderboard`: do not edit by hand. -->",
+        "",
+        "The registered systems run over the gold and the submissions, ranked per layer by the headline "
+        "F1 (descending; systems with exactly the same F1 share a rank and are listed by name). Each system's "
+        f"predictions, result and versions are in `{_link(runs, base)}/<system>/`; a submission's predictions "
+        "stay in its submission folder.",
+        "",
+        f"- dataset: `{board.dataset_hash}` ({len(board.document_ids)} documents, annotation schema "
+        f"{board.dataset_schema_version}); harness frnewsbench {board.harness_version}",
+        f"- intervals: 95% percentile bootstrap over paragraphs, {samples}",
+        f"- *not separable*: the paired bootstrap test (Berg-Kirkpatrick et al. 2012; both systems scored on "
+        f"the same paragraph resamples, {samples}) of the headline F1 against the system ranked just above "
+        f"gives p ≥ {board.alpha:g}, i.e. the observed difference is not significant at alpha = {board.alpha:g}",
+        "",
+    ]
+    if chart is not None:
+        parts += [f"![Headline F1 of each system with its 95% interval]({_link(chart, base)})", ""]
+    for layer in LAYERS:
+        rows = board.rankings.get(layer, ())
+        parts += [f"## {layer}", ""]
+        if not rows:
+            parts += ["No system on this board predicts this layer.", ""]
+            continue
+        parts += [f"Headline: {rows[0].headline.metric}. P and R are the headline's precision and recall.", "",
+                  layer_table(rows, layer=layer, alpha=board.alpha, result_links=links), ""]
+    parts += ["## Systems and versions", "",
+              "*dropped*: what each run left out: entities whose system label the adapter's label table maps to "
+              "nothing (eval/frnewsbench/extractors/labels.py), and strings the system found but did not predict, "
+              f"by reason (every string is listed in `{_link(runs, base)}/<system>/{METADATA_FILE}`). "
+              "*documents without predictions*: documents the predictions leave out, scored as empty.",
+              "", versions_table(board), ""]
+    return "\n".join(parts)

@@ -1,0 +1,133 @@
+"""Outside systems: each folder of ``leaderboard/submissions/`` checked, every problem listed, then scored."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from ..api import score
+from ..predictions import PredictionsError, read_predictions
+from ..schema import LAYERS, Document, Prediction
+from ..validate import Problem
+from .model import (METADATA_FILE, PREDICTIONS_FILE, SUBMISSION, SUBMISSION_KEYS, SUBMISSION_NAME_RE,
+                    SubmissionError, System, predicted_layers, sha256_of)
+
+
+def submission_folders(submissions: Path) -> list[Path]:
+    """The sub-folders of ``submissions`` (each one a submission), sorted; none if it does not exist."""
+    if not submissions.is_dir():
+        return []
+    return sorted(path for path in submissions.iterdir() if path.is_dir() and not path.name.startswith("."))
+
+
+def _check_metadata(path: Path, raw: Any, *, folder_name: str, dataset_hash: str, registered: Sequence[str],
+                    problems: list[Problem | str]) -> bool:
+    """Check a submission's metadata; ``False`` when its predictions cannot be checked against this gold."""
+    def problem(where: str, expected: str, found: str, fix: str) -> None:
+        problems.append(Problem(str(path), where, expected, found, fix))
+
+    if not isinstance(raw, dict):
+        problem("(file)", "a JSON object with the keys " + ", ".join(SUBMISSION_KEYS), type(raw).__name__,
+                "write metadata.json as one JSON object")
+        return False
+    for key in SUBMISSION_KEYS:
+        if key not in raw:
+            problem(key, f"the key {key!r}", "no such key", f"add {key!r} (see leaderboard/submissions/README.md)")
+    for key in sorted(set(raw) - set(SUBMISSION_KEYS)):
+        close = difflib.get_close_matches(key, SUBMISSION_KEYS, n=1)
+        problem(key, "only the keys " + ", ".join(SUBMISSION_KEYS),
+                f"the unknown key {key!r}" + (f" (did you mean {close[0]!r}?)" if close else ""),
+                "remove the key or correct its spelling")
+    name = raw.get("name")
+    if "name" in raw:
+        if not isinstance(name, str) or not SUBMISSION_NAME_RE.match(name):
+            problem("name", "a name of letters, digits, '.', '_' and '-'", repr(name), "rename the system")
+        elif name != folder_name:
+            problem("name", f"the submission folder's name {folder_name!r}", repr(name),
+                    "name the folder after the system (one folder per system version)")
+        elif name in registered:
+            problem("name", "a name that is not a registered system's", repr(name), "pick another name")
+    if "version" in raw and (not isinstance(raw["version"], str) or not raw["version"].strip()):
+        problem("version", "a non-empty string", repr(raw["version"]), 'give the system\'s version, e.g. "1.0"')
+    if "link" in raw and raw["link"] is not None and (not isinstance(raw["link"], str) or not raw["link"].strip()):
+        problem("link", "a URL (string) or null", repr(raw["link"]), "give a link to the system's code or paper, or null")
+    layers = raw.get("layers")
+    if "layers" in raw and (not isinstance(layers, list) or not layers or len(set(map(str, layers))) != len(layers)
+                            or not all(layer in LAYERS for layer in layers)):
+        problem("layers", f"a non-empty list of distinct layers among {', '.join(LAYERS)}", repr(layers),
+                "list the layers the predictions give")
+    found = raw.get("dataset_hash")
+    if "dataset_hash" in raw and found != dataset_hash:
+        problem("dataset_hash", f"{dataset_hash} (the current gold)",
+                f"{found!r}: the predictions were made on another dataset revision",
+                "run the system on the current dataset and put its hash (frnewsbench.corpus.corpus_hash) in metadata.json")
+        return False
+    return "dataset_hash" in raw
+
+
+@dataclass(frozen=True)
+class Submission:
+    name: str
+    version: str
+    link: str | None
+    layers: tuple[str, ...]
+    predictions: dict[str, Prediction]
+    predictions_sha256: str
+
+
+def read_submission(folder: Path, *, documents: Sequence[Document], dataset_hash: str,
+                    registered: Sequence[str]) -> Submission:
+    """Check one submission folder (module docstring); raise :class:`SubmissionError` with every problem."""
+    metadata_path, predictions_path = folder / METADATA_FILE, folder / PREDICTIONS_FILE
+    problems: list[Problem | str] = []
+    raw: Any = None
+    same_dataset = False
+    if not metadata_path.is_file():
+        problems.append(Problem(str(metadata_path), "(file)", "a metadata.json beside the predictions",
+                                          "no such file", "add metadata.json (see leaderboard/submissions/README.md)"))
+    else:
+        try:
+            raw = json.loads(metadata_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            problems.append(Problem(str(metadata_path), "(file)", "a UTF-8 JSON object",
+                                              f"{type(error).__name__}: {error}", "fix the JSON syntax"))
+        else:
+            same_dataset = _check_metadata(metadata_path, raw, folder_name=folder.name, dataset_hash=dataset_hash,
+                                           registered=registered, problems=problems)
+    predictions: dict[str, Prediction] | None = None
+    digest = ""
+    if not predictions_path.is_file():
+        problems.append(Problem(str(predictions_path), "(file)", "the predictions as JSON Lines",
+                                          "no such file", "add predictions.jsonl (see eval/PREDICTIONS.md)"))
+    elif same_dataset:
+        digest = sha256_of(predictions_path.read_bytes())
+        try:
+            predictions = read_predictions(predictions_path, documents=documents)
+        except PredictionsError as error:
+            problems += [str(item) for item in error.problems]
+    declared_layers = raw.get("layers") if isinstance(raw, dict) else None
+    if predictions is not None and isinstance(declared_layers, list) and all(layer in LAYERS for layer in declared_layers):
+        given, declared = predicted_layers(predictions), tuple(declared_layers)
+        extra = [layer for layer in given if layer not in declared]
+        absent = [layer for layer in declared if layer not in given]
+        if extra or absent:
+            problems.append(Problem(
+                str(metadata_path), "layers", f"the layers the predictions give ({', '.join(given) or 'none'})",
+                repr(list(declared)), "list in 'layers' exactly the layers present in predictions.jsonl"))
+    if problems or predictions is None:  # the predictions go unread only when the metadata has a problem
+        raise SubmissionError(problems)
+    return Submission(raw["name"], raw["version"], raw["link"], tuple(l for l in LAYERS if l in raw["layers"]),
+                      predictions, digest)
+
+
+def score_submission(submission: Submission, *, documents: Sequence[Document], bootstrap_samples: int,
+                     seed: int) -> System:
+    versions = {"version": submission.version, "predictions_sha256": submission.predictions_sha256}
+    result = score(predictions=submission.predictions, gold=documents, layers=submission.layers, system=submission.name,
+                   system_versions=versions, bootstrap_samples=bootstrap_samples, seed=seed)
+    return System(submission.name, SUBMISSION, submission.layers, versions, submission.predictions,
+                  submission.predictions_sha256, result, version=submission.version, link=submission.link)
+
