@@ -33,6 +33,7 @@ from .schema import (
     ENTITY_LABELS, LAYERS, QUOTE_TYPES, TIMEX_MODS, TIMEX_TYPES, Document, Entity, Prediction, Quote, Span,
     TimeExpression,
 )
+from .spantext import mismatch_hint, normalisation_fix, normalisation_mismatch
 from .timex import value_problem
 
 SCHEMA_PATH = Path(__file__).with_name("predictions.schema.json")
@@ -215,10 +216,10 @@ class _RecordChecker:
             return None
         actual = self.text[start:end]
         if given is not None and given != actual:
-            elsewhere = self.text.find(given) if given else -1
-            hint = f" (the given text occurs at [{elsewhere}, {elsewhere + len(given)}))" if elsewhere >= 0 else ""
-            self.problem(where, f"text[{start}:{end}] == {show(given)}", f"{show(actual)}{hint}",
-                         "offsets count code points, not bytes or UTF-16 units: correct start/end or the text, or leave 'text' out")
+            fix = ("offsets count code points, not bytes or UTF-16 units: correct start/end or the text, or leave 'text' out"
+                   if normalisation_mismatch(actual, given) is None else normalisation_fix(actual))
+            self.problem(where, f"text[{start}:{end}] == {show(given)}",
+                         f"{show(actual)}{mismatch_hint(self.text, start, end, given)}", fix)
             return None
         return Span(start, end, actual)
 

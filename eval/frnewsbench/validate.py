@@ -17,6 +17,7 @@ from typing import Any, Iterable
 from .corpus import read_raw
 from .schema import ENTITY_LABELS, QUOTE_TYPES, SCHEMA_VERSION, TIMEX_MODS, TIMEX_TYPES, sha256_text
 from .seeds import clean_seed
+from .spantext import mismatch_hint, normalisation_fix, normalisation_mismatch
 from .timex import type_value_problem, value_problem
 
 
@@ -105,8 +106,9 @@ class _FileChecker:
             return False
         actual = self.text[start:end]
         if actual != text:
-            self.problem(where, f"text[{start}:{end}] == {text!r}", f"{actual!r}",
-                         "recompute the offsets by searching the span text in the document, or correct the span text")
+            fix = ("recompute the offsets by searching the span text in the document, or correct the span text"
+                   if normalisation_mismatch(actual, text) is None else normalisation_fix(actual))
+            self.problem(where, f"text[{start}:{end}] == {text!r}", f"{actual!r}{mismatch_hint(self.text, start, end, text)}", fix)
             return False
         if text != text.strip():
             self.problem(where, "a span without spaces at its edges", repr(text), "move start/end inside the spaces")

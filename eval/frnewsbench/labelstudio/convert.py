@@ -37,6 +37,7 @@ from ..schema import (
     ENTITY_LABELS, QUOTE_TYPES, TIMEX_MODS, TIMEX_TYPES, Document, Entity, Prediction, Quote, Span,
     TimeExpression,
 )
+from ..spantext import mismatch_hint, normalisation_fix, normalisation_mismatch
 from ..validate import Problem
 
 TEXT_NAME = "text"
@@ -336,12 +337,9 @@ class _ResultReader:
             return False
         actual = self.text[start:end]
         if actual != text:
-            hint = ""
-            nearest = _nearest_occurrence(self.text, text, start)
-            if nearest is not None:
-                hint = f" ({text!r} is at [{nearest}, {nearest + len(text)}), {nearest - start:+d} characters away)"
-            self.problem(region_id, f"text[{start}:{end}] == {text!r}", f"{actual!r}{hint}",
-                         "the offsets were shifted: export again from Label Studio, or correct start/end in the export")
+            fix = ("the offsets were shifted: export again from Label Studio, or correct start/end in the export"
+                   if normalisation_mismatch(actual, text) is None else normalisation_fix(actual))
+            self.problem(region_id, f"text[{start}:{end}] == {text!r}", f"{actual!r}{mismatch_hint(self.text, start, end, text)}", fix)
             return False
         return True
 
@@ -498,13 +496,6 @@ class _ResultReader:
 
         return Quote(content=Span(region.start, region.end, text), type=quote_type, speaker=part("speaker"),
                      speaker_entity_id=region.fields.get("speaker_entity_id"), cue=part("cue"), id=span_id)
-
-
-def _nearest_occurrence(text: str, needle: str, position: int) -> int | None:
-    if not needle:
-        return None
-    starts = [match.start() for match in re.finditer(re.escape(needle), text)]
-    return min(starts, key=lambda start: (abs(start - position), start)) if starts else None
 
 
 def _span_ids(layer: str, region_ids: list[str]) -> list[str]:
