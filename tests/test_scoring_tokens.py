@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from seqeval.metrics import classification_report
 from seqeval.scheme import IOB2
 
 from frnewsbench.schema import Entity
 from frnewsbench.scoring.counts import PRFCounts
-from frnewsbench.scoring.tokens import MISALIGNED, OVERLAPPING, iob2_sequences, token_view
+from frnewsbench.scoring.tokens import MISALIGNED, OVERLAPPING, iob2_sequences, seqeval_strict_counts, token_view
 
 TEXT = "Le président de l’Ukraine a reçu Olaf Scholz à Kiev."
 
@@ -43,3 +45,40 @@ def test_token_view_scores_like_seqeval_and_lists_what_it_leaves_out():
     report = classification_report(gold_tags, predicted_tags, mode="strict", scheme=IOB2, output_dict=True, zero_division=0)
     assert view.counts.f1 == pytest.approx(report["micro avg"]["f1-score"])
     assert view.by_label["LOC"].recall == pytest.approx(report["LOC"]["recall"])
+
+
+# --- differential test: the harness's own token view against seqeval itself, on seeded random data --
+
+WORDS = ("Le", "président", "l’Ukraine", "d'Olaf", "Scholz", "aujourd'hui", "Hong-Kong", "«", "»", ",", ".",
+         "Kiev", "qu’il", "Xi", "Jinping", "2023", "(AFP)", "Jean-Yves", "Le", "Drian")
+
+
+def _random_document(rng: random.Random, number: int) -> tuple[str, str, list[Entity], list[Entity]]:
+    text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 30))) + rng.choice(("", ".", "\n", " »"))
+
+    def entities() -> list[Entity]:
+        found = []
+        for _ in range(rng.randint(0, 8)):
+            start = rng.randrange(len(text))
+            end = min(len(text), start + rng.randint(1, 25))
+            found.append(Entity(start, end, text[start:end], rng.choice(("PER", "LOC", "ORG"))))
+        return found
+
+    gold = entities()
+    predicted = [e for e in gold if rng.random() < 0.6] + entities()  # shared spans make TPs
+    return f"doc-{number}", text, gold, predicted
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_token_view_equals_seqeval_strict_iob2_on_random_documents(seed):
+    rng = random.Random(seed)
+    documents = [_random_document(rng, number) for number in range(60)]
+    view = token_view(documents)
+    gold_tags, predicted_tags, left_out = iob2_sequences(documents)
+    assert view.by_label == seqeval_strict_counts(gold_tags, predicted_tags)
+    assert view.left_out == tuple(left_out)
+    report = classification_report(gold_tags, predicted_tags, mode="strict", scheme=IOB2, output_dict=True, zero_division=0)
+    assert view.counts.tp + view.counts.fn == report["micro avg"]["support"]
+    assert view.counts.f1 == pytest.approx(report["micro avg"]["f1-score"], abs=1e-12)
+    assert view.counts.tp > 0 and left_out  # the data exercises hits and both reasons to leave out
+    assert {span.reason for span in left_out} == {MISALIGNED, OVERLAPPING}

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from frnewsbench.tokenize import AlignmentError, iob2_tags, spans_from_iob2, tokenize
+from frnewsbench.tokenize import AlignmentError, ends_token, iob2_tags, spans_from_iob2, starts_token, tokenize
 
 
 def words(text):
@@ -75,3 +75,31 @@ def test_chunks_agree_with_seqeval_default_mode_a_port_of_conlleval(tags):
     expected = [(tokens[first].start, tokens[last].end, "" if kind == "_" else kind)
                 for kind, first, last in get_entities(list(tags))]
     assert sorted(spans_from_iob2(tokens, tags)) == sorted(expected)
+
+
+# --- token edges without tokenising: the same decisions as tokenize() at every position ----------
+
+# letters (with French accents), digits, every apostrophe, elision prefixes' letters, punctuation,
+# hyphens, guillemets, kinds of whitespace, an underscore and a non-Latin letter
+EDGE_ALPHABET = "lLdjqusctnmaeé0' ’‘ʼ-–.,;«»\u00a0\u202f\n_Ж"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=EDGE_ALPHABET, max_size=40))
+def test_token_edges_agree_with_tokenize_at_every_position(text):
+    tokens = tokenize(text)
+    starts, ends = {token.start for token in tokens}, {token.end for token in tokens}
+    for position in range(-1, len(text) + 2):
+        assert starts_token(text, position) == (position in starts), (text, position)
+        assert ends_token(text, position) == (position in ends), (text, position)
+
+
+@pytest.mark.parametrize(("text", "starts", "ends"), [
+    ("l’Ukraine", {0, 2}, {2, 9}),  # elision: l’ | Ukraine
+    ("aujourd'hui.", {0, 11}, {11, 12}),  # an apostrophe inside a word stays in it
+    ("qu'1", {0}, {4}),  # no elision before a digit: one word
+    ("Hong-Kong", {0, 4, 5}, {4, 5, 9}),
+])
+def test_token_edges_on_worked_examples(text, starts, ends):
+    assert {p for p in range(len(text) + 1) if starts_token(text, p)} == starts
+    assert {p for p in range(len(text) + 1) if ends_token(text, p)} == ends

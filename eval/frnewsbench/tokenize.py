@@ -51,6 +51,60 @@ def tokenize(text: str) -> list[Token]:
     return [Token(match.start(), match.end(), match.group()) for match in TOKEN_RE.finditer(text)]
 
 
+def _chunk_tokens(text: str, position: int) -> list[tuple[int, int]]:
+    """The tokens of the whitespace-delimited stretch of ``text`` around ``position`` (tokens
+    never cross whitespace, so these are exactly the whole text's tokens there)."""
+    first, last, length = position, position, len(text)
+    while first > 0 and not text[first - 1].isspace():
+        first -= 1
+    while last < length and not text[last].isspace():
+        last += 1
+    return [match.span() for match in TOKEN_RE.finditer(text, first, last)]
+
+
+def starts_token(text: str, position: int) -> bool:
+    """Whether a token of :func:`tokenize` starts at ``position``, without tokenising the text.
+
+    Decided from the two characters around ``position`` when the rules leave no doubt (after
+    whitespace, after a lone punctuation mark, inside a run of letters and digits); otherwise
+    the whitespace-delimited stretch around it is tokenised.
+    """
+    if not 0 <= position < len(text):
+        return False
+    here = text[position]
+    if here.isspace():
+        return False
+    if position == 0:
+        return True
+    before = text[position - 1]
+    if before.isspace():
+        return True
+    if before not in APOSTROPHES and here not in APOSTROPHES:  # (U+02BC is a letter too)
+        if not before.isalnum():
+            return True  # a punctuation mark is a token of its own
+        return not here.isalnum()  # a run of letters and digits is one token
+    return any(start == position for start, _ in _chunk_tokens(text, position))
+
+
+def ends_token(text: str, position: int) -> bool:
+    """Whether a token of :func:`tokenize` ends at ``position`` (see :func:`starts_token`)."""
+    if not 0 < position <= len(text):
+        return False
+    last = text[position - 1]
+    if last.isspace():
+        return False
+    if position == len(text):
+        return True
+    after = text[position]
+    if after.isspace():
+        return True
+    if last not in APOSTROPHES and after not in APOSTROPHES:
+        if not last.isalnum():
+            return True  # a punctuation mark is a token of its own
+        return not after.isalnum()
+    return any(end == position for _, end in _chunk_tokens(text, position - 1))
+
+
 def iob2_tags(tokens: Sequence[Token], spans: Iterable[tuple], *, where: str = "", text: str | None = None) -> list[str]:
     """IOB2 tags for ``tokens`` from ``(start, end, label)`` or ``(start, end, label, span_id)``
     character spans of ``text``.

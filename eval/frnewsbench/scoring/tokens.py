@@ -1,10 +1,15 @@
-"""The token view of entity scoring: IOB2 tags on the project's tokens, scored by seqeval.
+"""The token view of entity scoring: seqeval's strict IOB2 figure on the project's tokens.
 
 This is the CoNLL figure people compare with (the ``ner`` config of the dataset): both
-sides are turned into IOB2 tags over :func:`frnewsbench.tokenize.tokenize` and the entities
-are read back by seqeval in strict mode with the explicit ``IOB2`` scheme (without a scheme,
-``mode="strict"`` silently falls back to the lenient conlleval reading). TP/FP/FN per label
-come from ``seqeval.scheme.Entities``, the very sets seqeval's strict scorer intersects.
+sides as IOB2 tags over :func:`frnewsbench.tokenize.tokenize`, the entities read back by
+seqeval in strict mode with the explicit ``IOB2`` scheme (without a scheme, ``mode="strict"``
+silently falls back to the lenient conlleval reading).
+
+The harness computes that figure itself, without building tags: the spans IOB2 can carry do
+not overlap and start and end on token edges, so seqeval's strict reading of their tags gives
+back exactly those spans, and its TP/FP/FN per label are the intersections of the two sides'
+``(start, end, label)`` sets. :func:`iob2_sequences` and :func:`seqeval_strict_counts` build
+the tags and run seqeval itself: the tests check on random data that both give the same counts.
 
 A span that IOB2 cannot carry is *left out and listed*, never snapped: one whose edges are
 not token edges (``misaligned``), or one that overlaps an earlier span of the same side
@@ -16,12 +21,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
-
-from seqeval.scheme import IOB2, Entities
+from typing import Any, Iterable, Mapping, Sequence
 
 from ..schema import Entity
-from ..tokenize import Token, iob2_tags, tokenize
+from ..tokenize import Token, ends_token, iob2_tags, starts_token, tokenize
 from .counts import PRFCounts, total
 
 MISALIGNED = "misaligned"
@@ -108,8 +111,38 @@ def iob2_sequences(
     return gold_tags, predicted_tags, left_out
 
 
+def _order(entity: Entity) -> tuple[int, int, str]:
+    return entity.start, -entity.end, entity.label
+
+
+def carried_spans(text: str, entities: Sequence[Entity], *, document_id: str, side: str,
+                  left_out: list[LeftOutSpan]) -> set[tuple[int, int, str]]:
+    """The ``(start, end, label)`` spans IOB2 can carry in ``text``; the others go to ``left_out``.
+
+    The same decisions as :func:`representable`, with token edges found by
+    :func:`frnewsbench.tokenize.starts_token` / :func:`~frnewsbench.tokenize.ends_token`.
+    """
+    kept: set[tuple[int, int, str]] = set()
+    covered_until = -1
+    for entity in sorted(entities, key=_order):
+        start, end = entity.start, entity.end
+        if end <= start or not starts_token(text, start) or not ends_token(text, end):
+            reason = MISALIGNED
+        elif start < covered_until:
+            reason = OVERLAPPING
+        else:
+            kept.add((start, end, entity.label))
+            covered_until = end
+            continue
+        left_out.append(LeftOutSpan(document_id, side, start, end, entity.text, entity.label, reason))
+    return kept
+
+
 def seqeval_strict_counts(gold_tags: list[list[str]], predicted_tags: list[list[str]]) -> dict[str, PRFCounts]:
-    """TP/FP/FN per label as seqeval's strict IOB2 mode counts them."""
+    """TP/FP/FN per label as seqeval's strict IOB2 mode counts them (seqeval itself: the
+    reference the tests compare :func:`token_view` with)."""
+    from seqeval.scheme import IOB2, Entities
+
     gold_entities, predicted_entities = Entities(gold_tags, IOB2), Entities(predicted_tags, IOB2)
     gold_by_label: dict[str, set] = defaultdict(set)
     predicted_by_label: dict[str, set] = defaultdict(set)
@@ -126,8 +159,20 @@ def seqeval_strict_counts(gold_tags: list[list[str]], predicted_tags: list[list[
     return counts
 
 
-def token_view(documents: Sequence[tuple[str, str, Sequence[Entity], Sequence[Entity]]]) -> TokenView:
-    """Score entities on the token view (see the module docstring)."""
-    gold_tags, predicted_tags, left_out = iob2_sequences(documents)
-    by_label = seqeval_strict_counts(gold_tags, predicted_tags)
+def token_view(documents: Iterable[tuple[str, str, Sequence[Entity], Sequence[Entity]]]) -> TokenView:
+    """Score entities on the token view (see the module docstring): one ``(id, text, gold,
+    predicted)`` per document."""
+    tallies: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    left_out: list[LeftOutSpan] = []
+    for document_id, text, gold, predicted in documents:
+        gold_spans = carried_spans(text, gold, document_id=document_id, side="gold", left_out=left_out)
+        predicted_spans = carried_spans(text, predicted, document_id=document_id, side="predicted", left_out=left_out)
+        for _, _, label in gold_spans & predicted_spans:
+            tallies[label][0] += 1
+        for _, _, label in predicted_spans:
+            tallies[label][1] += 1
+        for _, _, label in gold_spans:
+            tallies[label][2] += 1
+    by_label = {label: PRFCounts(tp, predicted - tp, gold - tp)
+                for label, (tp, predicted, gold) in sorted(tallies.items())}
     return TokenView(total(by_label.values(), PRFCounts()), by_label, tuple(left_out))
