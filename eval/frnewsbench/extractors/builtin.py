@@ -40,3 +40,12 @@ def _make_combined():
 register("dateparser-fr.v1", _make_dateparser)
 register("quote-rules-fr.v2", _make_quote_rules)
 register("combined-baseline.v2", _make_combined)
+
+
+def _make_heideltime():
+    from .dates_heideltime import HeidelTimeExtractor
+
+    return HeidelTimeExtractor()
+
+
+register("heideltime-fr.v1", _make_heideltime)
