@@ -1,135 +1,378 @@
-"""One self-contained HTML page: each article with the gold and the predicted spans
-highlighted side by side, coloured by outcome, for people who would rather look than read.
+"""The error report as one self-contained HTML page (CSS and script inline, nothing fetched).
 
-No script, no external file: inline CSS only. A span's label, type, value or speaker is in
-its tooltip; overlapping spans are shown by cutting the text at every span edge and giving
-each piece the classes of all the spans that cover it.
+At the top: the headline table, how each layer's error kinds add up to its headline TP, FP
+and FN, every figure per layer, per label and per article (the per-article table is also the
+table of contents), then any extra sections (:class:`PageSection`, e.g. an alignment report).
+Then each article, layer by layer, as rows of sentences: the gold on the left, the system's
+output on the right. Every span is a mark with a badge that names it (entity label, TIMEX3
+type and value, quote type, speaker and cue) and its outcome; nested spans are nested marks
+(:mod:`.highlight`), so an inner right quote stays green inside a missed outer one. A matched
+pair that is wrong names its counterpart on both sides, as a link to it. A switch shows only
+the rows that hold an error.
+
+The page is built from the match records (:data:`.errors.RecordStream`), so it works the same
+whether they come from the evaluation or from a records file.
 """
 
 from __future__ import annotations
 
 import html
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Sequence
 
 from ..schema import LAYERS, Document, Entity, Quote, Span, TimeExpression
-from ..scoring import FALSE_NEGATIVE, FALSE_POSITIVE, GIVEN, MATCH
-from .errors import describe
-from .markdown import number
+from ..scoring import GIVEN, DocumentEvaluation, LayerEvaluation, MatchRecord
+from .errors import (MISSED, OFF_HEADLINE, RIGHT, SPURIOUS, WRONG, ErrorTally, RecordStream, evaluation_records,
+                     headline_rule, record_kind)
+from .highlight import Mark, blocks, highlight
+from .markdown import figure_rows, interval, number
 from .result import Result
 
+COUNTERPART_CHARS = 40  # a counterpart's text is cut after this many characters
+OPEN_ARTICLES = 20  # reports of more articles start with the articles folded
+KIND_CLASS = {RIGHT: "ok", OFF_HEADLINE: "off", WRONG: "wrong", SPURIOUS: "fp", MISSED: "fn"}
+ERROR_CLASSES = ("off", "wrong", "fp", "fn")
+
 STYLE = """
-body { font-family: system-ui, sans-serif; margin: 1.5em; color: #222; }
-table { border-collapse: collapse; margin: .5em 0 1em; }
-td, th { border: 1px solid #ccc; padding: .2em .6em; text-align: left; }
-.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 1em; }
-.side { white-space: pre-wrap; line-height: 1.7; border: 1px solid #ddd; padding: .6em; }
-.side h4 { margin: 0 0 .4em; white-space: normal; }
-.ok { background: #c8f0c8; }
-.wrong { background: #ffe08a; }
-.fn { background: #ffb3b3; text-decoration: underline wavy #c00; }
-.fp { background: #ffb3b3; outline: 1px dashed #c00; }
-.role-speaker { border-bottom: 3px solid #36c; }
-.role-cue { border-bottom: 3px dotted #939; }
-.legend span { padding: 0 .4em; margin-right: .6em; }
+:root { --ok:#d5f2d5; --ok-b:#2e7d32; --off:#e8f3c4; --off-b:#7c8a16; --wrong:#ffe3a3; --wrong-b:#b26a00;
+        --bad:#ffd2d2; --bad-b:#c62828; }
+body { font: 15px/1.45 system-ui, sans-serif; margin: 0 1.5em 3em; color: #1d1d1d; }
+h1 { font-size: 1.5em; margin: .6em 0 .2em; } h2 { font-size: 1.25em; display: inline; }
+h3 { font-size: 1.05em; margin: 1.2em 0 .3em; } h3 small, summary small { font-weight: normal; color: #444; }
+table { border-collapse: collapse; margin: .4em 0 1em; font-size: .92em; }
+td, th { border: 1px solid #ccc; padding: .15em .5em; text-align: left; vertical-align: top; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+.bar { position: sticky; top: 0; z-index: 2; background: #fafafa; border-bottom: 1px solid #ccc;
+       padding: .4em 0; margin: 0 -1.5em; padding-left: 1.5em; }
+.bar label { margin-right: 1em; font-weight: 600; }
+.legend { font-size: .85em; } .legend .m { margin-right: .5em; }
+.tables { display: flex; flex-wrap: wrap; gap: 0 2em; align-items: flex-start; }
+nav ol { margin: .2em 0; padding-left: 1.4em; } nav li { margin: .1em 0; }
+.rule { max-width: 70em; font-size: .92em; }
+details.doc { border-top: 2px solid #888; margin-top: 1.2em; padding-top: .4em; content-visibility: auto; }
+details.doc > summary { cursor: pointer; }
+.rows { border: 1px solid #ddd; }
+.row { display: grid; grid-template-columns: 1fr 1fr; border-top: 1px solid #eee; }
+.row.head { font-weight: 600; background: #f3f3f3; border-top: 0; }
+.row.plain { display: block; color: #555; font-size: .88em; }
+.row.plain .cell { line-height: 1.45; padding: .15em .6em; }
+.cell { padding: .25em .6em; white-space: pre-wrap; line-height: 2.05; overflow-wrap: anywhere; }
+.cell + .cell { border-left: 1px solid #ddd; }
+.note { color: #555; font-style: italic; }
+.m { border: 1px solid; border-radius: 3px; padding: 0 2px; }
+.m .m { margin: 0 1px; }
+.b { font: 600 .7em/1 system-ui, sans-serif; padding: 1px 3px; margin-right: 3px; border-radius: 2px;
+     background: rgba(255,255,255,.8); color: #222; vertical-align: .12em; user-select: none;
+     white-space: normal; }
+.b a { color: #0645ad; }
+.ok { background: var(--ok); border-color: var(--ok-b); }
+.off { background: var(--off); border-color: var(--off-b); }
+.wrong { background: var(--wrong); border-color: var(--wrong-b); }
+.fn { background: var(--bad); border-color: var(--bad-b); border-style: dashed; }
+.fp { background: var(--bad); border-color: var(--bad-b); border-style: dotted; border-width: 2px; }
+.role { background: none; border-width: 0 0 3px; border-radius: 0; }
+.role.cue { border-bottom-style: double; }
+.m:target { outline: 3px solid #1565c0; outline-offset: 1px; }
+[id] { scroll-margin-top: 5em; }
+body.errors-only .row.body:not(.err) { display: none; }
+body.errors-only .rows .m.ok { background: none; border: 0; padding: 0; margin: 0; }
+body.errors-only .rows .m.ok > .b { display: none; }
+body.errors-only .layer.clean .rows { display: none; }
+.layer:not(.clean) .clean-note, body:not(.errors-only) .clean-note { display: none; }
+@media print {
+  .bar { position: static; } .switch { display: none; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  details.doc { content-visibility: visible; }
+}
 """
-OUTCOME_CLASS = {"ok": "ok", "wrong": "wrong", FALSE_NEGATIVE: "fn", FALSE_POSITIVE: "fp"}
-OUTCOME_TEXT = {"ok": "right", "wrong": "wrong", FALSE_NEGATIVE: "missed (false negative)",
-                FALSE_POSITIVE: "spurious (false positive)"}
+
+SCRIPT = """
+const box = document.getElementById('errors-only');
+function showMode() { document.body.classList.toggle('errors-only', box.checked); }
+box.addEventListener('change', showMode); showMode();
+function openTarget() {
+  const id = decodeURIComponent(location.hash.slice(1)), target = id && document.getElementById(id);
+  if (!target) return;
+  for (let d = target.closest('details'); d; d = d.parentElement.closest('details')) d.open = true;
+  target.scrollIntoView({block: target.classList.contains('m') ? 'center' : 'start'});
+}
+addEventListener('hashchange', openTarget); openTarget();
+addEventListener('beforeprint', () => document.querySelectorAll('details').forEach(d => d.open = true));
+"""
 
 
 @dataclass(frozen=True)
-class Mark:
-    """A highlighted stretch: ``[start, end)``, CSS classes and a tooltip."""
+class PageSection:
+    """A section added to the page after the figures (and listed in its contents): ``id`` for
+    its anchor, ``title``, and ``body``, HTML that is already escaped."""
 
-    start: int
-    end: int
-    classes: tuple[str, ...]
+    id: str
     title: str
+    body: str
 
 
-def _marks(item: Entity | TimeExpression | Quote, outcome: str, differences: tuple[str, ...]) -> list[Mark]:
-    status = OUTCOME_TEXT[outcome] + (f": {', '.join(differences)}" if differences else "")
-    title = f"{describe(item)} ({status})"
-    css = OUTCOME_CLASS[outcome]
-    if not isinstance(item, Quote):
-        return [Mark(item.start, item.end, (css,), title)]
-    marks = [Mark(item.content.start, item.content.end, (css,), title)]
-    for role, span in (("speaker", item.speaker), ("cue", item.cue)):
-        if isinstance(span, Span):
-            marks.append(Mark(span.start, span.end, (f"role-{role}",), f"{role} of: {title}"))
-    return marks
+def escape(text: str) -> str:
+    return html.escape(text, quote=True)
 
 
-def highlight(text: str, marks: Sequence[Mark]) -> str:
-    """``text`` as HTML with every mark highlighted; the visible text stays exactly ``text``."""
-    cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
-    pieces = []
-    for start, end in zip(cuts, cuts[1:]):
-        covering = [m for m in marks if m.start <= start and end <= m.end]
-        escaped = html.escape(text[start:end])
-        if not covering:
-            pieces.append(escaped)
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= COUNTERPART_CHARS else text[:COUNTERPART_CHARS - 1] + "…"
+
+
+def _quoted(span: Span) -> str:
+    return f"«{_short(span.text)}»"
+
+
+def item_label(item: Entity | TimeExpression | Quote) -> str:
+    """What a badge says about an item, without its text: ``LOC``, ``DATE 2023-02-28``,
+    ``direct quote · speaker «Macron» · cue «a déclaré»``."""
+    if isinstance(item, Entity):
+        return item.label
+    if isinstance(item, TimeExpression):
+        return f"{item.type} {item.value}" + (f" {item.mod}" if item.mod else "")
+    if item.speaker is not None:
+        speaker = f"speaker {_quoted(item.speaker)}"
+    elif item.speaker_entity_id:
+        speaker = f"speaker {item.speaker_entity_id}"
+    else:
+        speaker = "no speaker"
+    cue = "no cue" if item.cue is None else f"cue {_quoted(item.cue)}"
+    return f"{item.type} quote · {speaker} · {cue}"
+
+
+def _item_text(item: Entity | TimeExpression | Quote) -> str:
+    return item.content.text if isinstance(item, Quote) else item.text
+
+
+def _outcome(kind: str, record: MatchRecord) -> str:
+    differences = ", ".join(record.differences)
+    return {RIGHT: "✓", OFF_HEADLINE: f"≈ right for the headline, other {differences}", WRONG: f"✗ wrong {differences}",
+            SPURIOUS: "✗ spurious", MISSED: "✗ missed"}[kind]
+
+
+@dataclass(frozen=True)
+class LayerMarks:
+    """The marks of one layer of one article, per side, and which of them are errors."""
+
+    gold: tuple[Mark, ...]
+    system: tuple[Mark, ...]
+    tally: ErrorTally
+
+
+def layer_marks(layer: str, records: Sequence[MatchRecord], prefix: str) -> LayerMarks:
+    """Gold and system marks of ``records``; ids ``{prefix}-g{n}`` / ``{prefix}-s{n}`` (n: the
+    record's number), so a wrong pair's badges link to each other."""
+    sides: dict[str, list[Mark]] = {"gold": [], "system": []}
+    for number_, record in enumerate(records):
+        kind = record_kind(layer, record)
+        css = KIND_CLASS[kind]
+        ids = {"gold": f"{prefix}-g{number_}", "system": f"{prefix}-s{number_}"}
+        for side, item, other_side, other in (("gold", record.gold, "system", record.predicted),
+                                              ("system", record.predicted, "gold", record.gold)):
+            if item is None:
+                continue
+            badge = f"{escape(item_label(item))} {escape(_outcome(kind, record))}"
+            if other is not None and kind != RIGHT:
+                label = item_label(other) if not isinstance(other, Quote) else f"{other.type} quote"
+                if _item_text(other) != _item_text(item):
+                    label += f" «{_short(_item_text(other))}»"
+                badge += f' <a class="counterpart" href="#{ids[other_side]}">→ {other_side}: {escape(label)}</a>'
+            if isinstance(item, Quote):
+                badge = f"q{number_} " + badge
+            classes = ("m", css, layer)
+            if isinstance(item, Quote):
+                sides[side].append(Mark(item.content.start, item.content.end, classes, ids[side],
+                                        f'<span class="b">{badge}</span>'))
+                for role, span in (("speaker", item.speaker), ("cue", item.cue)):
+                    if span is not None:
+                        sides[side].append(Mark(span.start, span.end, ("m", "role", role, css), "",
+                                                f'<span class="b"><a href="#{ids[side]}">q{number_}</a> {role}</span>'))
+            else:
+                sides[side].append(Mark(item.start, item.end, classes, ids[side], f'<span class="b">{badge}</span>'))
+    return LayerMarks(tuple(sides["gold"]), tuple(sides["system"]), ErrorTally.of(layer, records))
+
+
+def _is_error(mark: Mark) -> bool:
+    return any(css in mark.classes for css in ERROR_CLASSES)
+
+
+def _rows(text: str, marks: LayerMarks, system: str) -> str:
+    every = marks.gold + marks.system
+    errors = [mark for mark in every if _is_error(mark)]
+    rows = [f'<div class="row head"><div class="cell">gold</div><div class="cell">{escape(system)}</div></div>']
+    for start, end in blocks(text, every):
+        if not any(mark.start < end and start < mark.end for mark in every):
+            # nothing of this layer here: the sentence once, across both sides
+            rows.append(f'<div class="row body plain"><div class="cell">{highlight(text, (), start, end)}</div></div>')
             continue
-        classes = " ".join(dict.fromkeys(c for m in covering for c in m.classes))
-        title = html.escape(" | ".join(dict.fromkeys(m.title for m in covering)))
-        pieces.append(f'<span class="{classes}" title="{title}">{escaped}</span>')
-    return "".join(pieces)
+        err = any(mark.start < end and start < mark.end for mark in errors)
+        rows.append(f'<div class="row body{" err" if err else ""}">'
+                    f'<div class="cell" data-side="gold">{highlight(text, marks.gold, start, end)}</div>'
+                    f'<div class="cell" data-side="system">{highlight(text, marks.system, start, end)}</div></div>')
+    return '<div class="rows">' + "".join(rows) + "</div>"
 
 
-def _side_marks(records, side: str) -> list[Mark]:
-    marks = []
-    for record in records:
-        item = record.gold if side == "gold" else record.predicted
-        if item is None:
-            continue
-        outcome = record.outcome if record.outcome != MATCH else ("ok" if record.correct else "wrong")
-        marks += _marks(item, outcome, record.differences)
-    return marks
+def _prf_cells(counts) -> str:
+    return (f'<td class="n">{number(counts.precision)}</td><td class="n">{number(counts.recall)}</td>'
+            f'<td class="n">{number(counts.f1)}</td><td class="n tp">{counts.tp}</td>'
+            f'<td class="n fp-count">{counts.fp}</td><td class="n fn-count">{counts.fn}</td>')
 
 
-def render_html(result: Result, documents: Sequence[Document]) -> str:
-    """The whole page."""
-    evaluation = result.evaluation
-    system = html.escape(result.system.name)
-    headlines = []
+PRF_HEAD = '<th class="n">P</th><th class="n">R</th><th class="n">F1</th><th class="n">TP</th><th class="n">FP</th><th class="n">FN</th>'
+
+
+def _headline_table(layers: dict[str, LayerEvaluation]) -> str:
+    rows = []
     for layer in LAYERS:
-        layer_result = evaluation.layers.get(layer)
-        if layer_result is None:
-            headlines.append(f"<tr><td>{layer}</td><td>not scored</td><td></td><td></td></tr>")
+        scored = layers.get(layer)
+        if scored is None:
+            rows.append(f'<tr data-layer="{layer}"><td>{layer}</td><td colspan="9">not scored</td></tr>')
             continue
-        headline = layer_result.headline
-        headlines.append(
-            f"<tr><td>{layer}</td><td>{html.escape(headline.metric)}</td><td>{number(headline.value)}</td>"
-            f"<td>[{number(headline.interval.low)}, {number(headline.interval.high)}]</td></tr>")
+        headline = scored.headline
+        rows.append(f'<tr data-layer="{layer}"><td><a href="#figures-{layer}">{layer}</a></td>'
+                    f"<td>{escape(headline.metric)}</td><td class=\"n\">{number(headline.value)}</td>"
+                    f'<td class="n">{interval(headline.interval.low, headline.interval.high)}</td>'
+                    f"{_prf_cells(scored.counts.headline)}</tr>")
+    return ('<table id="headline"><tr><th>layer</th><th>headline</th><th class="n">value</th>'
+            f'<th class="n">95% interval</th>{PRF_HEAD}</tr>{"".join(rows)}</table>')
+
+
+def _kinds_table(tallies: dict[str, ErrorTally]) -> str:
+    head = ("<tr><th>layer</th><th class=\"n\">right</th><th class=\"n\">right for the headline, "
+            "other difference</th><th class=\"n\">wrong</th><th class=\"n\">spurious</th><th class=\"n\">missed</th>"
+            "<th class=\"n\">= TP</th><th class=\"n\">= FP</th><th class=\"n\">= FN</th></tr>")
+    rows = []
+    for layer, tally in tallies.items():
+        headline = tally.headline
+        rows.append(
+            f'<tr data-layer="{layer}"><td>{layer}</td><td class="n">{tally.right}</td>'
+            f'<td class="n">{tally.off_headline}</td><td class="n">{tally.wrong}</td><td class="n">{tally.spurious}</td>'
+            f'<td class="n">{tally.missed}</td><td class="n">{headline.tp} = {tally.right} + {tally.off_headline}</td>'
+            f'<td class="n">{headline.fp} = {tally.spurious} + {tally.wrong}</td>'
+            f'<td class="n">{headline.fn} = {tally.missed} + {tally.wrong}</td></tr>')
+    rules = "".join(f'<p class="rule"><b>{layer}.</b> {escape(headline_rule(layer))}</p>' for layer in tallies)
+    return f'<table id="kinds">{head}{"".join(rows)}</table>{rules}'
+
+
+def _layer_tables(scored: LayerEvaluation) -> str:
+    figures = "".join(
+        f"<tr><td>{escape(name)}</td><td class=\"n\">{p}</td><td class=\"n\">{r}</td><td class=\"n\">{f}</td>"
+        f"<td>{escape(counts)}</td></tr>" for name, p, r, f, counts in figure_rows(scored))
+    labels = "".join(f"<tr><td>{escape(label)}</td>{_prf_cells(counts.headline)}</tr>"
+                     for label, counts in scored.by_label.items())
+    return (f'<div class="tables" id="figures-{scored.layer}"><div><h3>{scored.layer}: every figure</h3>'
+            f'<table><tr><th>figure</th><th class="n">P</th><th class="n">R</th><th class="n">F1</th><th>counts</th></tr>'
+            f"{figures}</table></div><div><h3>{scored.layer} by label (headline)</h3>"
+            f"<table><tr><th>label</th>{PRF_HEAD}</tr>{labels}</table></div></div>")
+
+
+def _document_scores(result: Result, layer: str) -> dict[str, DocumentEvaluation]:
+    return {document.document_id: document for document in result.evaluation.layers[layer].documents}
+
+
+def _article_table(result: Result, scored: list[str], tallies: dict[tuple[str, str], ErrorTally]) -> str:
+    head = "".join(f'<th colspan="2">{layer}: F1 (TP · FP · FN), errors</th>' for layer in scored)
+    rows = []
+    scores = {layer: _document_scores(result, layer) for layer in scored}
+    for number_, document_id in enumerate(result.evaluation.document_ids, 1):
+        cells = [f'<td class="n">{number_}</td><td><a href="#a{number_}">{escape(document_id)}</a></td>']
+        for layer in scored:
+            document = scores[layer][document_id]
+            headline = document.counts.headline
+            note = "" if document.prediction == GIVEN else f" ({document.prediction.replace('_', ' ')})"
+            cells.append(f'<td><a href="#a{number_}-{layer}">{number(headline.f1)}</a> '
+                         f"(TP {headline.tp} · FP {headline.fp} · FN {headline.fn}){note}</td>"
+                         f'<td class="n">{tallies[(layer, document_id)].errors}</td>')
+        rows.append(f'<tr data-document="{escape(document_id)}">{"".join(cells)}</tr>')
+    return f'<table id="articles"><tr><th class="n">#</th><th>article</th>{head}</tr>{"".join(rows)}</table>'
+
+
+def _legend() -> str:
+    samples = [("ok", "✓ right"), ("off", "≈ right for the headline, another part differs"),
+               ("wrong", "✗ matched but wrong"), ("fn", "✗ missed (gold only)"), ("fp", "✗ spurious (system only)")]
+    marks = "".join(f'<span class="m {css}">{text}</span>' for css, text in samples)
+    return (f'<span class="legend">{marks}<span class="m role speaker ok">speaker</span> '
+            '<span class="m role cue ok">cue</span> · badges name each span; a link jumps to the counterpart</span>')
+
+
+def render_html(result: Result, documents: Sequence[Document], records: RecordStream | None = None, *,
+                sections: Sequence[PageSection] = ()) -> str:
+    """The whole page. ``records``: the match records, :func:`.errors.evaluation_records` of the
+    result unless given; ``sections``: extra sections shown after the figures."""
+    evaluation = result.evaluation
+    system = result.system.name
+    scored = [layer for layer in LAYERS if evaluation.layers.get(layer) is not None]
+    grouped: dict[tuple[str, str], list[MatchRecord]] = defaultdict(list)
+    for layer, document_id, record in (evaluation_records(evaluation) if records is None else records):
+        grouped[(layer, document_id)].append(record)
+    by_id = {document.id: document for document in documents}
+    number_of = {document_id: n for n, document_id in enumerate(evaluation.document_ids, 1)}
+    marks = {(layer, document_id): layer_marks(layer, grouped[(layer, document_id)], f"a{number_of[document_id]}-{layer}")
+             for layer in scored for document_id in evaluation.document_ids}
+    tallies = {key: value.tally for key, value in marks.items()}
+    layer_tallies = {layer: sum((tallies[(layer, d)] for d in evaluation.document_ids), ErrorTally()) for layer in scored}
+
+    contents = [f'<li><a href="#figures">Figures</a>: <a href="#headline">headline</a> · '
+                f'<a href="#kinds">how the errors count</a> · '
+                + " · ".join(f'<a href="#figures-{layer}">{layer}</a>' for layer in scored)
+                + ' · <a href="#articles">per article</a></li>']
+    contents += [f'<li><a href="#{escape(section.id)}">{escape(section.title)}</a></li>' for section in sections]
+    article_links = "".join(
+        f'<li><a href="#a{n}">{escape(document_id)}</a> '
+        + " ".join(f'<a href="#a{n}-{layer}">{layer}</a>' for layer in scored) + "</li>"
+        for document_id, n in number_of.items())
+    contents.append(f'<li>Articles<ol>{article_links}</ol></li>')
+
+    versions = ", ".join(f"{escape(k)} {escape(v)}" for k, v in sorted(result.system.versions.items())) or "none given"
+    missing = ", ".join(map(escape, evaluation.missing_documents)) or "none"
     parts = [
         "<!DOCTYPE html>", '<html lang="fr">', "<head>", '<meta charset="utf-8">',
-        f"<title>frnewsbench: {system}</title>", f"<style>{STYLE}</style>", "</head>", "<body>",
-        f"<h1>frnewsbench: {system}</h1>",
-        f"<p>Dataset {html.escape(result.dataset_hash)}, harness {html.escape(result.harness_version)}.</p>",
-        "<table><tr><th>layer</th><th>headline</th><th>value</th><th>95% interval</th></tr>",
-        *headlines, "</table>",
-        '<p class="legend"><span class="ok">right</span><span class="wrong">matched, but wrong</span>'
-        '<span class="fn">missed</span><span class="fp">spurious</span>'
-        '<span class="role-speaker">speaker</span><span class="role-cue">cue</span> (hover a span for details)</p>',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(system)}: frnewsbench error report</title>", f"<style>{STYLE}</style>", "</head>", "<body>",
+        f"<h1>{escape(system)}: frnewsbench error report</h1>",
+        f'<p lang="en">{len(evaluation.document_ids)} article(s), dataset {escape(result.dataset_hash)} '
+        f"(annotation schema {escape(result.annotation_schema_version)}); harness frnewsbench "
+        f"{escape(result.harness_version)}; system versions: {versions}; articles without output from "
+        f"{escape(system)} (scored as empty): {missing}; intervals: 95% bootstrap over paragraphs, "
+        f"{evaluation.bootstrap_samples} resamples.</p>",
+        '<div class="bar"><span class="switch"><label><input type="checkbox" id="errors-only"> '
+        "show only the errors (the sentences that hold one)</label></span>" + _legend() + "</div>",
+        f'<nav id="contents"><h3>Contents</h3><ol>{"".join(contents)}</ol></nav>',
+        '<section id="figures" lang="en"><h3>Headline</h3>', _headline_table(evaluation.layers),
+        "<h3>How the errors count in the headline</h3>",
+        "<p class=\"rule\">Every gold and every predicted span is in exactly one of these kinds; the kinds add up to "
+        "the headline's TP, FP and FN above.</p>",
+        _kinds_table(layer_tallies),
+        *(_layer_tables(evaluation.layers[layer]) for layer in scored),
+        "<h3>Per article</h3>", _article_table(result, scored, tallies), "</section>",
+        *(f'<section id="{escape(s.id)}"><h3>{escape(s.title)}</h3>{s.body}</section>' for s in sections),
     ]
-    by_id = {document.id: document for document in documents}
-    for document_id in evaluation.document_ids:
+    folded = len(evaluation.document_ids) > OPEN_ARTICLES
+    scores = {layer: _document_scores(result, layer) for layer in scored}
+    for document_id, n in number_of.items():
         document = by_id[document_id]
-        title = f" — {html.escape(document.title)}" if document.title else ""
-        parts.append(f'<section id="{html.escape(document_id)}"><h2>{html.escape(document_id)}{title}</h2>')
-        for layer in LAYERS:
-            layer_result = evaluation.layers.get(layer)
-            if layer_result is None:
-                continue
-            scored = next(d for d in layer_result.documents if d.document_id == document_id)
-            note = "" if scored.prediction == GIVEN else f" ({scored.prediction.replace('_', ' ')}: scored as empty)"
-            parts.append(f"<h3>{layer}{note}</h3>")
-            parts.append('<div class="pair">')
-            for side, label in (("gold", "gold"), ("predicted", f"predicted by {system}")):
-                body = highlight(document.text, _side_marks(scored.records, side))
-                parts.append(f'<div class="side" data-side="{side}" data-layer="{layer}"><h4>{label}</h4>{body}</div>')
-            parts.append("</div>")
-        parts.append("</section>")
-    parts += ["</body>", "</html>", ""]
+        title = f" — {escape(document.title)}" if document.title else ""
+        links = " · ".join(f'<a href="#a{n}-{layer}">{layer}</a>' for layer in scored)
+        parts.append(f'<details class="doc" id="a{n}"{"" if folded else " open"}><summary><h2>{n}. '
+                     f"{escape(document_id)}{title}</h2> <small>{links}</small></summary>")
+        for layer in scored:
+            document_score = scores[layer][document_id]
+            layer_mark = marks[(layer, document_id)]
+            tally, headline = layer_mark.tally, document_score.counts.headline
+            clean = tally.errors == 0
+            note = ("" if document_score.prediction == GIVEN else
+                    f'<p class="note">{escape(system)} gave no {layer} for this article '
+                    f"({document_score.prediction.replace('_', ' ')}): scored as empty, every gold span is missed.</p>")
+            parts.append(
+                f'<section class="layer{" clean" if clean else ""}" id="a{n}-{layer}" data-layer="{layer}">'
+                f"<h3>{layer} <small>F1 {number(headline.f1)} · TP {headline.tp} · FP {headline.fp} · "
+                f"FN {headline.fn} · {tally.errors} error(s): {tally.wrong} wrong, {tally.off_headline} right "
+                f"for the headline only, {tally.spurious} spurious, {tally.missed} missed</small></h3>{note}"
+                f'<p class="note clean-note">no error in {layer}</p>'
+                + _rows(document.text, layer_mark, system) + "</section>")
+        parts.append("</details>")
+    parts += [f"<script>{SCRIPT}</script>", "</body>", "</html>", ""]
     return "\n".join(parts)
+

@@ -63,8 +63,8 @@ def _figure_rows(counts: Counts, prefix: str = "") -> list[tuple[str, ...]]:
     return rows
 
 
-def layer_section(evaluation: LayerEvaluation) -> str:
-    parts = [f"## {evaluation.layer}", "", f"Headline: {evaluation.headline.metric}.", ""]
+def figure_rows(evaluation: LayerEvaluation) -> list[tuple[str, ...]]:
+    """Every figure of a layer as ``(figure, P, R, F1, counts)`` rows, rounded for people."""
     rows = _figure_rows(evaluation.counts)
     if evaluation.macro is not None:
         macro = evaluation.macro
@@ -76,7 +76,12 @@ def layer_section(evaluation: LayerEvaluation) -> str:
                      number(view.counts.recall), number(view.counts.f1),
                      f"TP {view.counts.tp} · FP {view.counts.fp} · FN {view.counts.fn} · "
                      f"{len(view.left_out)} span(s) left out"))
-    parts += [table(("figure", "P", "R", "F1", "counts"), rows), ""]
+    return rows
+
+
+def layer_section(evaluation: LayerEvaluation) -> str:
+    parts = [f"## {evaluation.layer}", "", f"Headline: {evaluation.headline.metric}.", ""]
+    parts += [table(("figure", "P", "R", "F1", "counts"), figure_rows(evaluation)), ""]
     parts += [f"### {evaluation.layer} by label (headline counts)", ""]
     label_rows = []
     for label, counts in evaluation.by_label.items():
