@@ -55,17 +55,18 @@ details.doc > summary { cursor: pointer; }
 .rows { border: 1px solid #ddd; }
 .row { display: grid; grid-template-columns: 1fr 1fr; border-top: 1px solid #eee; }
 .row.head { font-weight: 600; background: #f3f3f3; border-top: 0; }
-.row.plain { display: block; color: #555; font-size: .88em; }
-.row.plain .cell { line-height: 1.45; padding: .15em .6em; }
-.cell { padding: .25em .6em; white-space: pre-wrap; line-height: 2.05; overflow-wrap: anywhere; }
+.row.plain { display: block; color: #555; font-size: .85em; padding: .1em .6em; }
+.row.plain > summary { cursor: pointer; color: #777; }
+.row.plain .cell { line-height: 1.45; padding: .1em 0; }
+.cell { padding: .25em .6em; white-space: pre-wrap; line-height: 1.9; overflow-wrap: anywhere; }
 .cell + .cell { border-left: 1px solid #ddd; }
 .note { color: #555; font-style: italic; }
 .m { border: 1px solid; border-radius: 3px; padding: 0 2px; }
 .m .m { margin: 0 1px; }
 .b { font: 600 .7em/1 system-ui, sans-serif; padding: 1px 3px; margin-right: 3px; border-radius: 2px;
      background: rgba(255,255,255,.8); color: #222; vertical-align: .12em; user-select: none;
-     white-space: normal; }
-.b a { color: #0645ad; }
+     white-space: nowrap; }
+.b a { color: #0645ad; white-space: normal; }
 .ok { background: var(--ok); border-color: var(--ok-b); }
 .off { background: var(--off); border-color: var(--off-b); }
 .wrong { background: var(--wrong); border-color: var(--wrong-b); }
@@ -76,6 +77,8 @@ details.doc > summary { cursor: pointer; }
 .m:target { outline: 3px solid #1565c0; outline-offset: 1px; }
 [id] { scroll-margin-top: 5em; }
 body.errors-only .row.body:not(.err) { display: none; }
+body.hide-entities .layer[data-layer="entities"], body.hide-dates .layer[data-layer="dates"],
+body.hide-quotes .layer[data-layer="quotes"] { display: none; }
 body.errors-only .rows .m.ok { background: none; border: 0; padding: 0; margin: 0; }
 body.errors-only .rows .m.ok > .b { display: none; }
 body.errors-only .layer.clean .rows { display: none; }
@@ -91,6 +94,9 @@ SCRIPT = """
 const box = document.getElementById('errors-only');
 function showMode() { document.body.classList.toggle('errors-only', box.checked); }
 box.addEventListener('change', showMode); showMode();
+const layerBoxes = document.querySelectorAll('.layer-switch');
+function showLayers() { layerBoxes.forEach(b => document.body.classList.toggle('hide-' + b.value, !b.checked)); }
+layerBoxes.forEach(b => b.addEventListener('change', showLayers)); showLayers();
 function openTarget() {
   const id = decodeURIComponent(location.hash.slice(1)), target = id && document.getElementById(id);
   if (!target) return;
@@ -198,19 +204,31 @@ def _is_error(mark: Mark) -> bool:
     return any(css in mark.classes for css in ERROR_CLASSES)
 
 
-def _rows(text: str, marks: LayerMarks, system: str) -> str:
+def _plain(text: str, stretches: list[tuple[int, int]], layer: str) -> str:
+    """Sentences with no span of the layer on either side: folded, the text once."""
+    shown = " ".join(html.escape(text[start:end], quote=False) for start, end in stretches)
+    return (f'<details class="row body plain"><summary>⋯ {len(stretches)} sentence(s) without {layer}</summary>'
+            f'<div class="cell">{shown}</div></details>')
+
+
+def _rows(text: str, marks: LayerMarks, system: str, layer: str) -> str:
     every = marks.gold + marks.system
     errors = [mark for mark in every if _is_error(mark)]
     rows = [f'<div class="row head"><div class="cell">gold</div><div class="cell">{escape(system)}</div></div>']
+    plain: list[tuple[int, int]] = []
     for start, end in blocks(text, every):
         if not any(mark.start < end and start < mark.end for mark in every):
-            # nothing of this layer here: the sentence once, across both sides
-            rows.append(f'<div class="row body plain"><div class="cell">{highlight(text, (), start, end)}</div></div>')
+            plain.append((start, end))
             continue
+        if plain:
+            rows.append(_plain(text, plain, layer))
+            plain = []
         err = any(mark.start < end and start < mark.end for mark in errors)
         rows.append(f'<div class="row body{" err" if err else ""}">'
                     f'<div class="cell" data-side="gold">{highlight(text, marks.gold, start, end)}</div>'
                     f'<div class="cell" data-side="system">{highlight(text, marks.system, start, end)}</div></div>')
+    if plain:
+        rows.append(_plain(text, plain, layer))
     return '<div class="rows">' + "".join(rows) + "</div>"
 
 
@@ -338,7 +356,9 @@ def render_html(result: Result, documents: Sequence[Document], records: RecordSt
         f"{escape(system)} (scored as empty): {missing}; intervals: 95% bootstrap over paragraphs, "
         f"{evaluation.bootstrap_samples} resamples.</p>",
         '<div class="bar"><span class="switch"><label><input type="checkbox" id="errors-only"> '
-        "show only the errors (the sentences that hold one)</label></span>" + _legend() + "</div>",
+        "show only the errors (the sentences that hold one)</label>"
+        + "".join(f'<label><input type="checkbox" class="layer-switch" value="{layer}" checked> {layer}</label>'
+                  for layer in scored) + "</span>" + _legend() + "</div>",
         f'<nav id="contents"><h3>Contents</h3><ol>{"".join(contents)}</ol></nav>',
         '<section id="figures" lang="en"><h3>Headline</h3>', _headline_table(evaluation.layers),
         "<h3>How the errors count in the headline</h3>",
@@ -371,7 +391,7 @@ def render_html(result: Result, documents: Sequence[Document], records: RecordSt
                 f"FN {headline.fn} · {tally.errors} error(s): {tally.wrong} wrong, {tally.off_headline} right "
                 f"for the headline only, {tally.spurious} spurious, {tally.missed} missed</small></h3>{note}"
                 f'<p class="note clean-note">no error in {layer}</p>'
-                + _rows(document.text, layer_mark, system) + "</section>")
+                + _rows(document.text, layer_mark, system, layer) + "</section>")
         parts.append("</details>")
     parts += [f"<script>{SCRIPT}</script>", "</body>", "</html>", ""]
     return "\n".join(parts)

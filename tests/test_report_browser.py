@@ -1,0 +1,160 @@
+"""The HTML error report in a real headless Chromium (Debian's chromium + chromedriver, driven
+by selenium): what a reader sees without hovering, the errors-only switch, the figures against
+the result JSON, print media, and a screenshot of the first article under the test's tmp folder."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import _in_ci
+from frnewsbench.api import load_gold, score
+
+pytestmark = pytest.mark.browser
+
+RUN = Path(__file__).parents[1] / "leaderboard" / "runs" / "combined-baseline.v2" / "predictions.jsonl"
+SYSTEM = "my-combined-system.v7"
+# the headline counts of each layer in the result JSON (eval/METRICS.md)
+HEADLINE_COUNTS = {"entities": "strict", "dates": "value", "quotes": "attribution"}
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--window-size=1400,1000")
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    binary, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not binary or not driver:
+        message = "Debian's chromium and chromium-driver are needed (apt-get install chromium chromium-driver)"
+        if _in_ci():
+            pytest.fail(f"{message}; CI is set, so this test fails instead of skipping")
+        pytest.skip(message)
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    chrome = webdriver.Chrome(service=Service(driver), options=options)
+    yield chrome
+    chrome.quit()
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    """A real baseline's cached predictions scored on the real gold, page and result written."""
+    folder = tmp_path_factory.mktemp("report")
+    gold = load_gold()
+    score(predictions=RUN, gold=gold, system=SYSTEM, html=folder / "report.html", output=folder / "result.json",
+          bootstrap_samples=50)
+    return gold, folder / "report.html", json.loads((folder / "result.json").read_text(encoding="utf-8"))
+
+
+def open_page(browser, page: Path):
+    from selenium.webdriver.common.by import By
+
+    browser.get(page.as_uri())
+    return browser.find_element(By.TAG_NAME, "body")
+
+
+def visible_text(browser, selector: str) -> str:
+    from selenium.webdriver.common.by import By
+
+    return "\n".join(element.text for element in browser.find_elements(By.CSS_SELECTOR, selector))
+
+
+def page_height(browser) -> int:
+    """The height of the whole page laid out (content-visibility skips the layout of articles off screen)."""
+    browser.execute_script("document.querySelectorAll('details.doc').forEach(d => d.style.contentVisibility = 'visible')")
+    return browser.execute_script("return document.documentElement.scrollHeight")
+
+
+def test_every_label_and_timex_value_is_in_the_visible_text(browser, report):
+    gold, page, _ = report
+    body = open_page(browser, page)
+    assert SYSTEM in browser.title and body.text.startswith(f"{SYSTEM}: frnewsbench error report")
+    headers = visible_text(browser, ".row.head .cell").split("\n")
+    assert headers == ["gold", SYSTEM] * (3 * len(gold))  # the system's name as given, never "predictions"
+    for number, document in enumerate(gold, 1):
+        # the gold side of each article's dates and entities, as rendered (innerText: no tooltip, no hidden text)
+        dates = visible_text(browser, f'#a{number}-dates [data-side="gold"]')
+        assert {d.value for d in document.dates} <= set(dates.split()), document.id
+        entities = visible_text(browser, f'#a{number}-entities [data-side="gold"]').split()
+        for entity in document.entities:
+            assert entity.label in entities, (document.id, entity)
+        quotes = visible_text(browser, f'#a{number}-quotes [data-side="gold"]')
+        assert quotes.count(" quote · ") == len(document.quotes), document.id
+    labels = {entity.label for document in gold for entity in document.entities}
+    assert labels == {"LOC", "MISC", "ORG", "PER"}
+
+
+def test_the_errors_only_switch_hides_the_right_spans(browser, report):
+    from selenium.webdriver.common.by import By
+
+    _, page, result = report
+    open_page(browser, page)
+    right = browser.find_elements(By.CSS_SELECTOR, ".rows .m.ok > .b")
+    errors = browser.find_elements(By.CSS_SELECTOR, ".rows .m.wrong > .b, .rows .m.fn > .b, .rows .m.fp > .b, "
+                                                    ".rows .m.off > .b")
+    plain = browser.find_elements(By.CSS_SELECTOR, ".row.body:not(.err)")
+    assert right and errors and plain
+    assert all(badge.is_displayed() for badge in right[:50])
+    height = page_height(browser)
+    browser.find_element(By.ID, "errors-only").click()
+    assert not any(badge.is_displayed() for badge in right)
+    assert not any(row.is_displayed() for row in plain)
+    assert all(badge.is_displayed() for badge in errors)
+    # every error of every layer is on the shown page: as many error badges as errors in the figures
+    kinds = browser.find_elements(By.CSS_SELECTOR, "#kinds tr[data-layer]")
+    in_table = sum(int(cell.text) for row in kinds for cell in row.find_elements(By.CSS_SELECTOR, "td")[2:6])
+    quote_roles = len(browser.find_elements(By.CSS_SELECTOR, ".rows .role:not(.ok) > .b"))
+    # a matched pair that is wrong shows on both sides (columns: right, right for the headline, wrong, ...)
+    pairs = sum(int(cell.text) for row in kinds for cell in row.find_elements(By.CSS_SELECTOR, "td")[2:4])
+    assert len(errors) - quote_roles == in_table + pairs
+    assert page_height(browser) < 0.7 * height
+    browser.find_element(By.ID, "errors-only").click()
+    assert all(badge.is_displayed() for badge in right[:50])
+
+
+def test_the_figures_on_the_page_equal_the_result_json(browser, report):
+    from selenium.webdriver.common.by import By
+
+    gold, page, result = report
+    open_page(browser, page)
+    for layer, key in HEADLINE_COUNTS.items():
+        counts = result["evaluation"]["layers"][layer]["counts"][key]
+        row = browser.find_element(By.CSS_SELECTOR, f'#headline tr[data-layer="{layer}"]')
+        shown = [row.find_element(By.CSS_SELECTOR, f"td.{name}").text for name in ("tp", "fp-count", "fn-count")]
+        assert shown == [str(counts["tp"]), str(counts["fp"]), str(counts["fn"])], layer
+        assert row.find_element(By.CSS_SELECTOR, "td:nth-child(3)").text == f"{result['evaluation']['headlines'][layer]['value']:.3f}"
+        sums = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, f'#kinds tr[data-layer="{layer}"] td')[6:]]
+        assert [text.split(" = ")[0] for text in sums] == shown, layer
+        for number, document in enumerate(result["evaluation"]["layers"][layer]["documents"], 1):
+            header = browser.find_element(By.CSS_SELECTOR, f"#a{number}-{layer} h3").text
+            headline = document["counts"][key]
+            assert f"TP {headline['tp']} · FP {headline['fp']} · FN {headline['fn']}" in header, (layer, number)
+
+
+def test_print_keeps_the_badges_and_a_screenshot_of_the_first_article(browser, report, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    gold, page, _ = report
+    open_page(browser, page)
+    browser.execute_script("location.hash = 'a1'")
+    shot = tmp_path / "first-article.png"
+    assert browser.save_screenshot(str(shot))
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not browser.find_element(By.ID, "errors-only").is_displayed()
+        badges = browser.find_elements(By.CSS_SELECTOR, "#a1 .rows .b")
+        assert badges and all(badge.is_displayed() for badge in badges[:40])
+        dates = visible_text(browser, '#a1-dates [data-side="gold"]')
+        assert {d.value for d in gold[0].dates} <= set(dates.split())
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
