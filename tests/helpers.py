@@ -59,7 +59,8 @@ def small_document(doc_id: str = "doc-1", text: str = TEXT) -> Document:
 def write_small_corpus(directory: Path, count: int = 1) -> list[Path]:
     paths = []
     for index in range(count):
-        document = small_document(f"doc-{index + 1}")
+        # each article its own text (the validator refuses two articles with the same text)
+        document = small_document(f"doc-{index + 1}", TEXT + (f" Dépêche {index + 1}." if index else ""))
         path = directory / f"{document.id}.json"
         write_document(document, path)
         paths.append(path)

@@ -155,3 +155,138 @@ def test_nfd_region_text_in_a_label_studio_export_is_named_by_import(tmp_path, c
     err = run_refused(tmp_path, ["labelstudio", "import", path, "--annotations", folder], capsys,
                       "region t2", "another Unicode normalisation form (the document's text is NFC, the given text NFD)")
     assert "offsets were shifted" not in err
+
+
+# ---------------------------------------------------------------- 3. the Label Studio import never writes wrong gold
+
+
+def ls_setup(tmp_path, *, blank: bool = True):
+    """An annotations folder with doc-1 (without spans when ``blank``) and the export of its gold."""
+    from frnewsbench.labelstudio.convert import documents_to_tasks
+    from test_labelstudio_convert import as_export
+
+    folder = tmp_path / "annotations"
+    document = small_document("doc-1")
+    write_document(replace(document, entities=(), dates=(), quotes=()) if blank else document, folder / "doc-1.json")
+    return folder, as_export(documents_to_tasks([document]))
+
+
+def ls_import(tmp_path, export, folder, *options) -> list:
+    from test_labelstudio_convert import write_export
+
+    return ["labelstudio", "import", write_export(tmp_path / "export.json", export), "--annotations", folder, *options]
+
+
+def test_two_annotations_with_one_id_are_refused(tmp_path, capsys):
+    folder, export = ls_setup(tmp_path)
+    first = export[0]["annotations"][0]
+    second = {**first, "result": [item for item in first["result"] if item.get("id") != "e3"],
+              "updated_at": "2023-03-02T09:00:00.000000Z"}
+    export[0]["annotations"].append(second)
+    run_refused(tmp_path, ls_import(tmp_path, export, folder), capsys,
+                "problem(s) in the Label Studio export", "task 100 annotation 1000: expected annotation ids unique in the task; "
+                "found two annotations with id 1000 (#1 and #2)")
+
+
+def test_a_changed_doc_id_does_not_copy_an_article(tmp_path, capsys):
+    folder, export = ls_setup(tmp_path)
+    export[0]["data"]["doc_id"] = "doc-9"
+    run_refused(tmp_path, ls_import(tmp_path, export, folder), capsys,
+                "task 100: expected the doc_id of the article with this text ('doc-1'", "found doc_id 'doc-9', which has no file",
+                "restore doc_id 'doc-1'")
+
+
+def test_two_articles_with_the_same_text_are_refused_by_validate(tmp_path, capsys):
+    folder = tmp_path / "annotations"
+    write_document(small_document("doc-1"), folder / "doc-1.json")
+    write_document(small_document("doc-2"), folder / "doc-2.json")
+    run_refused(tmp_path, ["validate", "--annotations", folder], capsys,
+                "doc-2.json: doc-2 text: expected a text unique in the corpus (one file per article); "
+                f"found the same text as doc-1 ({folder / 'doc-1.json'})")
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_an_empty_result_does_not_delete_the_gold(tmp_path, capsys, dry_run):
+    folder, export = ls_setup(tmp_path, blank=False)
+    export[0]["annotations"][0]["result"] = []
+    options = ["--dry-run"] if dry_run else []
+    err = run_refused(tmp_path, ls_import(tmp_path, export, folder, *options), capsys,
+                      "task 100 (doc-1) annotation 1000: expected an annotation that keeps some of the 4 entities of",
+                      "found none: importing it would remove every one of them", "--allow-removals")
+    assert "2 dates of" in err and "1 quotes of" in err
+
+
+def test_removals_on_request_are_listed_and_written(tmp_path, capsys):
+    folder, export = ls_setup(tmp_path, blank=False)
+    export[0]["annotations"][0]["result"] = [item for item in export[0]["annotations"][0]["result"]
+                                             if item.get("from_name") not in ("timex", "timex_value")]
+    assert main([str(arg) for arg in ls_import(tmp_path, export, folder, "--allow-removals")]) == 0
+    out = capsys.readouterr().out
+    assert f"removes all 2 dates of {folder / 'doc-1.json'} (allowed by --allow-removals)" in out
+    written = json.loads((folder / "doc-1.json").read_text(encoding="utf-8"))
+    assert written["dates"] == [] and len(written["entities"]) == 4
+
+
+def test_the_tie_rule_compares_string_ids_as_numbers():
+    from frnewsbench.labelstudio.importer import AnnotationChoiceError, choose_annotation
+
+    at = "2023-03-01T10:00:00Z"
+    # as strings "9" > "10"; as numbers 10 wins
+    assert choose_annotation([{"id": "10", "updated_at": at}, {"id": "9", "updated_at": at}])[0] == 0
+    assert choose_annotation([{"id": 9, "updated_at": at}, {"id": "10", "updated_at": at}])[0] == 1
+    with pytest.raises(AnnotationChoiceError, match="whose ids are not all numbers"):
+        choose_annotation([{"id": "b", "updated_at": at}, {"id": "a", "updated_at": at}])
+    # a later timestamp wins whatever the ids
+    assert choose_annotation([{"id": "b", "updated_at": "2023-03-02T10:00:00Z"}, {"id": "a", "updated_at": at}])[0] == 0
+
+
+def test_a_string_id_tie_is_reported_by_the_import(tmp_path, capsys):
+    folder, export = ls_setup(tmp_path)
+    first = export[0]["annotations"][0]
+    first.update(id="ann-b", updated_at="2023-03-01T10:00:00Z")
+    export[0]["annotations"].append({**first, "id": "ann-a"})
+    run_refused(tmp_path, ls_import(tmp_path, export, folder), capsys,
+                "annotation ann-b, annotation ann-a", "whose ids are not all numbers", "ground truth (the star)")
+
+
+def test_a_pre_1_0_export_with_completions_is_read_as_label_studio_means_it(tmp_path, capsys):
+    folder, export = ls_setup(tmp_path)
+    task = export[0]
+    gold = task.pop("annotations")[0]
+    skipped = {**gold, "id": 2000, "result": [], "skipped": True, "created_at": 1700000000}
+    del gold["was_cancelled"], gold["updated_at"]
+    task["completions"] = [{**gold, "created_at": 1600000000}, skipped]
+    assert main([str(arg) for arg in ls_import(tmp_path, export, folder)]) == 0
+    assert "doc-1: task 100 annotation 1000 (the only annotation)" in capsys.readouterr().out
+    written = json.loads((folder / "doc-1.json").read_text(encoding="utf-8"))
+    assert len(written["entities"]) == 4 and len(written["dates"]) == 2
+
+
+def test_a_task_with_both_annotations_and_completions_is_refused(tmp_path, capsys):
+    folder, export = ls_setup(tmp_path)
+    export[0]["completions"] = export[0]["annotations"]
+    run_refused(tmp_path, ls_import(tmp_path, export, folder), capsys,
+                "task 100: expected either 'annotations' (Label Studio 1.0 and later) or 'completions' (before 1.0); found both")
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda r: next(i for i in r if i["type"] == "relation").update(from_id=["q1"]), "'from_id' and 'to_id' naming two regions"),
+    (lambda r: next(i for i in r if i["type"] == "relation").update(labels=[{"x": 1}]), "no label or the label 'speaker'"),
+    (lambda r: r[0].update(from_name=["entity"]), "a control of the labeling config"),
+    (lambda r: r[0].update(id={"e": 1}), "a region with a string 'id'"),
+    (lambda r: r[0]["value"].update(labels=[["PER"]]), "one entity label in PER, ORG, LOC, MISC"),
+])
+def test_lists_and_objects_where_names_belong_are_clear_errors(tmp_path, capsys, edit, message):
+    folder, export = ls_setup(tmp_path)
+    edit(export[0]["annotations"][0]["result"])
+    err = run_refused(tmp_path, ls_import(tmp_path, export, folder), capsys, "in the Label Studio export", message)
+    assert "unhashable" not in err
+
+
+def test_a_list_as_doc_id_or_flag_is_a_clear_error(tmp_path, capsys):
+    folder, export = ls_setup(tmp_path)
+    export[0]["data"]["doc_id"] = ["doc-1"]
+    run_refused(tmp_path, ls_import(tmp_path, export, folder), capsys, "'doc_id' as a string", "['doc-1']")
+    folder, export = ls_setup(tmp_path)
+    export[0]["annotations"][0]["ground_truth"] = [1]
+    run_refused(tmp_path, ls_import(tmp_path, export, folder), capsys, "expected true or false; found ground_truth=[1]")

@@ -177,6 +177,8 @@ def _print_import(plan, *, written: bool) -> None:
             print(f"  trimmed {line}")
         for agreement in item.agreement:
             print(f"  agreement {agreement}")
+        for layer, before in item.emptied:
+            print(f"  removes all {before} {layer} of {item.path} (allowed by --allow-removals)")
     for line in plan.skipped:
         print(f"skipped {line}")
     verb = "wrote" if written else "would write (dry run)"
@@ -212,7 +214,7 @@ def _cmd_labelstudio_import(args: argparse.Namespace) -> int:
     from .labelstudio.importer import import_export
 
     plan = import_export(args.export, annotations_dir=args.annotations, trim_spaces=args.trim_spaces,
-                         dry_run=args.dry_run)
+                         dry_run=args.dry_run, allow_removals=args.allow_removals)
     _print_import(plan, written=not args.dry_run)
     return 0
 
@@ -250,7 +252,8 @@ def _cmd_labelstudio_pull(args: argparse.Namespace) -> int:
     if args.save_export:
         _labelstudio_write(args.save_export, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", "--save-export")
         source = str(args.save_export)
-    plan = plan_import(tasks, annotations_dir=args.annotations, source=source, trim_spaces=args.trim_spaces)
+    plan = plan_import(tasks, annotations_dir=args.annotations, source=source, trim_spaces=args.trim_spaces,
+                       allow_removals=args.allow_removals)
     if not args.dry_run:
         write_import(plan)
     _print_import(plan, written=not args.dry_run)
@@ -289,6 +292,8 @@ def _add_labelstudio(sub: argparse._SubParsersAction) -> None:
     import_.add_argument("--annotations", type=Path, default=DEFAULT_ANNOTATIONS)
     import_.add_argument("--trim-spaces", action="store_true", help="trim spaces at span edges instead of reporting them")
     import_.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    import_.add_argument("--allow-removals", action="store_true",
+                         help="accept annotations that remove every span of a layer of an existing article")
     import_.set_defaults(handler=_cmd_labelstudio_import)
 
     push = group.add_parser("push", help="send articles (gold and predictions) to a Label Studio project")
@@ -303,6 +308,8 @@ def _add_labelstudio(sub: argparse._SubParsersAction) -> None:
     pull.add_argument("--save-export", type=Path, metavar="FILE", help="also keep the raw export")
     pull.add_argument("--trim-spaces", action="store_true", help="trim spaces at span edges instead of reporting them")
     pull.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    pull.add_argument("--allow-removals", action="store_true",
+                      help="accept annotations that remove every span of a layer of an existing article")
     pull.set_defaults(handler=_cmd_labelstudio_pull)
 
 

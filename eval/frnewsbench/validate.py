@@ -34,12 +34,14 @@ class Problem:
 
 
 class ValidationError(ValueError):
-    """Annotation files with problems; ``problems`` lists all of them."""
+    """Annotation files (or, as ``subject`` says, another input such as a Label Studio export)
+    with problems; ``problems`` lists all of them."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], *, subject: str = "the annotation files"):
         self.problems = problems
+        self.subject = subject
         listing = "\n".join(f"  - {problem}" for problem in problems)
-        super().__init__(f"{len(problems)} problem(s) in the annotation files:\n{listing}")
+        super().__init__(f"{len(problems)} problem(s) in {subject}:\n{listing}")
 
 
 TOP_LEVEL = {
@@ -295,6 +297,7 @@ def validate_files(paths: Iterable[str | Path], *, seeds_dir: str | Path | None 
     names: dict[str, dict[str, str]] = defaultdict(dict)  # entity_id -> canonical name -> where
     speakers: list[tuple[str, str, str]] = []
     doc_ids: dict[str, str] = {}
+    texts: dict[str, str] = {}  # sha256 of the text -> the first article with it
     for path in map(Path, paths):
         try:
             raw = read_raw(path)
@@ -311,6 +314,14 @@ def validate_files(paths: Iterable[str | Path], *, seeds_dir: str | Path | None 
             if doc_id in doc_ids:
                 problems.append(Problem(str(path), doc_id, "a document id unique in the corpus", f"also in {doc_ids[doc_id]}", "give each article its own id"))
             doc_ids[doc_id] = str(path)
+        lines = raw.get("text") if isinstance(raw, dict) else None
+        if isinstance(lines, list) and all(isinstance(line, str) for line in lines):
+            digest = sha256_text("\n".join(lines))
+            if digest in texts:
+                problems.append(Problem(str(path), f"{doc_id} text", "a text unique in the corpus (one file per article)",
+                                        f"the same text as {texts[digest]}",
+                                        "delete the copy, or restore its own text (a doc_id changed in Label Studio makes such copies)"))
+            texts.setdefault(digest, f"{raw.get('id')} ({path})")
         for where, item in mentions:
             names[item["entity_id"]].setdefault(item["canonical_name"], f"{path}: {doc_id} {where}")
         speakers.extend((str(path), f"{doc_id} {where}", entity_id) for where, entity_id in references)

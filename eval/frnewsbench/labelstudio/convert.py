@@ -280,7 +280,7 @@ class _ResultReader:
         known = ITEM_TYPE_OF_CONTROL
         for item in items:
             name = item.get("from_name")
-            if name not in known:
+            if not isinstance(name, str) or name not in known:
                 self.problem(region_id, f"a control of the labeling config ({', '.join(known)})", repr(name),
                              "annotate with the project config frnewsbench/labelstudio/config.xml")
             elif item.get("type") != known[name]:
@@ -401,6 +401,11 @@ class _ResultReader:
         for relation in relations:
             ends = (relation.get("from_id"), relation.get("to_id"))
             name = f"relation {ends[0]}->{ends[1]}"
+            if not all(isinstance(end, str) for end in ends):
+                self.problem(name if all(isinstance(end, (str, int)) for end in ends) else "relation",
+                             "'from_id' and 'to_id' naming two regions (strings)",
+                             f"from_id={ends[0]!r}, to_id={ends[1]!r}"[:120], "export the project again")
+                continue
             missing = [end for end in ends if end not in items]
             if missing:
                 self.problem(name, "a relation between two regions of the annotation",
@@ -417,7 +422,8 @@ class _ResultReader:
                              "delete the relation; link each Quote to its Speaker and its Cue")
                 continue
             labels = relation.get("labels") or []
-            if not isinstance(labels, list) or any(ROLE_OF_RELATION.get(label) != other.label for label in labels):
+            if not isinstance(labels, list) or any(not isinstance(label, str) or ROLE_OF_RELATION.get(label) != other.label
+                                                   for label in labels):
                 self.problem(name, f"no label or the label {other.label.lower()!r} (it points to a {other.label})",
                              repr(labels), "correct the relation's label")
                 continue

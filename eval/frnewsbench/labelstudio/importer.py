@@ -11,10 +11,21 @@ Rules, applied to every task of the export:
 - **Which annotation becomes gold**: skipped (cancelled) annotations are left out; among the
   others, the one marked as ground truth in Label Studio (the star) wins; without a star, the
   most recently updated one (``updated_at``, else ``created_at``; ties: the highest annotation
-  id). A timestamp that is missing or not ISO 8601 is then reported, naming the task and the
-  annotation, never guessed. A task without annotations
-  leaves its file unchanged and is listed as skipped. When a task has several annotations,
-  the agreement between every pair is reported with the harness's metrics.
+  id, compared as numbers: ``12`` and ``"12"`` are the number 12; a tie between ids that are not
+  all numbers is reported, never broken by string order). A timestamp that is missing or not
+  ISO 8601 is then reported, naming the task and the annotation, never guessed. Two annotations
+  of a task with the same id are reported. A task without annotations leaves its file unchanged
+  and is listed as skipped. When a task has several annotations, the agreement between every
+  pair is reported with the harness's metrics.
+- **Exports of Label Studio before 1.0** hold ``completions`` instead of ``annotations``: they
+  are read the same way, a completion marked ``skipped`` (or ``was_cancelled``) being a skipped
+  annotation, and ``created_at`` given as Unix seconds. A task with both keys is reported.
+- **Removals**: an annotation that would remove every span of a layer of an existing article
+  (an empty result, most often by mistake) is reported unless ``allow_removals`` is given
+  (``--allow-removals``); the plan lists each such layer.
+- **Duplicate articles**: a task whose ``doc_id`` names no file but whose text is that of an
+  existing article (a ``doc_id`` edited in Label Studio) is reported, and the validator refuses
+  two articles with the same text.
 - **Metadata** comes from the existing file (the source of truth); only the layers change.
 - **Nothing is written** unless every annotation of every task reads without a problem and the
   whole folder, with the new layers in place, passes :func:`frnewsbench.validate.validate_files`.
@@ -58,6 +69,14 @@ class ImportedDocument:
     regions: dict[str, str] = field(default_factory=dict)
     """span id -> the Label Studio region it was read from."""
 
+    @property
+    def emptied(self) -> tuple[tuple[str, int], ...]:
+        """``(layer, spans before)`` for each layer of an existing file that the import empties."""
+        if self.new_file:
+            return ()
+        return tuple((layer, removed) for layer, (added, removed) in self.changes.items()
+                     if removed and not added and not getattr(self.document, layer))
+
 
 @dataclass(frozen=True)
 class ImportPlan:
@@ -73,13 +92,15 @@ def read_export(path: str | Path) -> list[dict[str, Any]]:
         tasks = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
         raise ValidationError([Problem(str(path), f"line {error.lineno} column {error.colno}", "valid JSON",
-                                       error.msg, "export the project again in Label Studio's JSON format")]) from None
+                                       error.msg, "export the project again in Label Studio's JSON format")],
+                              subject=f"the Label Studio export {path}") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ValidationError([Problem(str(path), "(file)", "a readable UTF-8 JSON file", str(error),
-                                       "check the path")]) from None
+                                       "check the path")], subject=f"the Label Studio export {path}") from None
     if not isinstance(tasks, list):
         raise ValidationError([Problem(str(path), "(file)", "a JSON list of tasks", type(tasks).__name__,
-                                       "use Label Studio's JSON export (not JSON-MIN or CSV)")])
+                                       "use Label Studio's JSON export (not JSON-MIN or CSV)")],
+                              subject=f"the Label Studio export {path}")
     return tasks
 
 
@@ -130,7 +151,7 @@ class AnnotationChoiceError(ValueError):
         super().__init__(f"{annotation}: expected {expected}; found {found}. Fix: {fix}")
 
 
-def _timestamp(annotation: dict[str, Any], index: int) -> tuple[dt.datetime, int]:
+def _timestamp(annotation: dict[str, Any], index: int) -> dt.datetime:
     """When ``annotation`` was last updated, for the "most recently updated" rule; raises
     :class:`AnnotationChoiceError` when it has no readable timestamp."""
     key = "updated_at" if annotation.get("updated_at") is not None else "created_at"
@@ -140,14 +161,46 @@ def _timestamp(annotation: dict[str, Any], index: int) -> tuple[dt.datetime, int
         raise AnnotationChoiceError(name, "an 'updated_at' or 'created_at' timestamp (to find the most recent "
                                     "annotation)", "neither", "export the project again from Label Studio, or mark the "
                                     "gold annotation as ground truth (the star)")
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and 0 <= raw < 32503680000:
+        return dt.datetime.fromtimestamp(raw, tz=dt.timezone.utc)  # Label Studio before 1.0: Unix seconds
     try:
         when = parse_timestamp(raw)
     except ValueError:
         raise AnnotationChoiceError(name, f"'{key}' as an ISO 8601 timestamp such as 2024-01-02T03:04:05.123456Z",
                                     repr(raw), "export the project again from Label Studio, or mark the gold "
                                     "annotation as ground truth (the star)") from None
+    return when
+
+
+def annotation_number(annotation: dict[str, Any]) -> int | None:
+    """The annotation id as a number (``12`` or ``"12"``), or ``None`` when it is not one."""
     annotation_id = annotation.get("id")
-    return when, annotation_id if isinstance(annotation_id, int) else -1
+    if isinstance(annotation_id, int) and not isinstance(annotation_id, bool):
+        return annotation_id
+    if isinstance(annotation_id, str) and annotation_id.isascii() and annotation_id.isdigit():
+        return int(annotation_id)
+    return None
+
+
+def _latest(annotations: Sequence[dict[str, Any]], usable: Sequence[int]) -> int:
+    """The most recently updated annotation; a tie goes to the highest numeric id."""
+    when = {i: _timestamp(annotations[i], i) for i in usable}
+    newest = max(when.values())
+    tied = [i for i in usable if when[i] == newest]
+    if len(tied) == 1:
+        return tied[0]
+    numbers = {i: annotation_number(annotations[i]) for i in tied}
+    if any(number is None for number in numbers.values()):
+        names = ", ".join(_annotation_name(annotations[i], i) for i in tied)
+        raise AnnotationChoiceError(names, "annotations updated at different times, or numeric ids to break the tie "
+                                    "(the highest id wins)", f"{len(tied)} annotations updated at {newest.isoformat()} "
+                                    "whose ids are not all numbers", "mark the gold annotation as ground truth (the star)")
+    return max(tied, key=lambda i: numbers[i])
+
+
+def _cancelled(annotation: dict[str, Any]) -> bool:
+    """Skipped in Label Studio: ``was_cancelled`` (1.x) or ``skipped`` (completions before 1.0)."""
+    return bool(annotation.get("was_cancelled") or annotation.get("skipped"))
 
 
 def choose_annotation(annotations: Sequence[dict[str, Any]]) -> tuple[int, str] | None:
@@ -156,7 +209,7 @@ def choose_annotation(annotations: Sequence[dict[str, Any]]) -> tuple[int, str] 
     Raises :class:`AnnotationChoiceError` when several annotations are marked as ground truth, or
     when the most recently updated one is asked for and an annotation has no readable timestamp.
     """
-    usable = [i for i, a in enumerate(annotations) if not a.get("was_cancelled")]
+    usable = [i for i, a in enumerate(annotations) if not _cancelled(a)]
     if not usable:
         return None
     starred = [i for i in usable if annotations[i].get("ground_truth")]
@@ -169,7 +222,7 @@ def choose_annotation(annotations: Sequence[dict[str, Any]]) -> tuple[int, str] 
         return starred[0], "marked as ground truth"
     if len(usable) == 1:
         return usable[0], "the only annotation"
-    latest = max(usable, key=lambda i: _timestamp(annotations[i], i))
+    latest = _latest(annotations, usable)
     return latest, f"the most recently updated of {len(usable)} (none marked as ground truth)"
 
 
@@ -198,8 +251,19 @@ class _Importer:
                          "export the project again in Label Studio's JSON format")
             return None
         text, doc_id = data["text"], data.get("doc_id")
+        if doc_id is not None and not isinstance(doc_id, str):
+            self.problem(name, "'doc_id' as a string (the annotation file's name)", repr(doc_id)[:80],
+                         "export the project again; do not edit doc_id in Label Studio")
+            return None
+        same_text = self.by_text.get(sha256_text(text))
         if doc_id is None:
-            doc_id = self.by_text.get(sha256_text(text))
+            doc_id = same_text
+        if doc_id not in self.files and same_text is not None:
+            self.problem(name, f"the doc_id of the article with this text ({same_text!r}, {self.files[same_text][0]})",
+                         f"doc_id {doc_id!r}, which has no file",
+                         f"restore doc_id {same_text!r} in the task data (a doc_id edited in Label Studio would make a "
+                         "second article with the same text)")
+            return None
         if doc_id in self.files:
             path, document = self.files[doc_id]
             if document.text != text:
@@ -229,17 +293,47 @@ class _Importer:
             return None
         return document, self.dir / f"{doc_id}.json", True
 
+    def annotations_of(self, name: str, task: dict[str, Any]) -> list[dict[str, Any]] | None:
+        """The task's annotations (``completions`` before Label Studio 1.0), each id once; or None."""
+        if "annotations" in task and "completions" in task:
+            self.problem(name, "either 'annotations' (Label Studio 1.0 and later) or 'completions' (before 1.0)",
+                         "both", "export the project again from one Label Studio")
+            return None
+        key = "completions" if "completions" in task else "annotations"
+        annotations = task.get(key) or []
+        if not isinstance(annotations, list) or not all(isinstance(a, dict) for a in annotations):
+            self.problem(name, f"{key!r} as a list of objects", repr(annotations)[:60], "export the project again")
+            return None
+        seen: dict[str, int] = {}
+        for position, annotation in enumerate(annotations):
+            annotation_id = annotation.get("id")
+            if annotation_id is not None and not isinstance(annotation_id, (str, int)) or isinstance(annotation_id, bool):
+                self.problem(f"{name} annotation #{position + 1}", "an annotation id (a number or a string)",
+                             repr(annotation_id)[:60], "export the project again")
+                return None
+            flags = {key: annotation[key] for key in ("ground_truth", "was_cancelled", "skipped")
+                     if annotation.get(key) is not None and not isinstance(annotation[key], bool)}
+            if flags:
+                self.problem(f"{name} {_annotation_name(annotation, position)}", "true or false",
+                             ", ".join(f"{key}={value!r}" for key, value in flags.items())[:120], "export the project again")
+                return None
+            label = _annotation_name(annotation, position)
+            if annotation_id is not None and label in seen:
+                self.problem(f"{name} {label}", "annotation ids unique in the task",
+                             f"two annotations with id {annotation_id!r} (#{seen[label] + 1} and #{position + 1})",
+                             "export the project again; if the export was edited, give each annotation its own id")
+                return None
+            seen[label] = position
+        return annotations
+
     def read_task(self, task: Any, index: int) -> tuple[ImportedDocument | None, str | None]:
         name = _task_name(task, index)
         if not isinstance(task, dict):
             self.problem(name, "a task object", repr(task)[:60], "export the project again")
             return None, None
         resolved = self.document_for(name, task.get("data"))
-        annotations = task.get("annotations") or []
-        if not isinstance(annotations, list) or not all(isinstance(a, dict) for a in annotations):
-            self.problem(name, "'annotations' as a list of objects", repr(annotations)[:60], "export the project again")
-            return None, None
-        if resolved is None:
+        annotations = self.annotations_of(name, task)
+        if resolved is None or annotations is None:
             return None, None
         document, path, new_file = resolved
         try:
@@ -249,21 +343,21 @@ class _Importer:
             return None, None
         if chosen is None:
             return None, f"{name} ({document.id}): no annotation (or only skipped ones); {path} left unchanged"
-        read: list[tuple[str, Layers]] = []
+        read: dict[int, tuple[str, Layers]] = {}
         for position, annotation in enumerate(annotations):
-            if annotation.get("was_cancelled"):
+            if _cancelled(annotation):
                 continue
             where = f"{name} ({document.id}) {_annotation_name(annotation, position)}"
             layers, problems = result_to_layers(document.text, annotation.get("result"), source=self.source,
                                                 where=where, trim_spaces=self.trim_spaces)
             self.problems.extend(problems)
             if layers is not None:
-                read.append((_annotation_name(annotation, position), layers))
-        if len(read) != sum(not a.get("was_cancelled") for a in annotations):
+                read[position] = (_annotation_name(annotation, position), layers)
+        if len(read) != sum(not _cancelled(a) for a in annotations):
             return None, None
         index_chosen, rule = chosen
-        chosen_name = _annotation_name(annotations[index_chosen], index_chosen)
-        layers = dict(read)[chosen_name]
+        chosen_name, layers = read[index_chosen]
+        read = list(read.values())
         imported = replace(document, entities=layers.entities, dates=layers.dates, quotes=layers.quotes)
         agreement = annotation_agreement(imported, read, chosen=chosen_name) if len(read) > 1 else ()
         return ImportedDocument(
@@ -287,8 +381,11 @@ def _changes(before: Document, after: Document) -> dict[str, tuple[int, int]]:
 
 
 def plan_import(tasks: Sequence[Any], *, annotations_dir: str | Path, source: str = "export",
-                trim_spaces: bool = False) -> ImportPlan:
+                trim_spaces: bool = False, allow_removals: bool = False) -> ImportPlan:
     """Read every task, choose each gold annotation and check the result; write nothing.
+
+    An annotation that empties a layer of an existing article is reported unless
+    ``allow_removals`` (see :attr:`ImportedDocument.emptied`).
 
     Raises :class:`~frnewsbench.validate.ValidationError` with every problem, each naming the
     task, the annotation and the region (or the annotation file and span for validator checks).
@@ -311,11 +408,17 @@ def plan_import(tasks: Sequence[Any], *, annotations_dir: str | Path, source: st
             continue
         seen[doc_id] = result.task
         imported.append(result)
+        for layer, before in () if allow_removals else result.emptied:
+            importer.problem(f"{result.task} ({doc_id}) {result.annotation}",
+                             f"an annotation that keeps some of the {before} {layer} of {result.path}",
+                             "none: importing it would remove every one of them",
+                             "if the removal is intended, import again with --allow-removals; otherwise fix the "
+                             "annotation in Label Studio (an empty result is most often a mistake)")
     if importer.problems:
-        raise ValidationError(importer.problems)
+        raise ValidationError(importer.problems, subject=f"the Label Studio export {source}")
     problems = _validate_with(imported, annotations_dir)
     if problems:
-        raise ValidationError(problems)
+        raise ValidationError(problems, subject=f"the annotation files as the import of {source} would write them")
     return ImportPlan(tuple(imported), tuple(skipped))
 
 
@@ -357,10 +460,10 @@ def write_import(plan: ImportPlan) -> list[Path]:
 
 
 def import_export(export: str | Path, *, annotations_dir: str | Path, trim_spaces: bool = False,
-                  dry_run: bool = False) -> ImportPlan:
+                  dry_run: bool = False, allow_removals: bool = False) -> ImportPlan:
     """Read a Label Studio JSON export, check it against ``annotations_dir`` and write the files."""
     plan = plan_import(read_export(export), annotations_dir=annotations_dir, source=str(export),
-                       trim_spaces=trim_spaces)
+                       trim_spaces=trim_spaces, allow_removals=allow_removals)
     if not dry_run:
         write_import(plan)
     return plan
