@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from . import __version__, corpus
+from .align import alignment_report
 from .corpus import corpus_hash, load_documents
 from .extractors import Extractor, get_extractor, strip_gold
 from .extractors.errors import ExtractorError
@@ -168,7 +169,8 @@ def _result(*, documents: list[Document], predictions: Mapping[str, Prediction],
         raise HarnessError(f"nothing to score: the predictions give none of the layers asked ({asked}); "
                            "a layer absent from every prediction is not scored")
     return Result(system=system, dataset_hash=corpus_hash(documents), annotation_schema_version=SCHEMA_VERSION,
-                  harness_version=__version__, evaluation=evaluation, layers_requested=layers)
+                  harness_version=__version__, evaluation=evaluation, layers_requested=layers,
+                  alignment=alignment_report(predictions))
 
 
 def write_all(files: Sequence[tuple[str | Path, str]]) -> None:

@@ -417,10 +417,24 @@ def _report_result(result, args: argparse.Namespace) -> None:
     if dropped:
         print(dropped)
     print(headline_table(result))
+    _report_alignment(result)
     for option in ("output", "markdown", "errors", "html", "save_predictions"):
         path = getattr(args, option, None)
         if path is not None:
             print(f"wrote {path}")
+
+
+def _report_alignment(result) -> None:
+    from .align import alignment_line
+
+    line = alignment_line(result.alignment)
+    if line:
+        print(line)
+        missing = result.alignment.not_found
+        for document, decision in missing[:10]:
+            print(f"  not found in {document}: {decision.layer}[{decision.item}] {decision.role} {decision.text!r}")
+        if len(missing) > 10:
+            print(f"  ... and {len(missing) - 10} more not found (all listed by --errors and in --output)")
 
 
 def _cmd_score(args: argparse.Namespace) -> int:

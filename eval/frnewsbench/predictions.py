@@ -9,6 +9,8 @@ A layer that is absent (or ``null``) is not scored; an empty list is scored (rec
 Gold documents missing from the file are scored as empty and counted in the result.
 Spans use half-open character offsets ``[start, end)`` (Python code points) into the
 document text; ``text`` is optional and checked against ``text[start:end]`` when given.
+A span may instead give its ``text`` alone: it is placed in the document text by
+:mod:`frnewsbench.align`, which reports each decision in ``Prediction.alignments``.
 Optional keys may be absent or ``null``; unknown keys are errors, so a misspelt layer is
 never ignored. The JSON Schema of one line is ``predictions.schema.json`` beside this
 module; ``eval/PREDICTIONS.md`` has a worked example.
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from .align import CONTENT, CUE, MENTION, SPEAKER, DocumentAligner
 from .corpus import entity_to_dict, quote_to_dict, time_expression_to_dict, write_atomic
 from .schema import (
     ENTITY_LABELS, LAYERS, QUOTE_TYPES, TIMEX_MODS, TIMEX_TYPES, Document, Entity, Prediction, Quote, Span,
@@ -41,7 +44,7 @@ RECORD_KEYS = ("id", *LAYERS)
 MAX_PROBLEMS_IN_MESSAGE = 50
 
 REQUIRED, OPTIONAL = True, False
-_SPAN = {"start": (REQUIRED, int), "end": (REQUIRED, int), "text": (OPTIONAL, str)}
+_SPAN = {"start": (OPTIONAL, int), "end": (OPTIONAL, int), "text": (OPTIONAL, str)}  # offsets, or text alone
 ITEM_FIELDS: dict[str, dict[str, tuple[bool, type]]] = {
     "entities": {
         **_SPAN, "label": (REQUIRED, str), "id": (OPTIONAL, str),
@@ -134,6 +137,7 @@ class _RecordChecker:
         self.source, self.line, self.raw, self.documents, self.problems = source, line, raw, documents, problems
         self.doc_id: str | None = None
         self.text: str | None = None
+        self.aligner: DocumentAligner | None = None
         self.ok = True
 
     def problem(self, where: str, expected: str, found: str, fix: str) -> None:
@@ -163,7 +167,8 @@ class _RecordChecker:
             layers[layer] = tuple(items)  # type: ignore[arg-type]
         if not self.ok or self.doc_id is None or self.text is None:
             return None
-        return Prediction(id=self.doc_id, **layers)
+        alignments = () if self.aligner is None else tuple(self.aligner.decisions)
+        return Prediction(id=self.doc_id, **layers, alignments=alignments)
 
     def _check_id(self, raw: dict[str, Any]) -> None:
         if "id" not in raw:
@@ -182,6 +187,7 @@ class _RecordChecker:
                          "use the ids of the gold documents, or score against the right gold (--gold)")
             return
         self.text = self.documents[doc_id].text
+        self.aligner = DocumentAligner(self.text)
 
     def _fields(self, where: str, item: dict[str, Any], spec: Mapping[str, tuple[bool, type]]) -> bool:
         ok = True
@@ -203,10 +209,25 @@ class _RecordChecker:
             ok = False
         return ok
 
-    def _span(self, where: str, raw: dict[str, Any]) -> Span | None:
-        """The span of ``raw`` (already type-checked) against the document text, or None."""
-        start, end, given = raw["start"], raw["end"], raw.get("text")
-        if self.text is None:
+    def _span(self, where: str, raw: dict[str, Any], *, layer: str, item: int, role: str = MENTION,
+              content: Span | None = None) -> Span | None:
+        """The span of ``raw`` (already type-checked) against the document text, or None. A span
+        given by its text alone is placed by the aligner (``content``: its quote's content)."""
+        start, end, given = raw.get("start"), raw.get("end"), raw.get("text")
+        if self.text is None or self.aligner is None:
+            return None
+        if start is None and end is None:
+            if given is None or not given.strip():
+                self.problem(where, "offsets 'start' and 'end', or the span's 'text' alone (placed in the document text)",
+                             "neither" if given is None else f"the blank text {show(given)}",
+                             'give "start" and "end", or "text" with the words of the span')
+                return None
+            if role in (SPEAKER, CUE):
+                return self.aligner.attached(item, role, given, content)
+            return self.aligner.mention(layer, item, given, role)
+        if start is None or end is None:
+            self.problem(where, "both 'start' and 'end' (or neither, with 'text', to place the span by its text)",
+                         f"only {'start' if end is None else 'end'}", "give both offsets, or leave both out and give 'text'")
             return None
         length = len(self.text)
         if not 0 <= start < end <= length:
@@ -221,7 +242,10 @@ class _RecordChecker:
             self.problem(where, f"text[{start}:{end}] == {show(given)}",
                          f"{show(actual)}{mismatch_hint(self.text, start, end, given)}", fix)
             return None
-        return Span(start, end, actual)
+        span = Span(start, end, actual)
+        if role in (MENTION, CONTENT):
+            self.aligner.given(layer, span)
+        return span
 
     def _where(self, layer: str, index: int, item: Any) -> str:
         where = f"{layer}[{index}]"
@@ -231,6 +255,8 @@ class _RecordChecker:
             span = item.get("content") if layer == "quotes" else item
             if isinstance(span, dict) and _is(span.get("start"), int) and _is(span.get("end"), int):
                 where += f" [{show(span['start'])}, {show(span['end'])})"
+            elif isinstance(span, dict) and isinstance(span.get("text"), str):
+                where += f" text={show(span['text'])}"
         return where
 
     def _item(self, layer: str, index: int, item: Any) -> Entity | TimeExpression | Quote | None:
@@ -240,10 +266,10 @@ class _RecordChecker:
             return None
         if not self._fields(where, item, ITEM_FIELDS[layer]):
             return None
-        return {"entities": self._entity, "dates": self._time_expression, "quotes": self._quote}[layer](where, item)
+        return {"entities": self._entity, "dates": self._time_expression, "quotes": self._quote}[layer](where, index, item)
 
-    def _entity(self, where: str, item: dict[str, Any]) -> Entity | None:
-        span = self._span(where, item)
+    def _entity(self, where: str, index: int, item: dict[str, Any]) -> Entity | None:
+        span = self._span(where, item, layer="entities", item=index)
         if item["label"] not in ENTITY_LABELS:
             self.problem(where, f"a label in {', '.join(ENTITY_LABELS)}", f"{show(item['label'])}{_did_you_mean(item['label'], ENTITY_LABELS)}",
                          "map the system's labels to these four (see frnewsbench/extractors/labels.py)")
@@ -253,8 +279,8 @@ class _RecordChecker:
         return Entity(span.start, span.end, span.text, item["label"], item.get("entity_id"), item.get("canonical_name"),
                       id=item.get("id") or "")
 
-    def _time_expression(self, where: str, item: dict[str, Any]) -> TimeExpression | None:
-        span = self._span(where, item)
+    def _time_expression(self, where: str, index: int, item: dict[str, Any]) -> TimeExpression | None:
+        span = self._span(where, item, layer="dates", item=index)
         ok = span is not None
         if item["type"] not in TIMEX_TYPES:
             self.problem(where, f"a type in {', '.join(TIMEX_TYPES)}", f"{show(item['type'])}{_did_you_mean(item['type'], TIMEX_TYPES)}",
@@ -272,7 +298,7 @@ class _RecordChecker:
             return None
         return TimeExpression(span.start, span.end, span.text, item["type"], item["value"], mod, id=item.get("id") or "")
 
-    def _quote(self, where: str, item: dict[str, Any]) -> Quote | None:
+    def _quote(self, where: str, index: int, item: dict[str, Any]) -> Quote | None:
         ok = True
         if item["type"] not in QUOTE_TYPES:
             self.problem(where, f"a quote type in {', '.join(QUOTE_TYPES)}", f"{show(item['type'])}{_did_you_mean(item['type'], QUOTE_TYPES)}",
@@ -284,7 +310,8 @@ class _RecordChecker:
             if value is None:
                 spans[role] = None
             elif self._fields(f"{where} {role}", value, _SPAN):
-                spans[role] = self._span(f"{where} {role}", value)
+                spans[role] = self._span(f"{where} {role}", value, layer="quotes", item=index, role=role,
+                                         content=spans.get("content"))
                 ok = ok and spans[role] is not None
             else:
                 ok = False
@@ -391,7 +418,7 @@ def check_prediction(prediction: Prediction, document: Document, *, source: str)
         raise PredictionsError([PredictionProblem(source, None, document.id, "id", f"the id of the document given ({document.id!r})",
                                                   show(prediction.id), "return Prediction(id=document.id, ...)")])
     try:
-        record = prediction_to_record(prediction)
+        record = _record_as_given(prediction)
     except (AttributeError, TypeError) as error:
         raise PredictionsError([PredictionProblem(source, None, document.id, "(output)", "layers of Entity, TimeExpression and Quote",
                                                   f"{type(error).__name__}: {error}", "build the layers from frnewsbench.schema types")]) from None
@@ -409,13 +436,32 @@ def prediction_from_record(record: Any, document: Document, *, source: str, line
 
 
 def prediction_to_record(prediction: Prediction) -> dict[str, Any]:
-    """The JSON Lines record of ``prediction``: layers that are ``None`` are left out."""
+    """The JSON Lines record of ``prediction``: layers that are ``None`` are left out; a string
+    that could not be placed in the text (:func:`frnewsbench.align.is_unaligned`) is written by
+    its text alone."""
     writers = {"entities": entity_to_dict, "dates": time_expression_to_dict, "quotes": quote_to_dict}
     record: dict[str, Any] = {"id": prediction.id}
     for layer in LAYERS:
         items = getattr(prediction, layer)
         if items is not None:
             record[layer] = [writers[layer](item) for item in items]
+            for raw in record[layer]:
+                for span in ((raw,) if layer != "quotes" else (raw[role] for role in ("content", "speaker", "cue"))):
+                    if span is not None and span["start"] == span["end"]:
+                        del span["start"], span["end"]
+    return record
+
+
+def _record_as_given(prediction: Prediction) -> dict[str, Any]:
+    """The record of ``prediction`` with each text-anchored span given by its text alone again,
+    so that checking it places the spans (and reports the decisions) as the first time."""
+    record = prediction_to_record(prediction)
+    for decision in prediction.alignments:
+        raw = record[decision.layer][decision.item]
+        span = raw if decision.role == MENTION else raw[decision.role]
+        span.pop("start", None)
+        span.pop("end", None)
+        span["text"] = decision.text
     return record
 
 

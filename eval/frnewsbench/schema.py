@@ -117,14 +117,38 @@ def sha256_text(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Alignment:
+    """How one string given without offsets was placed in the document text (:mod:`frnewsbench.align`).
+
+    ``item`` is the span's index in its layer's list, ``role`` is ``mention`` (entities, dates)
+    or ``content``, ``speaker``, ``cue`` (quotes); ``method`` is ``exact``, ``normalised``,
+    ``fuzzy`` or ``not_found`` (then ``start`` and ``end`` are ``None``); ``score`` is the fuzzy
+    similarity (0-100); ``from_start`` says the string was found only by searching again from
+    the start of the document.
+    """
+
+    layer: str
+    item: int
+    role: str
+    text: str
+    method: str
+    start: int | None = None
+    end: int | None = None
+    score: float | None = None
+    from_start: bool = False
+
+
+@dataclass(frozen=True)
 class Prediction:
     """A system's output for one document. A layer left ``None`` was not predicted and is not
-    scored; an empty tuple was predicted as empty and is scored (recall 0)."""
+    scored; an empty tuple was predicted as empty and is scored (recall 0). ``alignments``:
+    how the spans given by their text alone were placed (empty when every span had offsets)."""
 
     id: str
     entities: tuple[Entity, ...] | None = None
     dates: tuple[TimeExpression, ...] | None = None
     quotes: tuple[Quote, ...] | None = None
+    alignments: tuple[Alignment, ...] = field(default=(), compare=False)
 
     def layers(self) -> tuple[str, ...]:
         return tuple(layer for layer in LAYERS if getattr(self, layer) is not None)

@@ -212,6 +212,35 @@ def _summary(items: Iterable[ErrorItem]) -> str:
     return summary
 
 
+def alignment_section(result: Result) -> list[str]:
+    """Markdown lines on the spans given by their text alone: counts per layer, then every
+    decision that was not an exact match in reading order (empty when there was none)."""
+    from ..align import EXACT, METHODS
+
+    report = result.alignment
+    if report is None:
+        return []
+    parts = ["## Spans placed by their text", "",
+             "Spans given without offsets were placed in the text by the procedure of `frnewsbench.align` "
+             "(eval/PREDICTIONS.md); a string not found counts as a false positive.", "",
+             "| layer | " + " | ".join(method.replace("_", " ") for method in METHODS) + " |",
+             "|---|" + "---:|" * len(METHODS)]
+    for layer, counts in report.counts.items():
+        parts.append(f"| {layer} | " + " | ".join(str(counts[method]) for method in METHODS) + " |")
+    parts.append("")
+    for document, decision in report.decisions:
+        if decision.method == EXACT and not decision.from_start:
+            continue
+        where = "" if decision.start is None else f" -> [{decision.start}, {decision.end})"
+        how = decision.method.replace("_", " ") + ("" if decision.score is None else f" (similarity {decision.score:.1f})")
+        if decision.from_start:
+            how += ", found only from the start of the document"
+        parts.append(f"- {escape_markdown(document)} {decision.layer}[{decision.item}] {decision.role} "
+                     f"{escape_markdown(repr(decision.text))}: **{how}**{where}")
+    parts.append("")
+    return parts
+
+
 def render_errors(result: Result, documents: Sequence[Document], records: RecordStream | None = None) -> str:
     """The error analysis as Markdown, by layer, then document, in text order; the quoted text
     is escaped (:func:`escape_markdown`). Each layer starts with how its errors count in the
@@ -220,6 +249,7 @@ def render_errors(result: Result, documents: Sequence[Document], records: Record
     parts = [f"# Error analysis: {escape_markdown(result.system.name)}", "",
              f"Dataset {result.dataset_hash}. Each error shows the text around it, the span in ⟦ ⟧, "
              "line breaks as ⏎.", ""]
+    parts += alignment_section(result)
     for layer in LAYERS:
         if result.evaluation.layers.get(layer) is None:
             continue

@@ -8,6 +8,7 @@ from typing import Iterable, Mapping
 
 from ..schema import LAYERS
 from ..scoring import GIVEN, AccuracyCounts, Counts, LayerEvaluation, PRFCounts, SchemeCounts
+from ..align import alignment_line
 from .result import Result
 
 DIGITS = 3
@@ -126,11 +127,13 @@ def render_markdown(result: Result) -> str:
     versions = ", ".join(f"{name} {version}" for name, version in sorted(system.versions.items())) or "none given"
     missing = ", ".join(evaluation.missing_documents) or "none"
     dropped = dropped_labels_line(system.dropped_labels)
+    aligned = alignment_line(result.alignment)
     parts = [
         f"# frnewsbench: {system.name}",
         "",
         f"- system versions: {versions}",
         *([f"- {dropped}"] if dropped else []),
+        *([f"- {aligned}"] if aligned else []),
         f"- dataset: {result.dataset_hash} ({len(evaluation.document_ids)} documents, annotation schema "
         f"{result.annotation_schema_version}); harness frnewsbench {result.harness_version}; "
         f"result schema {result.result_schema_version}",

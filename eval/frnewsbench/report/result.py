@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..align import AlignmentReport
 from ..scoring import Evaluation
 
 RESULT_SCHEMA_VERSION = "2.0"  # 2.0: result_schema_version / annotation_schema_version, system.dropped_labels
@@ -59,6 +60,7 @@ class Result:
     evaluation: Evaluation
     layers_requested: tuple[str, ...] | None = None
     result_schema_version: str = RESULT_SCHEMA_VERSION
+    alignment: AlignmentReport | None = None  # spans given by their text alone: how they were placed
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -72,6 +74,7 @@ class Result:
             "system": self.system.to_dict(),
             "layers_requested": None if self.layers_requested is None else list(self.layers_requested),
             "evaluation": self.evaluation.to_dict(),
+            **({} if self.alignment is None else {"alignment": self.alignment.to_dict()}),
         }
 
     def to_json(self) -> str:
@@ -101,6 +104,7 @@ class Result:
                 harness_version=data["harness"]["version"],
                 evaluation=Evaluation.from_dict(data["evaluation"]),
                 layers_requested=None if requested is None else tuple(requested),
+                alignment=None if data.get("alignment") is None else AlignmentReport.from_dict(data["alignment"]),
             )
         except KeyError as error:
             raise ResultError(f"{source}: not a complete result of schema {RESULT_SCHEMA_VERSION}: "
