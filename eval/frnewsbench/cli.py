@@ -441,11 +441,26 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from .api import score
 
     with _HarnessUserErrors():
-        result = score(predictions=args.predictions, gold=args.gold, layers=args.layers, system=args.system,
-                       output=args.output, markdown=args.markdown, errors=args.errors, html=args.html,
-                       bootstrap_samples=args.bootstrap_samples, seed=args.seed)
+        predictions, gold, system, versions = args.predictions, args.gold, args.system, None
+        if args.ner_tags is not None:
+            predictions, gold, versions = _ner_tag_predictions(args.ner_tags, args.gold)
+            system = system or args.ner_tags.stem
+        result = score(predictions=predictions, gold=gold, layers=args.layers, system=system,
+                       system_versions=versions, output=args.output, markdown=args.markdown, errors=args.errors,
+                       html=args.html, bootstrap_samples=args.bootstrap_samples, seed=args.seed)
     _report_result(result, args)
     return 0
+
+
+def _ner_tag_predictions(path: Path, gold: Path):
+    """``score --ner-tags``: the predictions of a tag file, the gold documents, the file's versions."""
+    from .api import load_gold
+    from .ner_tags import predictions_from_ner_tags, read_ner_tags
+
+    documents = load_gold(gold)
+    tags, sha256 = read_ner_tags(path)
+    predictions = predictions_from_ner_tags(tags, gold=documents, source=str(path))
+    return predictions, documents, {"ner_tags_file": path.name, "ner_tags_sha256": sha256}
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -492,7 +507,11 @@ def _scoring_options(parser: argparse.ArgumentParser) -> None:
 
 def _add_score(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("score", help="score a predictions file (JSON Lines, see eval/PREDICTIONS.md)")
-    parser.add_argument("--predictions", type=Path, required=True, metavar="FILE")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--predictions", type=Path, metavar="FILE")
+    source.add_argument("--ner-tags", type=Path, metavar="FILE",
+                        help="IOB2 tags of the ner config's rows (JSON Lines: one list of tags or ClassLabel ids per row, "
+                             "in the config's order), e.g. a token classifier's output")
     parser.add_argument("--system", help="the system's name in the result (default: the file name)")
     _scoring_options(parser)
     parser.set_defaults(handler=_cmd_score)
