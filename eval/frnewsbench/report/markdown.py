@@ -9,6 +9,7 @@ from typing import Iterable, Mapping
 from ..schema import LAYERS
 from ..scoring import GIVEN, AccuracyCounts, Counts, LayerEvaluation, PRFCounts, SchemeCounts
 from ..align import alignment_line
+from ..scoring.offset_free import DEFINITIONS as OFFSET_FREE
 from .result import Result
 
 DIGITS = 3
@@ -77,6 +78,10 @@ def figure_rows(evaluation: LayerEvaluation) -> list[tuple[str, ...]]:
                      number(view.counts.recall), number(view.counts.f1),
                      f"TP {view.counts.tp} · FP {view.counts.fp} · FN {view.counts.fn} · "
                      f"{len(view.left_out)} span(s) left out"))
+    if evaluation.offset_free is not None:
+        free = evaluation.offset_free
+        rows.append((f"offset-free: {OFFSET_FREE[evaluation.layer]}", number(free.precision), number(free.recall),
+                     number(free.f1), f"TP {free.tp} · FP {free.fp} · FN {free.fn}"))
     return rows
 
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
 
 from ..schema import LAYERS, Document, Prediction
-from . import dates, entities, quotes
+from . import dates, entities, offset_free, quotes
 from .bootstrap import (LEVEL, UNIT, Interval, PairedBootstrap, bootstrap_interval, check_resampling, paired_test,
                         paragraph_table)
-from .counts import Counts, total
+from .counts import Counts, PRFCounts, total
 from .entities import EntityCounts, MacroScores, macro_scores, score_entities
 from .errors import ScoringError
 from .dates import DateCounts, score_dates
@@ -83,6 +83,7 @@ class LayerEvaluation:
     documents: tuple[DocumentEvaluation, ...]
     macro: MacroScores | None = None
     token_view: TokenView | None = None
+    offset_free: PRFCounts | None = None  # entities and dates: distinct pairs per document (.offset_free)
 
     @property
     def documents_without_layer(self) -> tuple[str, ...]:
@@ -96,6 +97,7 @@ class LayerEvaluation:
             "by_label": {label: counts.to_dict() for label, counts in sorted(self.by_label.items())},
             "macro": None if self.macro is None else self.macro.to_dict(),
             "token_view": None if self.token_view is None else self.token_view.to_dict(),
+            "offset_free": None if self.offset_free is None else self.offset_free.to_dict(),
             "documents_without_layer": list(self.documents_without_layer),
             "documents": [document.to_dict() for document in self.documents],
         }
@@ -113,6 +115,7 @@ class LayerEvaluation:
             tuple(DocumentEvaluation.from_dict(document, layer=layer) for document in data["documents"]),
             None if data["macro"] is None else MacroScores.from_dict(data["macro"]),
             None if data["token_view"] is None else TokenView.from_dict(data["token_view"]),
+            None if data.get("offset_free") is None else PRFCounts.from_dict(data["offset_free"]),
         )
 
 
@@ -265,7 +268,16 @@ def _layer_result(layer, gold, predictions, documents, scores, samples, seed, wi
                 (d.id, d.text, d.entities, (predictions[d.id].entities or ()) if d.id in predictions else ())
                 for d in gold
             ])
-    return LayerEvaluation(layer, counts, by_label, headline, tuple(documents), macro, view)
+    free = None
+    if layer in offset_free.LAYERS:
+        free = total((offset_free.offset_free_counts(layer, gold=getattr(d, layer), predicted=_predicted(layer, d, predictions))
+                      for d in gold), PRFCounts())
+    return LayerEvaluation(layer, counts, by_label, headline, tuple(documents), macro, view, free)
+
+
+def _predicted(layer: str, document: Document, predictions: Mapping[str, Prediction]) -> tuple:
+    prediction = predictions.get(document.id)
+    return () if prediction is None else (getattr(prediction, layer) or ())
 
 
 def paired_bootstrap(
