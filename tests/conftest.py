@@ -1,4 +1,5 @@
-"""Shared fixtures. ``label_studio_server``: a real Label Studio server on 127.0.0.1.
+"""Shared fixtures. ``label_studio_server``: a real Label Studio server on 127.0.0.1;
+:func:`headless_chromium`: Debian's Chromium driven by Selenium, for the tests marked ``browser``.
 
 The server runs the ``label-studio`` package with its embedded SQLite in a temporary folder,
 a user and a legacy API token given through environment variables, and every outbound call
@@ -62,6 +63,47 @@ def require_label_studio() -> None:
     if _in_ci():
         pytest.fail(f"{message}; CI is set, so this test fails instead of skipping")
     pytest.skip(message)
+
+
+BROWSER_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1400,1000")
+
+
+def _require_browser() -> tuple[str, str]:
+    """Chromium and chromedriver paths; skip outside CI when missing, fail in CI."""
+    missing = []
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        missing.append("selenium (pip install 'frnewsbench[test]')")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    if not chromium:
+        missing.append("chromium (apt-get install chromium)")
+    if not driver:
+        missing.append("chromedriver (apt-get install chromium-driver)")
+    if missing:
+        message = "the browser test needs " + ", ".join(missing)
+        if _in_ci():
+            pytest.fail(f"{message}; CI is set, so this test fails instead of skipping")
+        pytest.skip(message)
+    return chromium, driver
+
+
+def headless_chromium(profile: Path):
+    """A Selenium driver of a new headless Chromium with its profile in ``profile`` (skips or
+    fails as :func:`_require_browser` says when it cannot start); the caller quits it."""
+    chromium, driver_path = _require_browser()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in BROWSER_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={profile}")
+    return webdriver.Chrome(service=Service(driver_path), options=options)
 
 
 def _executable() -> str:

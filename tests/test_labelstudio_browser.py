@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import LABEL_STUDIO_PASSWORD, LABEL_STUDIO_USER, _in_ci
+from conftest import LABEL_STUDIO_PASSWORD, LABEL_STUDIO_USER, headless_chromium
 from helpers import span
 from test_labelstudio_convert import document_b, make_document, snapshot, without_layers, write_corpus
 
@@ -38,9 +38,6 @@ TEXT = ("Sur 𝕏, le 28 février, la ministre a parlé de la Côte d’Ivoire.\
         f"« L’inflation atteint 4,5{NBSP}%{NNBSP}: c’est trop{NBSP}», a déclaré la ministre.")
 QUOTE = f"L’inflation atteint 4,5{NBSP}%{NNBSP}: c’est trop"
 PROJECT = "frnewsbench in the browser"
-BROWSER_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1400,1000")
 PAGE_TIMEOUT = 180.0  # the first page load compiles the editor's bundle on a busy 2-core machine
 STEP_TIMEOUT = 60.0
 
@@ -72,40 +69,10 @@ return null;
 """
 
 
-def _require_browser() -> tuple[str, str]:
-    """Chromium and chromedriver paths; skip outside CI when missing, fail in CI."""
-    missing = []
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        missing.append("selenium (pip install 'frnewsbench[test]')")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if not chromium:
-        missing.append("chromium (apt-get install chromium)")
-    if not driver:
-        missing.append("chromedriver (apt-get install chromium-driver)")
-    if missing:
-        message = "the browser test needs " + ", ".join(missing)
-        if _in_ci():
-            pytest.fail(f"{message}; CI is set, so this test fails instead of skipping")
-        pytest.skip(message)
-    return chromium, driver
-
-
 @pytest.fixture
 def browser():
-    chromium, driver_path = _require_browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in BROWSER_FLAGS:
-        options.add_argument(flag)
     profile = tempfile.mkdtemp(prefix="frnewsbench-chromium-")
-    options.add_argument(f"--user-data-dir={profile}")
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver = headless_chromium(Path(profile))
     driver.set_page_load_timeout(PAGE_TIMEOUT)
     try:
         yield driver

@@ -5,12 +5,11 @@ the result JSON, print media, and a screenshot of the first article under the te
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import _in_ci
+from conftest import headless_chromium
 from frnewsbench.api import load_gold, score
 
 pytestmark = pytest.mark.browser
@@ -19,28 +18,11 @@ RUN = Path(__file__).parents[1] / "leaderboard" / "runs" / "combined-baseline.v2
 SYSTEM = "my-combined-system.v7"
 # the headline counts of each layer in the result JSON (eval/METRICS.md)
 HEADLINE_COUNTS = {"entities": "strict", "dates": "value", "quotes": "attribution"}
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--window-size=1400,1000")
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    binary, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not binary or not driver:
-        message = "Debian's chromium and chromium-driver are needed (apt-get install chromium chromium-driver)"
-        if _in_ci():
-            pytest.fail(f"{message}; CI is set, so this test fails instead of skipping")
-        pytest.skip(message)
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    chrome = webdriver.Chrome(service=Service(driver), options=options)
+    chrome = headless_chromium(tmp_path_factory.mktemp("chromium-profile"))
     yield chrome
     chrome.quit()
 
