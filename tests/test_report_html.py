@@ -258,3 +258,44 @@ def test_an_article_without_output_says_so_and_extra_sections_are_listed():
     missed = [m for m in root.find_all("details", id="a2")[0].find_all("span", cls="fn")]
     assert sorted(m.find_all("span", cls="b")[0].text() for m in missed) == sorted(
         f"{e.label} ✗ missed" for e in gold[1].entities)
+
+
+def test_spans_given_by_their_text_show_how_they_were_placed_and_the_unfound_ones_as_spurious(tmp_path):
+    """Entities given by their text alone (eval/PREDICTIONS.md): 'Minsk' is found, exactly;
+    'Bélarus-Chine' is nowhere in the text, so it is a spurious span with no place in the article."""
+    t = WRONG
+    gold = document(t, entities=(Entity(*at(t, "Minsk"), "Minsk", "LOC"),))
+    lines = tmp_path / "predictions.jsonl"
+    lines.write_text('{"id": "t", "entities": [{"text": "Minsk", "label": "LOC"}, '
+                     '{"text": "Bélarus-Chine", "label": "LOC"}]}\n', encoding="utf-8")
+    result = score(gold=[gold], predictions=lines, system="llm.v1", bootstrap_samples=10)
+    root = Tree(render_html(result, [gold])).root
+    section = root.find_all("section", id="alignment")[0]
+    counts = [cell.text() for cell in section.find_all("tr", **{"data-layer": "entities"})[0].find_all("td")]
+    assert counts == ["entities", "1", "0", "0", "1"]  # exact, normalised, fuzzy, not found
+    assert "entities[1] mention «Bélarus-Chine»: not found" in section.text()
+    assert root.find_all("a", href="#alignment")
+    spurious = [m for m in root.find_all("span", cls="fp") if "entities" in m.classes]
+    assert [(m.find_all("span", cls="b")[0].text(), m.text(skip=is_badge)) for m in spurious] == [
+        ("LOC ✗ spurious", "Bélarus-Chine")]
+    row = next(a for a in spurious[0].ancestors() if "row" in a.classes)
+    assert "err" in row.classes and "not found in the text" in row.text()
+    kinds = [cell.text() for cell in root.find_all("table", id="kinds")[0].find_all("tr", **{"data-layer": "entities"})[0]
+             .find_all("td")]
+    assert kinds[1:] == ["1", "0", "0", "1", "0", "1 = 1 + 0", "1 = 1 + 0", "0 = 0 + 0"]
+
+
+def test_a_report_of_many_articles_starts_folded():
+    """Past OPEN_ARTICLES articles, each starts folded (the page script unfolds the one a link
+    or an anchor goes to, and every one before printing)."""
+    from dataclasses import replace
+
+    from frnewsbench.report.html import OPEN_ARTICLES
+
+    base = load_corpus(DATA / "harness_gold")[0]
+    for count, folded in ((OPEN_ARTICLES, False), (OPEN_ARTICLES + 1, True)):
+        gold = [replace(base, id=f"d{n:03d}") for n in range(count)]
+        result = score(gold=gold, predictions={"d000": Prediction(id="d000", entities=())}, system="s.v1",
+                       bootstrap_samples=2)
+        articles = Tree(render_html(result, gold)).root.find_all("details", cls="doc")
+        assert len(articles) == count and all(("open" not in a.attrs) == folded for a in articles)

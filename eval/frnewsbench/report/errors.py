@@ -23,7 +23,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence
 
-from ..schema import LAYERS, Document, Entity, Quote, Span, TimeExpression
+from ..align import AlignmentReport
+from ..schema import LAYERS, Alignment, Document, Entity, Quote, Span, TimeExpression
 from ..scoring import (FALSE_NEGATIVE, FALSE_POSITIVE, HEADLINE_ERRORS, HEADLINES, Evaluation, MatchRecord, PRFCounts,
                        headline_counts)
 from ..scoring.counts import Counts
@@ -215,7 +216,7 @@ def _summary(items: Iterable[ErrorItem]) -> str:
 def alignment_section(result: Result) -> list[str]:
     """Markdown lines on the spans given by their text alone: counts per layer, then every
     decision that was not an exact match in reading order (empty when there was none)."""
-    from ..align import EXACT, METHODS
+    from ..align import METHODS
 
     report = result.alignment
     if report is None:
@@ -228,17 +229,28 @@ def alignment_section(result: Result) -> list[str]:
     for layer, counts in report.counts.items():
         parts.append(f"| {layer} | " + " | ".join(str(counts[method]) for method in METHODS) + " |")
     parts.append("")
-    for document, decision in report.decisions:
-        if decision.method == EXACT and not decision.from_start:
-            continue
+    for document, decision, how in alignment_notes(report):
         where = "" if decision.start is None else f" -> [{decision.start}, {decision.end})"
-        how = decision.method.replace("_", " ") + ("" if decision.score is None else f" (similarity {decision.score:.1f})")
-        if decision.from_start:
-            how += ", found only from the start of the document"
         parts.append(f"- {escape_markdown(document)} {decision.layer}[{decision.item}] {decision.role} "
                      f"{escape_markdown(repr(decision.text))}: **{how}**{where}")
     parts.append("")
     return parts
+
+
+def alignment_notes(report: AlignmentReport) -> list[tuple[str, Alignment, str]]:
+    """``(document id, decision, how it was placed)`` of every decision worth a look: all but
+    the exact matches found where they were looked for, in reading order."""
+    from ..align import EXACT
+
+    notes = []
+    for document, decision in report.decisions:
+        if decision.method == EXACT and not decision.from_start:
+            continue
+        how = decision.method.replace("_", " ") + ("" if decision.score is None else f" (similarity {decision.score:.1f})")
+        if decision.from_start:
+            how += ", found only from the start of the document"
+        notes.append((document, decision, how))
+    return notes
 
 
 def render_errors(result: Result, documents: Sequence[Document], records: RecordStream | None = None) -> str:

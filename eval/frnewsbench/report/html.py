@@ -23,8 +23,9 @@ from typing import Sequence
 
 from ..schema import LAYERS, Document, Entity, Quote, Span, TimeExpression
 from ..scoring import GIVEN, DocumentEvaluation, LayerEvaluation, MatchRecord
-from .errors import (MISSED, OFF_HEADLINE, RIGHT, SPURIOUS, WRONG, ErrorTally, RecordStream, evaluation_records,
-                     headline_rule, record_kind)
+from ..align import METHODS, AlignmentReport
+from .errors import (MISSED, OFF_HEADLINE, RIGHT, SPURIOUS, WRONG, ErrorTally, RecordStream, alignment_notes,
+                     evaluation_records, headline_rule, record_kind)
 from .highlight import Mark, blocks, highlight
 from .markdown import figure_rows, interval, number
 from .result import Result
@@ -165,12 +166,14 @@ class LayerMarks:
     gold: tuple[Mark, ...]
     system: tuple[Mark, ...]
     tally: ErrorTally
+    not_found: tuple[str, ...] = ()  # HTML of the system's spans given by a text that is not in the article
 
 
 def layer_marks(layer: str, records: Sequence[MatchRecord], prefix: str) -> LayerMarks:
     """Gold and system marks of ``records``; ids ``{prefix}-g{n}`` / ``{prefix}-s{n}`` (n: the
     record's number), so a wrong pair's badges link to each other."""
     sides: dict[str, list[Mark]] = {"gold": [], "system": []}
+    not_found: list[str] = []
     for number_, record in enumerate(records):
         kind = record_kind(layer, record)
         css = KIND_CLASS[kind]
@@ -188,6 +191,11 @@ def layer_marks(layer: str, records: Sequence[MatchRecord], prefix: str) -> Laye
             if isinstance(item, Quote):
                 badge = f"q{number_} " + badge
             classes = ("m", css, layer)
+            main = item.content if isinstance(item, Quote) else item
+            if main.start >= main.end:  # a text the aligner did not find: no place in the article
+                not_found.append(f'<span class="{" ".join(classes)}" id="{ids[side]}"><span class="b">{badge}</span>'
+                                 f"{html.escape(_item_text(item), quote=False)}</span>")
+                continue
             if isinstance(item, Quote):
                 sides[side].append(Mark(item.content.start, item.content.end, classes, ids[side],
                                         f'<span class="b">{badge}</span>'))
@@ -197,7 +205,25 @@ def layer_marks(layer: str, records: Sequence[MatchRecord], prefix: str) -> Laye
                                                 f'<span class="b"><a href="#{ids[side]}">q{number_}</a> {role}</span>'))
             else:
                 sides[side].append(Mark(item.start, item.end, classes, ids[side], f'<span class="b">{badge}</span>'))
-    return LayerMarks(tuple(sides["gold"]), tuple(sides["system"]), ErrorTally.of(layer, records))
+    return LayerMarks(tuple(sides["gold"]), tuple(sides["system"]), ErrorTally.of(layer, records), tuple(not_found))
+
+
+def alignment_section(report: AlignmentReport) -> PageSection:
+    """The spans the system gave by their text alone: how many were placed by each method, per
+    layer, then every decision worth a look (:func:`.errors.alignment_notes`)."""
+    head = "".join(f'<th class="n">{method.replace("_", " ")}</th>' for method in METHODS)
+    rows = "".join(f'<tr data-layer="{layer}"><td>{layer}</td>'
+                   + "".join(f'<td class="n">{counts[method]}</td>' for method in METHODS) + "</tr>"
+                   for layer, counts in report.counts.items())
+    notes = "".join(
+        f"<li>{escape(document)} {decision.layer}[{decision.item}] {decision.role} «{escape(decision.text)}»: "
+        f"<b>{escape(how)}</b>" + ("" if decision.start is None else f" → [{decision.start}, {decision.end})") + "</li>"
+        for document, decision, how in alignment_notes(report))
+    body = ('<p class="rule">Spans given without offsets were placed in the text by the procedure of '
+            "frnewsbench.align (eval/PREDICTIONS.md); a string not found counts as a spurious span (a FP) and "
+            "is listed under its article.</p>"
+            f"<table><tr><th>layer</th>{head}</tr>{rows}</table>" + (f"<ul>{notes}</ul>" if notes else ""))
+    return PageSection("alignment", "Spans placed by their text", body)
 
 
 def _is_error(mark: Mark) -> bool:
@@ -229,6 +255,10 @@ def _rows(text: str, marks: LayerMarks, system: str, layer: str) -> str:
                     f'<div class="cell" data-side="system">{highlight(text, marks.system, start, end)}</div></div>')
     if plain:
         rows.append(_plain(text, plain, layer))
+    if marks.not_found:
+        rows.append('<div class="row body err"><div class="cell note">given by the system, not found in the text '
+                    f'(each a spurious span)</div><div class="cell" data-side="system">{" ".join(marks.not_found)}'
+                    "</div></div>")
     return '<div class="rows">' + "".join(rows) + "</div>"
 
 
@@ -321,6 +351,8 @@ def render_html(result: Result, documents: Sequence[Document], records: RecordSt
     result unless given; ``sections``: extra sections shown after the figures."""
     evaluation = result.evaluation
     system = result.system.name
+    if result.alignment is not None:
+        sections = [alignment_section(result.alignment), *sections]
     scored = [layer for layer in LAYERS if evaluation.layers.get(layer) is not None]
     grouped: dict[tuple[str, str], list[MatchRecord]] = defaultdict(list)
     for layer, document_id, record in (evaluation_records(evaluation) if records is None else records):
