@@ -40,7 +40,7 @@ def test_oracle_through_the_score_command_scores_one_everywhere(tmp_path, capsys
     assert cli("score", "--predictions", predictions, "--gold", GOLD_DIR, "--bootstrap-samples", 100,
                *outputs(tmp_path)) == 0
     result = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
-    assert result["result_schema_version"] == "2.0" and result["dataset"]["annotation_schema_version"] == "1.0"
+    assert result["result_schema_version"] == "2.1" and result["dataset"]["annotation_schema_version"] == "1.0"
     assert result["dataset"]["hash"] == corpus_hash(GOLD)
     assert result["harness"]["version"] == frnewsbench.__version__
     assert result["system"]["name"] == "oracle"

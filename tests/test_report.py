@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import random
@@ -58,7 +59,7 @@ def result():
 
 def test_result_carries_provenance(result):
     raw = json.loads(result.to_json())
-    assert raw["result_schema_version"] == RESULT_SCHEMA_VERSION == "2.0"
+    assert raw["result_schema_version"] == RESULT_SCHEMA_VERSION == "2.1"
     assert "schema_version" not in raw and "schema_version" not in raw["evaluation"]  # no ambiguous key left
     assert raw["harness"] == {"name": "frnewsbench", "version": frnewsbench.__version__}
     assert raw["dataset"] == {"hash": corpus_hash(GOLD), "annotation_schema_version": "1.0", "documents": 2}
@@ -158,9 +159,13 @@ def test_error_analysis_escapes_markdown_in_the_text_it_quotes():
 
 def test_a_result_reads_back_into_the_same_typed_object(result):
     again = Result.from_dict(json.loads(result.to_json()))
-    assert again == result
+    # every figure comes back; the match records are not in the result (they have their own file)
+    without_records = {layer: None if evaluation is None else dataclasses.replace(evaluation, documents=tuple(
+        dataclasses.replace(document, records=None) for document in evaluation.documents))
+        for layer, evaluation in result.evaluation.layers.items()}
+    assert again == dataclasses.replace(result, evaluation=dataclasses.replace(result.evaluation, layers=without_records))
     assert again.to_json() == result.to_json()
-    assert render_markdown(again) == render_markdown(result) and render_html(again, GOLD) == render_html(result, GOLD)
+    assert render_markdown(again) == render_markdown(result)
 
 
 def test_the_frozen_result_file_keeps_loading_and_matches_a_fresh_scoring():
@@ -187,9 +192,9 @@ def test_the_frozen_result_file_keeps_loading_and_matches_a_fresh_scoring():
 
 
 @pytest.mark.parametrize(("edit", "message"), [
-    (lambda raw: raw.update(result_schema_version="9.9"), "result schema version '9.9'; this frnewsbench reads result schema 2.0 only"),
+    (lambda raw: raw.update(result_schema_version="9.9"), "result schema version '9.9'; this frnewsbench reads result schemas 2.0 and 2.1 only"),
     (lambda raw: (raw.pop("result_schema_version"), raw.update(schema_version="1.0")),
-     "result schema version '1.0'; this frnewsbench reads result schema 2.0 only"),
+     "result schema version '1.0'; this frnewsbench reads result schemas 2.0 and 2.1 only"),
     (lambda raw: raw["dataset"].pop("hash"), "the key 'hash' is missing"),
     (lambda raw: raw["evaluation"]["layers"]["entities"]["counts"]["strict"].update(tp=-1),
      "PRFCounts.tp: expected a count (a whole number >= 0), found -1"),

@@ -29,7 +29,7 @@ from .extractors.errors import ExtractorError
 from .predictions import PredictionProblem, PredictionsError, check_prediction, dumps_predictions, read_predictions_with_hash
 from .report.result import Result, SystemInfo
 from .schema import LAYERS, SCHEMA_VERSION, Document, Prediction
-from .scoring import PairedBootstrap, evaluate, paired_bootstrap
+from .scoring import PairedBootstrap, evaluate, match_records, paired_bootstrap
 
 DEFAULT_GOLD = Path("dataset")
 ADAPTER_PREFIXES = ("python", "spacy", "transformers", "command", "file")
@@ -161,9 +161,9 @@ def _layers(layers: Sequence[str] | str | None) -> tuple[str, ...] | None:
 
 
 def _result(*, documents: list[Document], predictions: Mapping[str, Prediction], layers: tuple[str, ...] | None,
-            system: SystemInfo, bootstrap_samples: int, seed: int) -> Result:
+            system: SystemInfo, bootstrap_samples: int, seed: int, keep_records: bool = True) -> Result:
     evaluation = evaluate(gold=documents, predictions=predictions, layers=layers,
-                          bootstrap_samples=bootstrap_samples, seed=seed)
+                          bootstrap_samples=bootstrap_samples, seed=seed, records=keep_records)
     if all(layer_result is None for layer_result in evaluation.layers.values()):
         asked = ", ".join(layers or LAYERS)
         raise HarnessError(f"nothing to score: the predictions give none of the layers asked ({asked}); "
@@ -173,7 +173,7 @@ def _result(*, documents: list[Document], predictions: Mapping[str, Prediction],
                   alignment=alignment_report(predictions))
 
 
-def write_all(files: Sequence[tuple[str | Path, str]]) -> None:
+def write_all(files: Sequence[tuple[str | Path, corpus.Content]]) -> None:
     """Write every output or none (:func:`frnewsbench.corpus.write_all`)."""
     try:
         corpus.write_all(files, hint="give a path in a folder you can write to")
@@ -183,29 +183,51 @@ def write_all(files: Sequence[tuple[str | Path, str]]) -> None:
 
 def render_outputs(result: Result, documents: Sequence[Document], *, output: str | Path | None = None,
                    markdown: str | Path | None = None, errors: str | Path | None = None,
-                   html: str | Path | None = None) -> list[tuple[str | Path, str]]:
-    """Every output asked for, rendered: ``(path, content)`` pairs for :func:`write_all`."""
-    from .report.errors import render_errors
+                   html: str | Path | None = None, records: str | Path | None = None,
+                   predictions: Mapping[str, Prediction] | None = None) -> list[tuple[str | Path, corpus.Content]]:
+    """Every output asked for, rendered: ``(path, content)`` pairs for :func:`write_all`.
+
+    The match records (``records``: JSON Lines, and the error analysis) come from the result when
+    it holds them, else they are scored again from ``predictions``, one document at a time
+    (:func:`frnewsbench.scoring.match_records`): the records file is streamed, never held whole.
+    """
+    from .report.errors import evaluation_records, render_errors
     from .report.html import render_html
     from .report.markdown import render_markdown
+    from .report.records import write_records
 
-    rendered: list[tuple[str | Path, str]] = []
+    def record_stream():
+        if predictions is None or _holds_records(result):
+            return evaluation_records(result.evaluation)
+        scored = [layer for layer, layer_result in result.evaluation.layers.items() if layer_result is not None]
+        return match_records(gold=documents, predictions=predictions, layers=scored)
+
+    rendered: list[tuple[str | Path, corpus.Content]] = []
     if output is not None:
         rendered.append((output, result.to_json()))
     if markdown is not None:
         rendered.append((markdown, render_markdown(result)))
     if errors is not None:
-        rendered.append((errors, render_errors(result, documents)))
+        rendered.append((errors, render_errors(result, documents, record_stream())))
     if html is not None:
         rendered.append((html, render_html(result, documents)))
+    if records is not None:
+        rendered.append((records, lambda out: write_records(out, record_stream())))
     return rendered
+
+
+def _holds_records(result: Result) -> bool:
+    return all(document.records is not None for layer_result in result.evaluation.layers.values()
+               if layer_result is not None for document in layer_result.documents)
 
 
 def write_outputs(result: Result, documents: Sequence[Document], *, output: str | Path | None = None,
                   markdown: str | Path | None = None, errors: str | Path | None = None,
-                  html: str | Path | None = None) -> None:
+                  html: str | Path | None = None, records: str | Path | None = None,
+                  predictions: Mapping[str, Prediction] | None = None) -> None:
     """Render every output asked for, then write them all or none."""
-    write_all(render_outputs(result, documents, output=output, markdown=markdown, errors=errors, html=html))
+    write_all(render_outputs(result, documents, output=output, markdown=markdown, errors=errors, html=html,
+                             records=records, predictions=predictions))
 
 
 Predictions = str | Path | Mapping[str, Prediction]
@@ -247,11 +269,15 @@ def score(*, predictions: Predictions, gold: Gold = None,
           layers: Sequence[str] | str | None = None, system: str | None = None,
           system_versions: Mapping[str, str] | None = None, dropped_labels: Mapping[str, int] | None = None,
           output: str | Path | None = None, markdown: str | Path | None = None, errors: str | Path | None = None,
-          html: str | Path | None = None, bootstrap_samples: int = 1000, seed: int = 0) -> Result:
+          html: str | Path | None = None, records: str | Path | None = None, keep_records: bool = True,
+          bootstrap_samples: int = 1000, seed: int = 0) -> Result:
     """Score ``predictions`` (a JSON Lines file, or predictions keyed by document id) against ``gold``.
 
     A file is read once: ``predictions_sha256`` in the system versions is the hash of the bytes
-    scored. ``dropped_labels``: the labels the system's adapter left out, if known.
+    scored. ``dropped_labels``: the labels the system's adapter left out, if known. ``records``
+    writes the match records as JSON Lines (:mod:`frnewsbench.report.records`);
+    ``keep_records=False`` keeps none in the returned result (bounded memory on a large corpus;
+    the records file and the error analysis then score each document again as they are written).
     """
     documents = load_gold(gold)
     layer_names = _layers(layers)
@@ -261,21 +287,23 @@ def score(*, predictions: Predictions, gold: Gold = None,
         versions.setdefault("predictions_sha256", checked.sha256)
     info = SystemInfo(system or checked.name, versions, None if dropped_labels is None else dict(dropped_labels))
     result = _result(documents=documents, predictions=checked.predictions, layers=layer_names, system=info,
-                     bootstrap_samples=bootstrap_samples, seed=seed)
-    write_outputs(result, documents, output=output, markdown=markdown, errors=errors, html=html)
+                     bootstrap_samples=bootstrap_samples, seed=seed, keep_records=keep_records or html is not None)
+    write_outputs(result, documents, output=output, markdown=markdown, errors=errors, html=html, records=records,
+                  predictions=checked.predictions)
     return result
 
 
 def run(*, extractor: str | Extractor, gold: Gold = None, layers: Sequence[str] | str | None = None,
         output: str | Path | None = None, markdown: str | Path | None = None, errors: str | Path | None = None,
-        html: str | Path | None = None, predictions_output: str | Path | None = None,
+        html: str | Path | None = None, records: str | Path | None = None, keep_records: bool = True,
+        predictions_output: str | Path | None = None,
         timeout: float | None = None, progress: Callable[[int], None] | None = None,
         bootstrap_samples: int = 1000, seed: int = 0) -> Result:
     """Run ``extractor`` (a spec for :func:`build_extractor`, or an extractor) over the gold and score it.
 
     ``predictions_output`` also saves the checked predictions as JSON Lines. The labels the
     extractor left out on purpose during this run (its ``left_out`` counter, when it keeps one)
-    are recorded in ``result.system.dropped_labels``.
+    are recorded in ``result.system.dropped_labels``. ``records`` and ``keep_records``: as in :func:`score`.
     """
     documents = load_gold(gold)
     layer_names = _layers(layers)
@@ -286,8 +314,9 @@ def run(*, extractor: str | Extractor, gold: Gold = None, layers: Sequence[str] 
     dropped = None if before is None else dict(Counter(left_out) - before)
     result = _result(documents=documents, predictions=predictions, layers=layer_names,
                      system=SystemInfo(system.name, dict(system.versions()), dropped),
-                     bootstrap_samples=bootstrap_samples, seed=seed)
-    files = render_outputs(result, documents, output=output, markdown=markdown, errors=errors, html=html)
+                     bootstrap_samples=bootstrap_samples, seed=seed, keep_records=keep_records or html is not None)
+    files = render_outputs(result, documents, output=output, markdown=markdown, errors=errors, html=html,
+                           records=records, predictions=predictions)
     if predictions_output is not None:
         files.append((predictions_output, dumps_predictions(predictions.values())))
     write_all(files)

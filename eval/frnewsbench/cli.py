@@ -418,7 +418,7 @@ def _report_result(result, args: argparse.Namespace) -> None:
         print(dropped)
     print(headline_table(result))
     _report_alignment(result)
-    for option in ("output", "markdown", "errors", "html", "save_predictions"):
+    for option in ("output", "markdown", "errors", "html", "records", "save_predictions"):
         path = getattr(args, option, None)
         if path is not None:
             print(f"wrote {path}")
@@ -447,7 +447,8 @@ def _cmd_score(args: argparse.Namespace) -> int:
             system = system or args.ner_tags.stem
         result = score(predictions=predictions, gold=gold, layers=args.layers, system=system,
                        system_versions=versions, output=args.output, markdown=args.markdown, errors=args.errors,
-                       html=args.html, bootstrap_samples=args.bootstrap_samples, seed=args.seed)
+                       html=args.html, records=args.records, keep_records=False,
+                       bootstrap_samples=args.bootstrap_samples, seed=args.seed)
     _report_result(result, args)
     return 0
 
@@ -483,6 +484,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         with tqdm(total=len(documents), desc=extractor.name, unit="doc", file=sys.stderr) as bar:
             result = run(extractor=extractor, gold=documents, layers=args.layers, output=args.output,
                          markdown=args.markdown, errors=args.errors, html=args.html,
+                         records=args.records, keep_records=False,
                          predictions_output=args.save_predictions, progress=bar.update,
                          bootstrap_samples=args.bootstrap_samples, seed=args.seed)
     _report_result(result, args)
@@ -502,6 +504,8 @@ def _scoring_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--markdown", type=Path, metavar="FILE", help="write the Markdown tables")
     parser.add_argument("--errors", type=Path, metavar="FILE", help="write the error analysis (Markdown)")
     parser.add_argument("--html", type=Path, metavar="FILE", help="write the HTML page, gold and predictions side by side")
+    parser.add_argument("--records", type=Path, metavar="FILE",
+                        help="write every match record (the error analysis's input) as JSON Lines, streamed")
     _bootstrap_options(parser)
 
 

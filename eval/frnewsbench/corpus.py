@@ -13,7 +13,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, BinaryIO, Callable, Sequence
 
 from .schema import SCHEMA_VERSION, Document, Entity, Quote, Span, TimeExpression
 
@@ -170,11 +170,15 @@ class OutputError(OSError):
         self.path, self.reason, self.done = path, reason, done
 
 
-def write_all(files: Sequence[tuple[str | Path, str | bytes]], *, hint: str = "give paths in folders you can write to") -> None:
+Content = str | bytes | Callable[[BinaryIO], Any]  # a callable streams the content into the open file
+
+
+def write_all(files: Sequence[tuple[str | Path, Content]], *, hint: str = "give paths in folders you can write to") -> None:
     """Write every ``(path, content)`` or none: each to a temporary file beside its path (making
     missing folders), then, once all are written, rename them all into place. On failure the
     temporary files and the folders made for them are removed, and an ``OSError`` becomes
-    :class:`OutputError` naming the path and the reason.
+    :class:`OutputError` naming the path and the reason. A callable ``content`` is called with
+    the temporary file open for binary writing, to stream a large output without holding it.
     """
     paths = [Path(path) for path, _ in files]
     repeated = sorted({str(path) for path in paths if paths.count(path) > 1})
@@ -198,6 +202,9 @@ def write_all(files: Sequence[tuple[str | Path, str | bytes]], *, hint: str = "g
             if isinstance(content, bytes):
                 with os.fdopen(handle, "wb") as out:
                     out.write(content)
+            elif callable(content):
+                with os.fdopen(handle, "wb") as out:
+                    content(out)
             else:
                 with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
                     out.write(content)

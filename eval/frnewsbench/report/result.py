@@ -19,7 +19,9 @@ from typing import Any, Mapping
 from ..align import AlignmentReport
 from ..scoring import Evaluation
 
-RESULT_SCHEMA_VERSION = "2.0"  # 2.0: result_schema_version / annotation_schema_version, system.dropped_labels
+RESULT_SCHEMA_VERSION = "2.1"  # 2.0: result_schema_version / annotation_schema_version, system.dropped_labels
+# 2.1: the match records are no longer in the result (``--records FILE`` writes them on their own)
+READABLE_SCHEMA_VERSIONS = ("2.0", RESULT_SCHEMA_VERSION)  # 2.0 files are read with their records
 
 
 class ResultError(ValueError):
@@ -59,12 +61,12 @@ class Result:
     harness_version: str
     evaluation: Evaluation
     layers_requested: tuple[str, ...] | None = None
-    result_schema_version: str = RESULT_SCHEMA_VERSION
+    result_schema_version: str = RESULT_SCHEMA_VERSION  # of the file it was read from; to_dict writes the current one
     alignment: AlignmentReport | None = None  # spans given by their text alone: how they were placed
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "result_schema_version": self.result_schema_version,
+            "result_schema_version": RESULT_SCHEMA_VERSION,  # the format written here, whatever was read
             "harness": {"name": "frnewsbench", "version": self.harness_version},
             "dataset": {
                 "hash": self.dataset_hash,
@@ -89,10 +91,10 @@ class Result:
         if not isinstance(data, Mapping):
             raise ResultError(f"{source}: expected a JSON object (a frnewsbench result); found {type(data).__name__}")
         found = data.get("result_schema_version", data.get("schema_version"))  # 1.0 wrote "schema_version"
-        if found != RESULT_SCHEMA_VERSION:
+        if found not in READABLE_SCHEMA_VERSIONS:
             raise ResultError(
-                f"{source}: result schema version {found!r}; this frnewsbench reads result schema "
-                f"{RESULT_SCHEMA_VERSION} only. Score the predictions again with this version "
+                f"{source}: result schema version {found!r}; this frnewsbench reads result schemas "
+                f"{' and '.join(READABLE_SCHEMA_VERSIONS)} only. Score the predictions again with this version "
                 "(frnewsbench score) to get a result it can read"
             )
         try:
@@ -105,6 +107,7 @@ class Result:
                 evaluation=Evaluation.from_dict(data["evaluation"]),
                 layers_requested=None if requested is None else tuple(requested),
                 alignment=None if data.get("alignment") is None else AlignmentReport.from_dict(data["alignment"]),
+                result_schema_version=found,
             )
         except KeyError as error:
             raise ResultError(f"{source}: not a complete result of schema {RESULT_SCHEMA_VERSION}: "

@@ -26,6 +26,7 @@ from .evaluate import (
     Headline,
     LayerEvaluation,
     evaluate,
+    match_records,
     paired_bootstrap,
 )
 from .quotes import QuoteCounts, score_quotes
@@ -37,5 +38,5 @@ __all__ = [
     "DIFFERENCES", "Evaluation", "FALSE_NEGATIVE", "FALSE_POSITIVE", "GIVEN", "HEADLINE_ERRORS", "HEADLINES", "Headline", "Interval", "LayerEvaluation",
     "LeftOutSpan", "MATCH", "MISSING_DOCUMENT", "MISSING_LAYER", "MacroScores", "MatchRecord",
     "PRFCounts", "PairedBootstrap", "QuoteCounts", "SCHEMES", "SchemeCounts", "ScoringError", "TokenView",
-    "evaluate", "headline_counts", "paired_bootstrap", "score_dates", "score_entities", "score_quotes", "strict_counts", "strict_entity_counts",
+    "evaluate", "headline_counts", "match_records", "paired_bootstrap", "score_dates", "score_entities", "score_quotes", "strict_counts", "strict_entity_counts",
 ]

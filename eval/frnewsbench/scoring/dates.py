@@ -62,8 +62,11 @@ def _relaxed_keys(gold: Sequence[TimeExpression], predicted: Sequence[TimeExpres
     return keys
 
 
-def score_dates(*, gold: Sequence[TimeExpression], predicted: Sequence[TimeExpression]) -> DocumentScore[DateCounts]:
-    """Every time-expression figure of one document, per TIMEX3 type, with its match records."""
+def score_dates(*, gold: Sequence[TimeExpression], predicted: Sequence[TimeExpression],
+                records: bool = True) -> DocumentScore[DateCounts]:
+    """Every time-expression figure of one document, per TIMEX3 type, with its match records
+    (``records=False``: the figures only, the records left empty)."""
+    keep = records
     gold = sorted(gold, key=_key)
     predicted = sorted(predicted, key=_key)
     tallies: dict[str, Counter] = defaultdict(Counter)
@@ -89,23 +92,26 @@ def score_dates(*, gold: Sequence[TimeExpression], predicted: Sequence[TimeExpre
             tally["value_fp_wrong"] += 1  # a FP and a FN of the value figure
             fp.append(b.start)
             fn.append(a.start)
-        differences = tuple(
-            name for name, differs in (
-                (BOUNDARY, (a.start, a.end) != (b.start, b.end)), (TYPE, a.type != b.type), (VALUE, a.value != b.value),
-            ) if differs
-        )
-        records.append(MatchRecord(MATCH, a, b, differences))
+        if keep:
+            differences = tuple(
+                name for name, differs in (
+                    (BOUNDARY, (a.start, a.end) != (b.start, b.end)), (TYPE, a.type != b.type), (VALUE, a.value != b.value),
+                ) if differs
+            )
+            records.append(MatchRecord(MATCH, a, b, differences))
     matched_gold, matched_predicted = {g for g, _ in matched}, {p for _, p in matched}
     for index, timex in enumerate(gold):
         if index not in matched_gold:
             tallies[timex.type]["relaxed_fn"] += 1
             fn.append(timex.start)
-            records.append(MatchRecord(FALSE_NEGATIVE, gold=timex))
+            if keep:
+                records.append(MatchRecord(FALSE_NEGATIVE, gold=timex))
     for index, timex in enumerate(predicted):
         if index not in matched_predicted:
             tallies[timex.type]["relaxed_fp"] += 1
             fp.append(timex.start)
-            records.append(MatchRecord(FALSE_POSITIVE, predicted=timex))
+            if keep:
+                records.append(MatchRecord(FALSE_POSITIVE, predicted=timex))
 
     by_label = {type_: _counts(tallies[type_]) for type_ in sorted(tallies)}
     records.sort(key=lambda r: ((r.gold or r.predicted).start, (r.gold or r.predicted).end, r.gold is None))

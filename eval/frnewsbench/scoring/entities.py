@@ -215,8 +215,10 @@ def _headline_atoms(gold: Sequence[Entity], predicted: Sequence[Entity]) -> Head
     return HeadlineAtoms(tuple(tp), tuple(fp), tuple(fn))
 
 
-def score_entities(*, gold: Sequence[Entity], predicted: Sequence[Entity]) -> DocumentScore[EntityCounts]:
-    """Every entity figure of one document, per label, with its match records."""
+def score_entities(*, gold: Sequence[Entity], predicted: Sequence[Entity],
+                   records: bool = True) -> DocumentScore[EntityCounts]:
+    """Every entity figure of one document, per label, with its match records (``records=False``:
+    the figures only, the records left empty)."""
     gold = sorted(gold, key=_key)
     predicted = sorted(predicted, key=_key)
     pairs = overlapping_pairs([(e.start, e.end) for e in gold], [(e.start, e.end) for e in predicted])
@@ -228,7 +230,7 @@ def score_entities(*, gold: Sequence[Entity], predicted: Sequence[Entity]) -> Do
     return DocumentScore(
         by_label=by_label,
         counts=total(by_label.values(), EntityCounts()),
-        records=_records(gold, predicted, pairs, groups),
+        records=_records(gold, predicted, pairs, groups) if records else (),
         headline=_headline_atoms(gold, predicted),
     )
 

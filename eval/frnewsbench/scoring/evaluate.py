@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 from ..schema import LAYERS, Document, Prediction
 from . import dates, entities, offset_free, quotes
@@ -49,27 +49,33 @@ class Headline:
 
 @dataclass(frozen=True)
 class DocumentEvaluation:
+    """One layer of one document. ``records``: its match records, or ``None`` when they were not
+    kept (``evaluate(records=False)``, or a result read back from JSON: records are written to
+    their own file, see :func:`match_records`)."""
+
     document_id: str
     prediction: str  # GIVEN, MISSING_DOCUMENT or MISSING_LAYER
     counts: Counts
     by_label: Mapping[str, Counts]
-    records: tuple[MatchRecord, ...]
+    records: tuple[MatchRecord, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The figures; the records are not part of it (they go to a records file)."""
         return {
             "id": self.document_id,
             "prediction": self.prediction,
             "counts": self.counts.to_dict(),
             "by_label": {label: counts.to_dict() for label, counts in sorted(self.by_label.items())},
-            "records": [record.to_dict() for record in self.records],
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, layer: str) -> DocumentEvaluation:
+        """Read back; result files of schema 2.0 held the records too, and they are read."""
         kind = type(ZERO[layer])
+        records = data.get("records")
         return cls(data["id"], data["prediction"], kind.from_dict(data["counts"]),
                    {label: kind.from_dict(counts) for label, counts in data["by_label"].items()},
-                   tuple(MatchRecord.from_dict(record, layer=layer) for record in data["records"]))
+                   None if records is None else tuple(MatchRecord.from_dict(record, layer=layer) for record in records))
 
 
 @dataclass(frozen=True)
@@ -192,17 +198,19 @@ def _layers(layers: Sequence[str] | None, predictions: Mapping[str, Prediction])
     return tuple(layer for layer in LAYERS if layer in predicted and (layers is None or layer in layers))
 
 
-def score_document(layer: str, document: Document, prediction: Prediction | None) -> DocumentScore:
-    """One layer of one document; a missing prediction or layer is scored as empty."""
+def score_document(layer: str, document: Document, prediction: Prediction | None, *,
+                   records: bool = True) -> DocumentScore:
+    """One layer of one document; a missing prediction or layer is scored as empty.
+    ``records=False``: the figures only."""
     predicted = () if prediction is None else (getattr(prediction, layer) or ())
     if layer == "entities":
-        return score_entities(gold=document.entities, predicted=predicted)
+        return score_entities(gold=document.entities, predicted=predicted, records=records)
     if layer == "dates":
-        return score_dates(gold=document.dates, predicted=predicted)
+        return score_dates(gold=document.dates, predicted=predicted, records=records)
     if layer == "quotes":
         return score_quotes(
             gold=document.quotes, predicted=predicted, text=document.text, gold_entities=document.entities,
-            predicted_entities=() if prediction is None else (prediction.entities or ()),
+            predicted_entities=() if prediction is None else (prediction.entities or ()), records=records,
         )
     raise ScoringError(f"unknown layer {layer!r}: expected one of {', '.join(LAYERS)}")
 
@@ -221,13 +229,15 @@ def evaluate(
     bootstrap_samples: int = 1000,
     seed: int = 0,
     token_view: bool = True,
+    records: bool = True,
 ) -> Evaluation:
     """Score ``predictions`` (keyed by document id) against ``gold``.
 
     ``layers=None`` scores every layer at least one prediction gives; a layer no prediction
     gives is ``None`` in the result. Gold documents without a prediction, or whose prediction
     lacks a scored layer, are scored as empty and listed. ``token_view`` adds the seqeval IOB2
-    figures of the entities.
+    figures of the entities. ``records=False`` keeps no match record (every figure is the same;
+    :func:`match_records` streams them when they are wanted).
     """
     gold = list(gold)
     check_resampling(bootstrap_samples, seed)
@@ -238,9 +248,10 @@ def evaluate(
         documents, scores = [], []
         for document in gold:
             prediction = predictions.get(document.id)
-            score = score_document(layer, document, prediction)
+            score = score_document(layer, document, prediction, records=records)
             scores.append(score)
-            documents.append(DocumentEvaluation(document.id, _status(layer, prediction), score.counts, score.by_label, score.records))
+            documents.append(DocumentEvaluation(document.id, _status(layer, prediction), score.counts, score.by_label,
+                                                score.records if records else None))
         results[layer] = _layer_result(layer, gold, predictions, documents, scores, bootstrap_samples, seed, token_view)
     return Evaluation(
         layers=results,
@@ -249,6 +260,26 @@ def evaluate(
         bootstrap_samples=bootstrap_samples,
         seed=seed,
     )
+
+
+def match_records(
+    *,
+    gold: Sequence[Document],
+    predictions: Mapping[str, Prediction],
+    layers: Sequence[str] | None = None,
+) -> Iterator[tuple[str, str, MatchRecord]]:
+    """Every match record of the layers :func:`evaluate` scores, as ``(layer, document id,
+    record)``: by layer, then document (in ``gold``'s order), in each document's record order.
+
+    A generator: each document is scored again when its turn comes and its records are handed
+    out, so the records of a large corpus are never all held at once.
+    """
+    gold = list(gold)
+    _check(gold, predictions)
+    for layer in _layers(layers, predictions):
+        for document in gold:
+            for record in score_document(layer, document, predictions.get(document.id)).records:
+                yield layer, document.id, record
 
 
 def _layer_result(layer, gold, predictions, documents, scores, samples, seed, with_token_view) -> LayerEvaluation:

@@ -144,8 +144,10 @@ def score_quotes(
     gold_entities: Sequence[Entity] = (),
     predicted_entities: Sequence[Entity] = (),
     words: WordIndex | None = None,
+    records: bool = True,
 ) -> DocumentScore[QuoteCounts]:
-    """Every quote figure of one document, per quote type, with its match records.
+    """Every quote figure of one document, per quote type, with its match records
+    (``records=False``: the figures only, the records left empty).
 
     ``gold_entities`` / ``predicted_entities`` resolve speaker ids to canonical names;
     ``words`` may be passed to reuse the tokenisation of ``text``.
@@ -181,6 +183,7 @@ def score_quotes(
 
     matched = optimal_matching(pairs, keys, tiebreak_keys=1)
     _tally_matching("content_overlap", matched, gold, predicted, tallies)
+    keep = records
     records: list[MatchRecord] = []
     tp, fp, fn = [], [], []
     for g, p in matched:
@@ -198,22 +201,25 @@ def score_quotes(
             tally["attribution_fn"] += 1
             fp.append(b.content.start)
             fn.append(a.content.start)
-        differences = tuple(name for name, differs in (
-            (BOUNDARY, (a.content.start, a.content.end) != (b.content.start, b.content.end)),
-            (TYPE, a.type != b.type), (SPEAKER, not right_speaker[(g, p)]), (CUE, not _same_cue(a, b)),
-        ) if differs)
-        records.append(MatchRecord(MATCH, a, b, differences, overlap_ratio(gold_runs[g], predicted_runs[p])))
+        if keep:
+            differences = tuple(name for name, differs in (
+                (BOUNDARY, (a.content.start, a.content.end) != (b.content.start, b.content.end)),
+                (TYPE, a.type != b.type), (SPEAKER, not right_speaker[(g, p)]), (CUE, not _same_cue(a, b)),
+            ) if differs)
+            records.append(MatchRecord(MATCH, a, b, differences, overlap_ratio(gold_runs[g], predicted_runs[p])))
     matched_gold, matched_predicted = {g for g, _ in matched}, {p for _, p in matched}
     for index, quote in enumerate(gold):
         if index not in matched_gold:
             tallies[quote.type]["attribution_fn"] += 1
             fn.append(quote.content.start)
-            records.append(MatchRecord(FALSE_NEGATIVE, gold=quote))
+            if keep:
+                records.append(MatchRecord(FALSE_NEGATIVE, gold=quote))
     for index, quote in enumerate(predicted):
         if index not in matched_predicted:
             tallies[quote.type]["attribution_fp"] += 1
             fp.append(quote.content.start)
-            records.append(MatchRecord(FALSE_POSITIVE, predicted=quote))
+            if keep:
+                records.append(MatchRecord(FALSE_POSITIVE, predicted=quote))
 
     _cues(gold, predicted, tallies)
     by_label = {type_: _counts(tallies[type_]) for type_ in sorted(tallies)}
