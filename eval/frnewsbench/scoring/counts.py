@@ -76,6 +76,14 @@ class Counts:
     def to_dict(self) -> dict[str, Any]:
         return {f.name: _to_json(getattr(self, f.name)) for f in fields(self)}
 
+    def counts_dict(self) -> dict[str, Any]:
+        """The counts alone, without the derived figures: what :meth:`from_dict` reads, in a
+        third of the space (the per-document entries of a result)."""
+        plan = self._plan_cache or self._plan()
+        if plan.leaf:
+            return dict(zip(plan.names, plan.getter(self)))
+        return {name: value.counts_dict() for name, value in zip(plan.names, plan.getter(self))}
+
     @classmethod
     def from_dict(cls: type[C], data: Mapping[str, Any]) -> C:
         """The record written by :meth:`to_dict`; the derived figures in ``data`` are not read."""
@@ -100,6 +108,7 @@ class _Plan:
         items = fields(cls)
         kinds = [type(item.default) if isinstance(item.default, Counts) else None for item in items]
         getter = attrgetter(*(item.name for item in items))
+        self.names = tuple(item.name for item in items)
         self.getter = getter if len(items) > 1 else (lambda record: (getter(record),))
         self.leaf = all(kind is None for kind in kinds)
         if not self.leaf and any(kind is None for kind in kinds):

@@ -49,32 +49,32 @@ class Headline:
 
 @dataclass(frozen=True)
 class DocumentEvaluation:
-    """One layer of one document. ``records``: its match records, or ``None`` when they were not
-    kept (``evaluate(records=False)``, or a result read back from JSON: records are written to
-    their own file, see :func:`match_records`)."""
+    """One layer of one document: its counts (and per label), and its match records.
+
+    A result written as JSON (schema 2.1) keeps, per document, the counts alone (no derived
+    figure, no per-label breakdown: the layer's ``by_label`` has the totals) and no record (they
+    go to their own file, see :func:`match_records`), so its size does not grow with the number of
+    matches. ``by_label`` and ``records`` are ``None`` when not kept (read back from such a file,
+    or ``evaluate(records=False)`` for the records).
+    """
 
     document_id: str
     prediction: str  # GIVEN, MISSING_DOCUMENT or MISSING_LAYER
     counts: Counts
-    by_label: Mapping[str, Counts]
+    by_label: Mapping[str, Counts] | None = None
     records: tuple[MatchRecord, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The figures; the records are not part of it (they go to a records file)."""
-        return {
-            "id": self.document_id,
-            "prediction": self.prediction,
-            "counts": self.counts.to_dict(),
-            "by_label": {label: counts.to_dict() for label, counts in sorted(self.by_label.items())},
-        }
+        return {"id": self.document_id, "prediction": self.prediction, "counts": self.counts.counts_dict()}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, layer: str) -> DocumentEvaluation:
-        """Read back; result files of schema 2.0 held the records too, and they are read."""
+        """Read back; result files of schema 2.0 held the per-label counts and the records too,
+        and they are read."""
         kind = type(ZERO[layer])
-        records = data.get("records")
+        by_label, records = data.get("by_label"), data.get("records")
         return cls(data["id"], data["prediction"], kind.from_dict(data["counts"]),
-                   {label: kind.from_dict(counts) for label, counts in data["by_label"].items()},
+                   None if by_label is None else {label: kind.from_dict(counts) for label, counts in by_label.items()},
                    None if records is None else tuple(MatchRecord.from_dict(record, layer=layer) for record in records))
 
 
