@@ -253,3 +253,84 @@ def test_system_output_with_non_json_numbers_names_their_type():
     prediction = Prediction(id="t-001", entities=(Entity(np.int64(0), 6, "Macron", "PER"),))
     with pytest.raises(PredictionsError, match=r"'start' to be an integer( or null)?; found .*0\)? of type int64"):
         check_prediction(prediction, DOC["t-001"], source="sys")
+
+
+# --- the fast path for well-formed items decides as the full check does ----------------------------
+
+import random  # noqa: E402
+
+WRONG_VALUES = (None, True, "3", 2.0, -1, 10**6, "", [], {}, "x")
+
+
+def _mutated_span(rng: random.Random) -> dict:
+    start = rng.randrange(len(T1) - 1)
+    span = {"start": start, "end": rng.randint(start + 1, min(len(T1), start + 30))}
+    if rng.random() < 0.5:
+        span["text"] = T1[span["start"]:span["end"]]
+    return span
+
+
+def _well_formed_item(rng: random.Random, layer: str) -> dict:
+    if layer == "entities":
+        item = {**_mutated_span(rng), "label": rng.choice(ENTITY_LABELS)}
+        optional = {"id": "e1", "entity_id": "macron", "canonical_name": "Emmanuel Macron"}
+    elif layer == "dates":
+        item = {**_mutated_span(rng), "type": rng.choice(["DATE", "DURATION", "SET"]),
+                "value": rng.choice(["2023-02-28", "P2D", "2023-W09", "PRESENT_REF"])}
+        optional = {"id": "t1", "mod": rng.choice(["MID", "END"])}
+    else:
+        item = {"content": _mutated_span(rng), "type": rng.choice(["direct", "indirect", "mixed"])}
+        optional = {"id": "q1", "speaker": _mutated_span(rng), "cue": _mutated_span(rng), "speaker_entity_id": "macron"}
+    for key, value in optional.items():
+        if rng.random() < 0.4:
+            item[key] = value if rng.random() < 0.8 else None
+    return item
+
+
+def _mutate(rng: random.Random, item: dict) -> dict:
+    """``item`` with one thing wrong, or an unknown key, or a wrong text, or left as it is."""
+    item = json.loads(json.dumps(item))
+    target = item
+    if "content" in item and rng.random() < 0.5:
+        target = item[rng.choice([key for key in ("content", "speaker", "cue") if isinstance(item.get(key), dict)])]
+    roll = rng.random()
+    if roll < 0.4:
+        target[rng.choice(sorted(target))] = rng.choice(WRONG_VALUES)
+    elif roll < 0.5:
+        target["score"] = 1
+    elif roll < 0.6:
+        target["text"] = "nope"
+    elif roll < 0.7:
+        target.pop(rng.choice(sorted(target)))
+    elif roll < 0.75:
+        target["end"] = len(T1) + 1
+    elif roll < 0.8 and "value" in target:
+        target["value"] = rng.choice(["2023-02-30", "XXXX", "P2", "2023-13"])
+    return item
+
+
+def test_the_fast_path_accepts_and_builds_exactly_what_the_full_check_does():
+    from unittest.mock import patch
+
+    from frnewsbench import predictions as module
+
+    rng = random.Random(15)
+    accepted = refused = 0
+    for _ in range(1500):
+        layer = rng.choice(["entities", "dates", "quotes"])
+        items = [_well_formed_item(rng, layer) for _ in range(rng.randint(1, 3))]
+        items = [_mutate(rng, item) if rng.random() < 0.6 else item for item in items]
+        line = json.dumps({"id": "t-001", layer: items})
+        try:
+            fast = parse(line)
+        except PredictionsError as error:
+            fast = [str(problem) for problem in error.problems]
+        with patch.object(module._RecordChecker, "_fast_item", lambda self, layer, item: None):
+            try:
+                full = parse(line)
+            except PredictionsError as error:
+                full = [str(problem) for problem in error.problems]
+        assert fast == full, line
+        accepted += isinstance(fast, dict)
+        refused += isinstance(fast, list)
+    assert accepted > 300 and refused > 300  # both ways exercised

@@ -27,6 +27,7 @@ import hashlib
 import json
 import reprlib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -110,12 +111,24 @@ class _DuplicateKey(ValueError):
 
 
 def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):  # a key came twice: name the first one that did
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
     return result
+
+
+@lru_cache(maxsize=1 << 16)
+def _valid_timex_value(value: str) -> bool:
+    """``value_problem(value) is None``, remembered: a corpus repeats its values."""
+    return value_problem(value) is None
+
+
+_ITEM_KEYS = {layer: frozenset(spec) for layer, spec in ITEM_FIELDS.items()}
+_SPAN_KEYS = frozenset(_SPAN)
 
 
 def _is(value: Any, expected: type) -> bool:
@@ -259,7 +272,58 @@ class _RecordChecker:
                 where += f" text={show(span['text'])}"
         return where
 
+    def _fast_span(self, raw: Any) -> Span | None:
+        """The span of ``raw`` when it is a well-formed span of the text, else ``None``."""
+        if type(raw) is not dict or not raw.keys() <= _SPAN_KEYS:
+            return None
+        start, end, given = raw.get("start"), raw.get("end"), raw.get("text")
+        if type(start) is not int or type(end) is not int or not 0 <= start < end <= len(self.text):
+            return None
+        actual = self.text[start:end]
+        if given is not None and given != actual:
+            return None
+        return Span(start, end, actual)
+
+    def _fast_item(self, layer: str, item: Any) -> Entity | TimeExpression | Quote | None:
+        """The item built straight away when it is well-formed in every respect; ``None`` sends it
+        to the full check, which builds it or names each of its problems (the fast path never
+        accepts what the full check would refuse: the same conditions, tested on random items)."""
+        if type(item) is not dict or self.text is None or not item.keys() <= _ITEM_KEYS[layer]:
+            return None
+        get = item.get
+        item_id = get("id")
+        if item_id is not None and type(item_id) is not str:
+            return None
+        if layer == "quotes":
+            content, speaker, cue, type_ = get("content"), get("speaker"), get("cue"), get("type")
+            speaker_id = get("speaker_entity_id")
+            if type(type_) is not str or type_ not in QUOTE_TYPES or (speaker_id is not None and type(speaker_id) is not str):
+                return None
+            content_span = self._fast_span(content)
+            speaker_span = None if speaker is None else self._fast_span(speaker)
+            cue_span = None if cue is None else self._fast_span(cue)
+            if content_span is None or (speaker is not None and speaker_span is None) or (cue is not None and cue_span is None):
+                return None
+            return Quote(content_span, type_, speaker_span, speaker_id, cue_span, id=item_id or "")
+        span = self._fast_span({"start": get("start"), "end": get("end"), "text": get("text")})
+        if span is None:
+            return None
+        if layer == "entities":
+            label, entity_id, name = get("label"), get("entity_id"), get("canonical_name")
+            if (type(label) is not str or label not in ENTITY_LABELS or (entity_id is not None and type(entity_id) is not str)
+                    or (name is not None and type(name) is not str)):
+                return None
+            return Entity(span.start, span.end, span.text, label, entity_id, name, id=item_id or "")
+        type_, value, mod = get("type"), get("value"), get("mod")
+        if (type(type_) is not str or type_ not in TIMEX_TYPES or type(value) is not str or not _valid_timex_value(value)
+                or (mod is not None and (type(mod) is not str or mod not in TIMEX_MODS))):
+            return None
+        return TimeExpression(span.start, span.end, span.text, type_, value, mod, id=item_id or "")
+
     def _item(self, layer: str, index: int, item: Any) -> Entity | TimeExpression | Quote | None:
+        built = self._fast_item(layer, item)
+        if built is not None:
+            return built
         where = self._where(layer, index, item)
         if not isinstance(item, dict):
             self.problem(where, "a span object", f"{type(item).__name__} {show(item)}", f"write each {layer} span as a JSON object")
