@@ -306,6 +306,9 @@ def _mutate(rng: random.Random, item: dict) -> dict:
         target["end"] = len(T1) + 1
     elif roll < 0.8 and "value" in target:
         target["value"] = rng.choice(["2023-02-30", "XXXX", "P2", "2023-13"])
+    elif roll < 0.95 and isinstance(target.get("start"), int) and isinstance(target.get("end"), int):
+        # given by its text alone: placed by the aligner, after the spans given with offsets before it
+        target["text"] = T1[target.pop("start"):target.pop("end")]
     return item
 
 

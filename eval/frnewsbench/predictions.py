@@ -288,7 +288,7 @@ class _RecordChecker:
         """The item built straight away when it is well-formed in every respect; ``None`` sends it
         to the full check, which builds it or names each of its problems (the fast path never
         accepts what the full check would refuse: the same conditions, tested on random items)."""
-        if type(item) is not dict or self.text is None or not item.keys() <= _ITEM_KEYS[layer]:
+        if type(item) is not dict or self.text is None or self.aligner is None or not item.keys() <= _ITEM_KEYS[layer]:
             return None
         get = item.get
         item_id = get("id")
@@ -304,6 +304,7 @@ class _RecordChecker:
             cue_span = None if cue is None else self._fast_span(cue)
             if content_span is None or (speaker is not None and speaker_span is None) or (cue is not None and cue_span is None):
                 return None
+            self.aligner.given(layer, content_span)  # as the full check does for a content with offsets
             return Quote(content_span, type_, speaker_span, speaker_id, cue_span, id=item_id or "")
         span = self._fast_span({"start": get("start"), "end": get("end"), "text": get("text")})
         if span is None:
@@ -313,11 +314,13 @@ class _RecordChecker:
             if (type(label) is not str or label not in ENTITY_LABELS or (entity_id is not None and type(entity_id) is not str)
                     or (name is not None and type(name) is not str)):
                 return None
+            self.aligner.given(layer, span)
             return Entity(span.start, span.end, span.text, label, entity_id, name, id=item_id or "")
         type_, value, mod = get("type"), get("value"), get("mod")
         if (type(type_) is not str or type_ not in TIMEX_TYPES or type(value) is not str or not _valid_timex_value(value)
                 or (mod is not None and (type(mod) is not str or mod not in TIMEX_MODS))):
             return None
+        self.aligner.given(layer, span)
         return TimeExpression(span.start, span.end, span.text, type_, value, mod, id=item_id or "")
 
     def _item(self, layer: str, index: int, item: Any) -> Entity | TimeExpression | Quote | None:
