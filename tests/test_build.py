@@ -10,7 +10,7 @@ from helpers import small_document, write_small_corpus
 
 from frnewsbench.build import NER_TAGS, FIGURES_END, FIGURES_START, Figures, build, ner_rows, stale_files
 from frnewsbench.cli import main
-from frnewsbench.corpus import load_corpus, load_documents, read_dataset, write_document
+from frnewsbench.corpus import corpus_hash, load_corpus, load_documents, read_dataset, write_document
 from frnewsbench.schema import Entity
 from frnewsbench.tokenize import AlignmentError
 
@@ -169,3 +169,21 @@ def test_read_dataset_refuses_another_schema_version(built):
     pq.write_table(table.set_column(column, "schema_version", [["0.9"] * table.num_rows]), path)
     with pytest.raises(ValueError, match="schema version '0.9'"):
         read_dataset(built / "dataset")
+
+
+def test_the_content_hash_is_read_from_the_dataset_not_computed_again(built):
+    import pyarrow.parquet as pq
+
+    documents = read_dataset(built / "dataset")
+    fresh = corpus_hash(list(documents))  # computed from the documents themselves
+    assert documents.stored_hash() == fresh and corpus_hash(documents) == fresh
+    # the stored hash stands for the very documents read: a changed list computes it again
+    changed = read_dataset(built / "dataset")
+    changed.pop()
+    assert changed.stored_hash() is None and corpus_hash(changed) == corpus_hash(list(changed)) != fresh
+    # a dataset written without it (by another tool) is hashed as before
+    path = built / "dataset/data/documents/test.parquet"
+    table = pq.read_table(path)
+    pq.write_table(table.replace_schema_metadata({}), path)
+    plain = read_dataset(built / "dataset")
+    assert plain.stored_hash() is None and corpus_hash(plain) == fresh

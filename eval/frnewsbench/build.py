@@ -18,7 +18,7 @@ from datasets.splits import SplitDict, SplitInfo
 from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCardData
 
-from .corpus import corpus_hash, document_to_dict, entity_to_dict, load_corpus, quote_to_dict, time_expression_to_dict, write_atomic
+from .corpus import CONTENT_HASH_KEY, corpus_hash, document_to_dict, entity_to_dict, load_corpus, quote_to_dict, time_expression_to_dict, write_atomic
 from .schema import ENTITY_LABELS, QUOTE_TYPES, SCHEMA_VERSION, TIMEX_TYPES, Document, paragraph_spans
 from .tokenize import AlignmentError, iob2_tags, tokenize
 
@@ -101,8 +101,12 @@ def config_rows(documents: list[Document]) -> dict[str, list[dict]]:
     }
 
 
-def parquet_bytes(rows: list[dict], features: Features) -> bytes:
-    table = pa.Table.from_pylist(rows, schema=features.arrow_schema)
+def parquet_bytes(rows: list[dict], features: Features, metadata: dict[bytes, bytes] | None = None) -> bytes:
+    """The rows as Parquet; ``metadata`` is added to the schema's key-value metadata."""
+    schema = features.arrow_schema
+    if metadata:
+        schema = schema.with_metadata({**(schema.metadata or {}), **metadata})
+    table = pa.Table.from_pylist(rows, schema=schema)
     sink = io.BytesIO()
     pq.write_table(table, sink, compression="zstd", compression_level=9, use_dictionary=True,
                    write_statistics=True, store_schema=True, row_group_size=1 << 20)
@@ -257,9 +261,12 @@ texts are third-party news reproduced for research, see the datasheet.
 def build_files(documents: list[Document]) -> dict[str, bytes]:
     """Every file of the dataset folder, by relative path."""
     rows = config_rows(documents)
-    parquet = {config: parquet_bytes(rows[config], FEATURES[config]) for config in FEATURES}
+    figures = Figures.of(documents)
+    # the content hash goes with the documents, so that scoring reads it instead of computing it again
+    stored = {"documents": {CONTENT_HASH_KEY: figures.content_hash.encode("ascii")}}
+    parquet = {config: parquet_bytes(rows[config], FEATURES[config], stored.get(config)) for config in FEATURES}
     files = {data_path(config): content for config, content in parquet.items()}
-    files["README.md"] = dataset_card(rows, parquet, Figures.of(documents)).encode("utf-8")
+    files["README.md"] = dataset_card(rows, parquet, figures).encode("utf-8")
     return files
 
 

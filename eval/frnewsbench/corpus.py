@@ -261,18 +261,41 @@ def load_corpus(directory: str | Path) -> list[Document]:
     files = annotation_files(directory)
     if not files:
         raise FileNotFoundError(f"{directory}: no annotation files (*.json); pass the folder of the annotation files")
-    problems = validate_files(files)
+    read: dict[Path, Any] = {}
+    problems = validate_files(files, read=read)  # each file read and parsed once, checked, then built
     if problems:
         raise ValidationError(problems)
-    return sorted((document_from_dict(read_raw(path)) for path in files), key=lambda d: d.id)
+    return sorted((document_from_dict(read[Path(path)]) for path in files), key=lambda d: d.id)
 
 
-def corpus_hash(documents: list[Document]) -> str:
+class StoredDocuments(list):
+    """Documents read from a built dataset, with the content hash ``frnewsbench build`` stored
+    beside them. The hash stands for exactly these document objects (frozen values): it is used
+    only while the list holds the very objects it was read with, in the same order."""
+
+    def __init__(self, documents: Sequence[Document], content_hash: str | None):
+        super().__init__(documents)
+        self._stored = None if content_hash is None else (tuple(map(id, self)), content_hash)
+
+    def stored_hash(self) -> str | None:
+        """The stored content hash if the list still holds what was read, else ``None``."""
+        if self._stored is None or tuple(map(id, self)) != self._stored[0]:
+            return None
+        return self._stored[1]
+
+
+def corpus_hash(documents: Sequence[Document]) -> str:
     """The dataset content hash: sha256 of the documents' canonical JSON, sorted by id.
 
     Two corpora with the same texts, metadata and annotations have the same hash, however
-    the files are laid out; results record it and refuse to mix revisions.
+    the files are laid out; results record it and refuse to mix revisions. Documents read from
+    a built dataset carry the hash the build computed (:class:`StoredDocuments`): not computed
+    again.
     """
+    if isinstance(documents, StoredDocuments):
+        stored = documents.stored_hash()
+        if stored is not None:
+            return stored
     digest = hashlib.sha256()
     for document in sorted(documents, key=lambda d: d.id):
         digest.update(json.dumps(document_to_dict(document), ensure_ascii=False, sort_keys=True).encode("utf-8"))
@@ -281,6 +304,7 @@ def corpus_hash(documents: list[Document]) -> str:
 
 
 DATASET_DOCUMENTS = Path("data") / "documents" / "test.parquet"
+CONTENT_HASH_KEY = b"frnewsbench_content_hash"  # in the documents Parquet's metadata, written by build
 
 
 def read_dataset(directory: str | Path) -> list[Document]:
@@ -290,7 +314,10 @@ def read_dataset(directory: str | Path) -> list[Document]:
     path = Path(directory) / DATASET_DOCUMENTS
     if not path.is_file():
         raise FileNotFoundError(f"{directory}: not a built dataset (no {DATASET_DOCUMENTS}); run `frnewsbench build`")
-    rows = pq.ParquetFile(path).read().to_pylist()
+    table = pq.ParquetFile(path).read()
+    stored_hash = (table.schema.metadata or {}).get(CONTENT_HASH_KEY)
+    rows = table.to_pylist()
+    del table
     for row in rows:
         if row.get("schema_version") != SCHEMA_VERSION:
             raise ValueError(
@@ -298,7 +325,8 @@ def read_dataset(directory: str | Path) -> list[Document]:
                 f"this frnewsbench reads {SCHEMA_VERSION!r}; rebuild the dataset (`frnewsbench build`) or install the matching frnewsbench"
             )
         row["text"] = row["text"].split("\n")
-    return sorted((document_from_dict(row) for row in rows), key=lambda d: d.id)
+    documents = sorted((document_from_dict(row) for row in rows), key=lambda d: d.id)
+    return StoredDocuments(documents, None if stored_hash is None else stored_hash.decode("ascii"))
 
 
 def load_documents(path: str | Path) -> list[Document]:

@@ -291,8 +291,10 @@ def validate_raw(path: Path, raw: Any, problems: list[Problem]):
     return _FileChecker(path, raw, problems).check()
 
 
-def validate_files(paths: Iterable[str | Path], *, seeds_dir: str | Path | None = None) -> list[Problem]:
-    """All problems of the annotation files ``paths``, checked one by one and as a corpus."""
+def validate_files(paths: Iterable[str | Path], *, seeds_dir: str | Path | None = None,
+                   read: dict[Path, Any] | None = None) -> list[Problem]:
+    """All problems of the annotation files ``paths``, checked one by one and as a corpus.
+    ``read``: filled with each readable file's parsed JSON, so that a caller reads each file once."""
     problems: list[Problem] = []
     names: dict[str, dict[str, str]] = defaultdict(dict)  # entity_id -> canonical name -> where
     speakers: list[tuple[str, str, str]] = []
@@ -308,6 +310,8 @@ def validate_files(paths: Iterable[str | Path], *, seeds_dir: str | Path | None 
         except (OSError, UnicodeDecodeError) as error:
             problems.append(Problem(str(path), "(file)", "a readable UTF-8 file", str(error), "check the path and encoding"))
             continue
+        if read is not None:
+            read[path] = raw
         mentions, references = validate_raw(path, raw, problems)
         doc_id = raw.get("id") if isinstance(raw, dict) else None
         if isinstance(doc_id, str):
