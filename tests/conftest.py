@@ -129,6 +129,10 @@ def _environment(data_dir: Path) -> dict[str, str]:
         "LABEL_STUDIO_COLLECT_ANALYTICS": "false",
         "LABEL_STUDIO_SENTRY_DSN": "",
         "LABEL_STUDIO_FRONTEND_SENTRY_DSN": "",
+        # let it reach an ML backend on 127.0.0.1 (`frnewsbench labelstudio serve-model`): the backend's
+        # URL and the webhook Label Studio registers at its /webhook are both refused as local otherwise
+        "LABEL_STUDIO_ML_BLOCK_LOCAL_IP": "false",
+        "LABEL_STUDIO_SSRF_PROTECTION_ENABLED": "false",
     })
     return env
 

@@ -260,8 +260,34 @@ def _cmd_labelstudio_pull(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_labelstudio_serve_model(args: argparse.Namespace) -> int:
+    from .api import build_extractor
+    from .labelstudio.ml_backend import PredictionService, serve
+
+    if args.extractor.startswith("file:"):
+        raise UserError(f"--extractor {args.extractor!r}: a predictions file cannot predict on new tasks; "
+                        "push it with `frnewsbench labelstudio push --predictions FILE --model-version NAME` instead")
+    with _HarnessUserErrors():
+        service = PredictionService(build_extractor(args.extractor))
+    try:
+        server = serve(service, args.host, args.port)
+    except OSError as error:
+        raise UserError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}; "
+                        "pick another --port (0 picks a free one)") from None
+    print(f"serving {service.model_version} at {server.url} (Label Studio ML backend: /health, /setup, /predict)")
+    print(f"connect it in Label Studio: the project's Settings > Model > Connect Model, URL {server.url}; "
+          "Label Studio needs ML_BLOCK_LOCAL_IP=false to reach a backend on this machine. Ctrl-C stops.", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("stopped")
+    finally:
+        server.server_close()
+    return 0
+
+
 def _add_labelstudio(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("labelstudio", help="round trip with Label Studio: export|import files, push|pull a server")
+    parser = sub.add_parser("labelstudio", help="round trip with Label Studio: export|import files, push|pull a server, serve-model (live pre-annotation)")
     group = parser.add_subparsers(dest="labelstudio_command", required=True)
 
     def selection(command: argparse.ArgumentParser) -> None:
@@ -311,6 +337,14 @@ def _add_labelstudio(sub: argparse._SubParsersAction) -> None:
     pull.add_argument("--allow-removals", action="store_true",
                       help="accept annotations that remove every span of a layer of an existing article")
     pull.set_defaults(handler=_cmd_labelstudio_pull)
+
+    serve_model = group.add_parser("serve-model", help="a Label Studio ML backend pre-annotating each task with a system")
+    serve_model.add_argument("--extractor", required=True, metavar="SPEC",
+                             help="the system: a registered name, or python:MODULE:ATTR, spacy:MODEL, "
+                                  "transformers:FOLDER, command:'PROGRAM ARGS', as for `frnewsbench run`")
+    serve_model.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve_model.add_argument("--port", type=_non_negative_int, default=9090, help="port (default 9090; 0 picks a free one)")
+    serve_model.set_defaults(handler=_cmd_labelstudio_serve_model)
 
 
 def _cmd_agreement(args: argparse.Namespace) -> int:
