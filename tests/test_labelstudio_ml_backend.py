@@ -22,11 +22,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from test_labelstudio_browser import EXPECTED, TEXT
+from test_labelstudio_browser import EXPECTED, TEXT, LabelingPage, browser  # noqa: F401 (browser: a fixture)
+from conftest import LABEL_STUDIO_PASSWORD, LABEL_STUDIO_USER
 from test_labelstudio_convert import TEXT_A, document_a, document_b, make_document, without_layers, write_corpus
 
 from frnewsbench.api import build_extractor, predict
 from frnewsbench.cli import main
+from frnewsbench.corpus import write_document
 from frnewsbench.labelstudio import label_config
 from frnewsbench.labelstudio.convert import document_to_task, model_version, prediction_to_ls, result_to_layers
 from frnewsbench.labelstudio.ml_backend import PredictionService, serve
@@ -248,3 +250,56 @@ def test_label_studio_asks_the_served_model_when_a_task_is_opened(tmp_path, labe
              if item["type"] == "labels"]
     assert spans == [EXPECTED["Côte d’Ivoire"], EXPECTED["28 février"]]
     assert [e.text for e in expected["doc-b"].entities] == ["Pékin"]
+
+
+@pytest.mark.labelstudio
+@pytest.mark.browser
+def test_the_page_opens_prefilled_by_the_served_model_and_the_work_comes_back(tmp_path, label_studio_server, browser,
+                                                                             monkeypatch, capsys):
+    """The whole loop: open a task in the web page, the backend pre-fills it, the annotator completes
+    the entity's fields and submits, `pull` writes the served spans with their offsets."""
+    from label_studio_sdk import LabelStudio
+    from test_labelstudio_browser import _wait_for
+    from test_labelstudio_convert import snapshot
+
+    server = label_studio_server
+    monkeypatch.setenv("LABEL_STUDIO_API_KEY", server.token)
+    live = make_document("doc-live", TEXT)
+    folder = write_corpus(tmp_path / "annotations", [live, document_b()])
+    project_title = "frnewsbench live pre-annotation in the page"
+    assert main(["labelstudio", "push", "--project", project_title, "--url", server.url, "--annotations", str(folder)]) == 0
+    before = snapshot(folder)
+    client = LabelStudio(base_url=server.url, api_key=server.token)
+    (project,) = [p for p in client.projects.list() if p.title == project_title]
+    tasks = {task.data["doc_id"]: task.id for task in client.tasks.list(project=project.id)}
+
+    process, url = _start_cli_backend(GAZETTEER, tmp_path / "serve-model.log")
+    try:
+        client.ml.create(project=project.id, url=url, title="gazetteer")
+        page = LabelingPage(browser, server.url, TEXT)
+        page.log_in(LABEL_STUDIO_USER, LABEL_STUDIO_PASSWORD)
+        page.open_task(project.id, tasks["doc-live"])
+        country = page.highlight(*EXPECTED["Côte d’Ivoire"])  # drawn from the served prediction
+        page.highlight(*EXPECTED["28 février"])
+        country.click()
+        page.type_into("entity_id", "cote_d_ivoire")
+        page.type_into("canonical_name", "Côte d’Ivoire")
+        page.unselect()
+        page.press("Submit current annotation")
+        _wait_for("the submitted annotation", lambda: client.tasks.get(id=tasks["doc-live"]).annotations)
+    finally:
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0
+    assert '"POST /predict HTTP/1.1" 200' in (tmp_path / "serve-model.log").read_text(encoding="utf-8")
+
+    capsys.readouterr()
+    assert main(["labelstudio", "pull", "--project", project_title, "--url", server.url,
+                 "--annotations", str(folder)]) == 0
+    assert "entities +1 -0, dates +1 -0, quotes +0 -0" in capsys.readouterr().out
+    expected = make_document("doc-live", TEXT, entities=[
+        Entity(*EXPECTED["Côte d’Ivoire"], "Côte d’Ivoire", "LOC", "cote_d_ivoire", "Côte d’Ivoire"),
+    ], dates=[TimeExpression(*EXPECTED["28 février"], "28 février", "DATE", "2023-02-28")])
+    write_document(expected, tmp_path / "expected.json")
+    after = snapshot(folder)
+    assert after["doc-live.json"] == (tmp_path / "expected.json").read_bytes()
+    assert {k: v for k, v in after.items() if k != "doc-live.json"} == {k: v for k, v in before.items() if k != "doc-live.json"}

@@ -24,7 +24,6 @@ lock), so extractors need not be thread-safe.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 import threading
@@ -34,6 +33,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Mapping, Sequence
 
 from ..schema import Document, sha256_text
+from ..validate import is_iso_date
 from . import label_config
 from .convert import model_version as versioned_name
 from .convert import prediction_to_ls
@@ -60,12 +60,10 @@ def task_document(task: Any) -> Document:
         raise BackendError(f"{where}: expected data.text, the article's text; found {text!r}. "
                            "Fix: import the tasks with `frnewsbench labelstudio push`")
     dct = data.get("dct")
-    try:
-        dt.date.fromisoformat(dct)
-    except (TypeError, ValueError):
+    if not isinstance(dct, str) or not is_iso_date(dct):
         raise BackendError(f"{where}: expected data.dct, the document creation date YYYY-MM-DD (time expressions "
                            f"are resolved against it); found {dct!r}. Fix: import the tasks with "
-                           "`frnewsbench labelstudio push`, which sets it") from None
+                           "`frnewsbench labelstudio push`, which sets it")
     doc_id = data.get("doc_id")
     if not isinstance(doc_id, str) or not doc_id:
         doc_id = f"task-{task_id}"
