@@ -147,7 +147,8 @@ def test_transformers_adapter_shifts_offsets_paragraph_by_paragraph(tmp_path):
     assert prediction.entities == (Entity(0, 24, "Emmanuel Macron à Paris.", "PER"), Entity(28, 42, "Nous, à Paris.", "PER"))
     assert check_prediction(prediction, document(text), source="tiny") == prediction
     versions = extractor.versions()
-    assert set(versions) == {"transformers", "torch", "model", "model_revision"}
+    assert set(versions) == {"transformers", "torch", "model", "model_revision", "aggregation", "device"}
+    assert (versions["aggregation"], versions["device"]) == ("simple", "cpu")  # as the pipeline was built
 
 
 def test_transformers_adapter_cuts_long_paragraphs_at_sentence_ends(tmp_path):
@@ -186,7 +187,7 @@ def test_transformers_loads_a_saved_model_folder_offline(tmp_path):
     token_classifier = tiny_token_classifier(tmp_path, "I-PER")
     token_classifier.model.save_pretrained(tmp_path / "model")
     token_classifier.tokenizer.save_pretrained(tmp_path / "model")
-    extractor = load_transformers(str(tmp_path / "model"), name="saved.v1")
+    extractor = load_transformers(str(tmp_path / "model"), name="saved.v1", label_map={"FOO": None})
     assert extractor.extract(document("Emmanuel Macron.")).entities == (Entity(0, 16, "Emmanuel Macron.", "PER"),)
 
 

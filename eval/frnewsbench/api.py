@@ -59,7 +59,8 @@ def load_gold(gold: Gold = None) -> list[Document]:
     return sorted(gold, key=lambda document: document.id)
 
 
-def build_extractor(spec: str, *, documents: Sequence[Document] = (), timeout: float | None = None) -> Extractor:
+def build_extractor(spec: str, *, documents: Sequence[Document] = (), timeout: float | None = None,
+                    transformers_options: Mapping[str, Any] | None = None) -> Extractor:
     """The extractor named by ``spec``: a registered name, or ``PREFIX:ARGUMENT`` for an adapter.
 
     | spec | extractor |
@@ -67,11 +68,15 @@ def build_extractor(spec: str, *, documents: Sequence[Document] = (), timeout: f
     | ``name.v1`` | the registered extractor (built-in or from an entry point) |
     | ``python:module:attr`` or ``module:attr`` | a Python callable or class |
     | ``spacy:MODEL`` | a spaCy pipeline (installed package name or folder) |
-    | ``transformers:FOLDER`` | a local transformers token-classification model |
+    | ``transformers:FOLDER`` | a local transformers token-classification model (``transformers_options``:
+      ``aggregation``, ``device``, ``label_map`` of :func:`~frnewsbench.extractors.transformers_pipeline.load_transformers`) |
     | ``command:PROGRAM ARGS`` | an external command (JSON Lines in and out) |
     | ``file:PATH`` | a predictions file, checked against ``documents`` |
     """
     prefix, colon, argument = spec.partition(":")
+    if transformers_options and prefix != "transformers":
+        raise HarnessError(f"{', '.join(sorted(transformers_options))}: options of transformers: models only, "
+                           f"and the system is {spec!r}")
     if not colon:
         return get_extractor(spec)
     if prefix == "python":
@@ -85,7 +90,7 @@ def build_extractor(spec: str, *, documents: Sequence[Document] = (), timeout: f
     if prefix == "transformers":
         from .extractors.transformers_pipeline import load_transformers
 
-        return load_transformers(argument, name=spec)
+        return load_transformers(argument, name=spec, **(transformers_options or {}))
     if prefix == "command":
         from .extractors.command import DEFAULT_TIMEOUT, CommandExtractor
 

@@ -514,7 +514,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     with _HarnessUserErrors():
         documents = load_gold(args.gold)
-        extractor = build_extractor(args.extractor, documents=documents, timeout=args.timeout)
+        extractor = build_extractor(args.extractor, documents=documents, timeout=args.timeout,
+                                    transformers_options=_transformers_options(args))
         with tqdm(total=len(documents), desc=extractor.name, unit="doc", file=sys.stderr) as bar:
             result = run(extractor=extractor, gold=documents, layers=args.layers, output=args.output,
                          markdown=args.markdown, errors=args.errors, html=args.html,
@@ -555,6 +556,21 @@ def _add_score(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=_cmd_score)
 
 
+def _transformers_options(args: argparse.Namespace) -> dict:
+    """The options given for a transformers: model (``--label-map`` read here)."""
+    from .extractors.labels import read_label_map
+
+    options = {name: getattr(args, name) for name in ("aggregation", "device") if getattr(args, name) is not None}
+    if args.label_map is not None:
+        options["label_map"] = args.label_map
+    if options and not args.extractor.startswith("transformers:"):
+        raise UserError(f"--aggregation, --device and --label-map apply to transformers: models only; "
+                        f"the system is {args.extractor!r}")
+    if args.label_map is not None:
+        options["label_map"] = read_label_map(args.label_map)
+    return options
+
+
 def _add_run(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("run", help="run an extractor over the gold, then score it")
     parser.add_argument("--extractor", metavar="SPEC",
@@ -564,6 +580,13 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--save-predictions", type=Path, metavar="FILE", help="also write the predictions (JSON Lines)")
     parser.add_argument("--timeout", type=_positive_seconds, metavar="SECONDS",
                         help="for command: systems, more than 0 (default 600)")
+    parser.add_argument("--label-map", type=Path, metavar="FILE",
+                        help="for transformers: models, a JSON object: model label -> PER, ORG, LOC, MISC or null "
+                             "(left out), added to the default table")
+    parser.add_argument("--aggregation", choices=("simple", "first", "average", "max"),
+                        help="for transformers: models, how sub-word tokens become entities "
+                             "(default first: a word takes its first token's label, so no word is cut)")
+    parser.add_argument("--device", help="for transformers: models, cpu (default), cuda, cuda:N or mps")
     _scoring_options(parser)
     parser.set_defaults(handler=_cmd_run)
 

@@ -15,12 +15,15 @@ schemes emit more types; the table says what each becomes, following
 | DATE, TIME, PERCENT, MONEY, QUANTITY, ORDINAL, CARDINAL | (not an entity) | values, not names (time expressions are the ``dates`` layer) |
 
 A label the table does not list is an error (:class:`UnknownLabelError`) naming the label
-and this table, never dropped silently: pass your own ``label_map`` to the adapter.
+and this table, never dropped silently: pass your own ``label_map`` to the adapter (from the
+command line, ``--label-map FILE``: a JSON object read by :func:`read_label_map`).
 Labels mapped to ``None`` are left out on purpose and counted by the adapters.
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Mapping
 
 from ..schema import ENTITY_LABELS
@@ -61,6 +64,27 @@ def map_label(label: str, label_map: Mapping[str, str | None], *, system: str) -
     listing = ", ".join(f"{source}->{target or '(left out)'}" for source, target in sorted(label_map.items(), key=lambda kv: kv[0]))
     raise UnknownLabelError(
         f"{system}: the entity label {label!r} is not in the label map. Expected one of: {listing}. "
-        f"Fix: pass label_map={{..., {label!r}: 'PER'|'ORG'|'LOC'|'MISC'|None}} to the adapter "
-        "(None leaves the label out on purpose); see frnewsbench/extractors/labels.py"
+        f"Fix: give a label map with {label!r} (--label-map FILE, a JSON object such as {{{json.dumps(label)}: \"PER\"}}, "
+        f"values PER, ORG, LOC, MISC or null; label_map={{..., {label!r}: 'PER'|'ORG'|'LOC'|'MISC'|None}} in Python); "
+        "null/None leaves the label out on purpose; see frnewsbench/extractors/labels.py"
     )
+
+
+def read_label_map(path: str | Path) -> dict[str, str | None]:
+    """A label map from a JSON file: an object, model label -> ``PER``, ``ORG``, ``LOC``, ``MISC``
+    or ``null`` (left out on purpose)."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ExtractorError(f"{path}: no such label map file") from None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise ExtractorError(f"{path}: not a JSON label map ({type(error).__name__}: {error})") from None
+    if not isinstance(data, dict):
+        raise ExtractorError(f"{path}: expected a JSON object such as {{\"PERSON\": \"PER\", \"DATE\": null}}; "
+                             f"found a {type(data).__name__}")
+    try:
+        check_label_map(data)
+    except UnknownLabelError as error:
+        raise UnknownLabelError(f"{path}: {error}") from None
+    return data
