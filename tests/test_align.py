@@ -282,3 +282,48 @@ def test_the_documented_text_anchored_example_is_valid_and_scores_as_with_offset
     assert placed_.entities == reference.entities and placed_.quotes == reference.quotes
     assert [(a.text, a.method, a.start, a.end) for a in placed_.alignments if a.method != "exact"] == [
         ("l'Alliance restait unie", "normalised", 37, 60)]
+
+
+def text_anchored_function(document):
+    """A python: system answering with strings only (used by the test below through its spec)."""
+    return {"entities": [{"text": "Poutine", "label": "PER"}, {"text": "Joe Biden", "label": "PER"}]}
+
+
+COMMAND = """\
+import json, sys
+for line in sys.stdin:
+    doc = json.loads(line)
+    print(json.dumps({"id": doc["id"], "entities": [{"text": "Poutine", "label": "PER"}, {"text": "Joe Biden", "label": "PER"}]}))
+"""
+
+
+def test_python_and_command_systems_may_answer_with_strings(tmp_path):
+    import sys
+
+    from frnewsbench.api import run
+
+    gold = small_document()
+    script = tmp_path / "system.py"
+    script.write_text(COMMAND, encoding="utf-8")
+    poutine = find(gold.text, "Poutine")
+    for spec in ("python:test_align:text_anchored_function", f"command:{sys.executable} {script}"):
+        result = run(extractor=spec, gold=[gold], bootstrap_samples=10)
+        assert result.alignment.counts["entities"] == {"exact": 1, "normalised": 0, "fuzzy": 0, "not_found": 1}, spec
+        decisions = [(d, a.text, a.method, a.start, a.end) for d, a in result.alignment.decisions]
+        assert decisions == [(gold.id, "Poutine", "exact", *poutine), (gold.id, "Joe Biden", "not_found", None, None)]
+        strict = result.evaluation.layers["entities"].counts.strict
+        assert (strict.tp, strict.fp, strict.fn) == (1, 1, 3), spec
+
+
+def test_the_score_command_prints_the_alignment_counts_and_the_strings_not_found(tmp_path, capsys):
+    from frnewsbench.cli import main
+    from helpers import write_small_corpus
+
+    write_small_corpus(tmp_path / "gold")
+    path = tmp_path / "llm.jsonl"
+    path.write_text(json.dumps({"id": "doc-1", "entities": [{"text": "Xi Jinping", "label": "PER"},
+                                                           {"text": "Joe Biden", "label": "PER"}]}) + "\n", encoding="utf-8")
+    assert main(["score", "--predictions", str(path), "--gold", str(tmp_path / "gold"), "--bootstrap-samples", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "text-anchored spans (placed by their text): entities 1 exact, 1 not found" in out
+    assert "  not found in doc-1: entities[1] mention 'Joe Biden'" in out
