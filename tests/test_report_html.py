@@ -299,3 +299,17 @@ def test_a_report_of_many_articles_starts_folded():
                        bootstrap_samples=2)
         articles = Tree(render_html(result, gold)).root.find_all("details", cls="doc")
         assert len(articles) == count and all(("open" not in a.attrs) == folded for a in articles)
+
+
+def test_a_quote_with_the_wrong_speaker_names_the_other_speaker():
+    t = "« Non », a dit Paul à Marie."
+    gold_quote = Quote(span(t, "Non"), "direct", span(t, "Paul"), None, span(t, "a dit"))
+    gold = document(t, quotes=(gold_quote,))
+    predicted = Quote(span(t, "Non"), "direct", span(t, "Marie"), None, span(t, "a dit"))
+    result = score(gold=[gold], predictions={"t": Prediction(id="t", quotes=(predicted,))}, system="q.v1",
+                   bootstrap_samples=2)
+    root = Tree(render_html(result, [gold])).root
+    badges = [m.find_all("span", cls="b")[0].text() for m in root.find_all("span", cls="wrong") if "quotes" in m.classes]
+    assert badges == [
+        "q0 direct quote · speaker «Paul» · cue «a dit» ✗ wrong speaker → system: direct quote · speaker «Marie»",
+        "q0 direct quote · speaker «Marie» · cue «a dit» ✗ wrong speaker → gold: direct quote · speaker «Paul»"]

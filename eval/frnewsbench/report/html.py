@@ -23,6 +23,7 @@ from typing import Sequence
 
 from ..schema import LAYERS, Document, Entity, Quote, Span, TimeExpression
 from ..scoring import GIVEN, DocumentEvaluation, LayerEvaluation, MatchRecord
+from ..scoring.records import CUE, SPEAKER
 from ..align import METHODS, AlignmentReport
 from .errors import (MISSED, OFF_HEADLINE, RIGHT, SPURIOUS, WRONG, ErrorTally, RecordStream, alignment_notes,
                      evaluation_records, headline_rule, record_kind)
@@ -139,14 +140,17 @@ def item_label(item: Entity | TimeExpression | Quote) -> str:
         return item.label
     if isinstance(item, TimeExpression):
         return f"{item.type} {item.value}" + (f" {item.mod}" if item.mod else "")
-    if item.speaker is not None:
-        speaker = f"speaker {_quoted(item.speaker)}"
-    elif item.speaker_entity_id:
-        speaker = f"speaker {item.speaker_entity_id}"
-    else:
-        speaker = "no speaker"
-    cue = "no cue" if item.cue is None else f"cue {_quoted(item.cue)}"
-    return f"{item.type} quote · {speaker} · {cue}"
+    return f"{item.type} quote · {_speaker(item)} · {_cue(item)}"
+
+
+def _speaker(quote: Quote) -> str:
+    if quote.speaker is not None:
+        return f"speaker {_quoted(quote.speaker)}"
+    return f"speaker {quote.speaker_entity_id}" if quote.speaker_entity_id else "no speaker"
+
+
+def _cue(quote: Quote) -> str:
+    return "no cue" if quote.cue is None else f"cue {_quoted(quote.cue)}"
 
 
 def _item_text(item: Entity | TimeExpression | Quote) -> str:
@@ -157,6 +161,23 @@ def _outcome(kind: str, record: MatchRecord) -> str:
     differences = ", ".join(record.differences)
     return {RIGHT: "✓", OFF_HEADLINE: f"≈ right for the headline, other {differences}", WRONG: f"✗ wrong {differences}",
             SPURIOUS: "✗ spurious", MISSED: "✗ missed"}[kind]
+
+
+def _counterpart(item: Entity | TimeExpression | Quote, other: Entity | TimeExpression | Quote,
+                 differences: Sequence[str]) -> str:
+    """How a badge names the other side of a matched pair: its label (for a quote, its type and
+    the speaker or cue that differ), then its text when it differs."""
+    if isinstance(other, Quote):
+        label = f"{other.type} quote"
+        if SPEAKER in differences:
+            label += f" · {_speaker(other)}"
+        if CUE in differences:
+            label += f" · {_cue(other)}"
+    else:
+        label = item_label(other)
+    if _item_text(other) != _item_text(item):
+        label += f" «{_short(_item_text(other))}»"
+    return label
 
 
 @dataclass(frozen=True)
@@ -184,9 +205,7 @@ def layer_marks(layer: str, records: Sequence[MatchRecord], prefix: str) -> Laye
                 continue
             badge = f"{escape(item_label(item))} {escape(_outcome(kind, record))}"
             if other is not None and kind != RIGHT:
-                label = item_label(other) if not isinstance(other, Quote) else f"{other.type} quote"
-                if _item_text(other) != _item_text(item):
-                    label += f" «{_short(_item_text(other))}»"
+                label = _counterpart(item, other, record.differences)
                 badge += f' <a class="counterpart" href="#{ids[other_side]}">→ {other_side}: {escape(label)}</a>'
             if isinstance(item, Quote):
                 badge = f"q{number_} " + badge
