@@ -91,3 +91,11 @@ def figures(tree, path=""):
     elif isinstance(tree, list):
         for index, value in enumerate(tree):
             yield from figures(value, f"{path}[{index}]")
+
+
+def after_gold_line(stderr: str, gold: Path) -> str:
+    """What a command printed on stderr after its first line, which says which gold it used
+    (checked: the folder ``gold``, given with --gold)."""
+    first, _, rest = stderr.partition("\n")
+    assert first.startswith(f"gold: {Path(gold).resolve()} (from --gold), "), first
+    return rest

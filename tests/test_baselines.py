@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from frnewsbench.corpus import load_corpus
 from frnewsbench.extractors import get_extractor, registered_names, strip_gold
 from frnewsbench.extractors.dates_dateparser import (
     DateparserExtractor,
@@ -23,6 +22,7 @@ from frnewsbench.extractors.dates_dateparser import (
     timex_value,
 )
 from frnewsbench.extractors.quotes_rules import Unpaired, find_quoted_segments
+from frnewsbench.gold import load_corpus
 from frnewsbench.predictions import check_prediction
 from frnewsbench.schema import Document, TimeExpression, sha256_text
 from frnewsbench.timex import type_value_problem, value_problem

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from frnewsbench.corpus import load_corpus
+from frnewsbench.gold import load_corpus
 from frnewsbench.predictions import parse_predictions, prediction_to_record
 from frnewsbench.scoring import strict_entity_counts
 from frnewsbench.tokenize import iob2_tags, tokenize

@@ -10,7 +10,8 @@ from helpers import small_document, write_small_corpus
 
 from frnewsbench.build import NER_TAGS, FIGURES_END, FIGURES_START, Figures, build, ner_rows, stale_files
 from frnewsbench.cli import main
-from frnewsbench.corpus import corpus_hash, load_corpus, load_documents, read_dataset, write_document
+from frnewsbench.corpus import corpus_hash, read_dataset, write_document
+from frnewsbench.gold import load_corpus, load_documents
 from frnewsbench.schema import Entity
 from frnewsbench.tokenize import AlignmentError
 

@@ -9,15 +9,16 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import figures
+from helpers import after_gold_line, figures
 
 import frnewsbench
 from frnewsbench.api import HarnessError, build_extractor, load_gold, run, score
 from frnewsbench.cli import main
-from frnewsbench.corpus import corpus_hash, load_corpus
+from frnewsbench.corpus import corpus_hash
 from frnewsbench.extractors.callable import CallableExtractor
 from frnewsbench.extractors.command import CommandExtractor
 from frnewsbench.extractors.file import FileExtractor
+from frnewsbench.gold import load_corpus
 from frnewsbench.predictions import PredictionsError, read_predictions, write_predictions
 from frnewsbench.schema import Entity, Prediction, gold_as_prediction
 
@@ -73,7 +74,7 @@ def test_bad_predictions_exit_1_and_write_nothing(tmp_path, capsys):
     predictions = tmp_path / "bad.jsonl"
     predictions.write_text('{"id": "t-001", "entities": [{"start": 0, "end": 6, "label": "PERSON"}]}\n', encoding="utf-8")
     assert cli("score", "--predictions", predictions, "--gold", GOLD_DIR, *outputs(tmp_path)) == 1
-    error = capsys.readouterr().err
+    error = after_gold_line(capsys.readouterr().err, GOLD_DIR)
     assert error.startswith("error: 1 problem(s) in the predictions:")
     assert f"{predictions} line 1 document 't-001' entities[0] [0, 6): expected a label in PER, ORG, LOC, MISC" in error
     assert "Traceback" not in error
@@ -237,20 +238,6 @@ def test_build_extractor_resolves_each_kind_of_spec(tmp_path, monkeypatch):
     sys.modules.pop("finder", None)
 
 
-def test_load_gold_defaults_to_the_built_dataset(tmp_path, monkeypatch):
-    from frnewsbench.build import build
-
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(HarnessError, match="dataset: neither a built dataset"):
-        load_gold()
-    (tmp_path / "annotations").mkdir()
-    for path in GOLD_DIR.glob("*.json"):
-        (tmp_path / "annotations" / path.name).write_bytes(path.read_bytes())
-    assert [document.id for document in load_gold("annotations")] == ["t-001", "t-002"]
-    build("annotations", "dataset", datasheet=None)
-    assert load_gold() == load_gold("annotations")
-
-
 # --- what used to end in a traceback --------------------------------------------------------
 
 def oracle_file(tmp_path: Path) -> Path:
@@ -289,7 +276,7 @@ def test_an_output_that_cannot_be_written_writes_nothing(tmp_path, capsys):
     assert cli("score", "--predictions", oracle_file(tmp_path), "--gold", GOLD_DIR, "--bootstrap-samples", 10,
                "--markdown", tmp_path / "new" / "result.md", "--errors", tmp_path / "errors.md",
                "--output", blocked) == 1
-    error = capsys.readouterr().err
+    error = after_gold_line(capsys.readouterr().err, GOLD_DIR)
     assert error.startswith(f"error: cannot write {blocked}: ") and "Nothing was written" in error
     assert "Traceback" not in error
     # the Markdown files were written to temporary files first, then removed with the folder made for them

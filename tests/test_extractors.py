@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from frnewsbench.corpus import load_corpus
 from frnewsbench.extractors import RegistryError, get_extractor, registered_names, strip_gold
 from frnewsbench.extractors.callable import CallableExtractor, load_callable
 from frnewsbench.extractors.command import CommandExtractor
 from frnewsbench.extractors.errors import ExtractorError
 from frnewsbench.extractors.file import FileExtractor
 from frnewsbench.extractors.labels import DEFAULT_LABEL_MAP, UnknownLabelError, map_label
+from frnewsbench.gold import load_corpus
 from frnewsbench.predictions import PredictionsError, check_prediction, write_predictions
 from frnewsbench.schema import ENTITY_LABELS, LAYERS, Document, Entity, Prediction, sha256_text
 

@@ -626,7 +626,7 @@ def test_import_reports_what_changed(tmp_path, corpus, capsys):
 def test_the_real_gold_round_trips_byte_for_byte(tmp_path):
     from conftest_paths import ANNOTATIONS
 
-    from frnewsbench.corpus import load_corpus
+    from frnewsbench.gold import load_corpus
 
     documents = load_corpus(ANNOTATIONS)
     assert documents and all(d.entities and d.dates and d.quotes for d in documents)

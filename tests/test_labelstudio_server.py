@@ -188,7 +188,7 @@ def test_a_refused_token_is_a_clear_error_and_nothing_is_written(tmp_path, label
 def test_the_whole_dataset_round_trips_through_label_studio(tmp_path, label_studio_server, monkeypatch, capsys):
     from conftest_paths import ANNOTATIONS
 
-    from frnewsbench.corpus import load_corpus
+    from frnewsbench.gold import load_corpus
 
     documents = load_corpus(ANNOTATIONS)
     blank = write_corpus(tmp_path / "blank", [without_layers(d) for d in documents])

@@ -19,14 +19,16 @@ import pytest
 import frnewsbench.leaderboard.board as board_module
 import frnewsbench.leaderboard.runs as runs_module
 from frnewsbench.cli import main
-from frnewsbench.corpus import corpus_hash, load_corpus, load_documents, write_document
+from frnewsbench.corpus import corpus_hash, write_document
 from frnewsbench.extractors import registered_names
 from frnewsbench.extractors.dates_dateparser import Skipped, find_time_expressions
+from frnewsbench.gold import load_corpus, load_documents
 from frnewsbench.leaderboard import SubmissionError, build_board, leaderboard, sha256_of
 from frnewsbench.predictions import read_predictions, write_predictions
 from frnewsbench.schema import LAYERS, Prediction, gold_as_prediction
 
 from conftest_paths import ANNOTATIONS, DATASET, REPO
+from helpers import after_gold_line
 
 GOLD_DIR = Path(__file__).parent / "data" / "harness_gold"
 GOLD = load_corpus(GOLD_DIR)
@@ -309,8 +311,9 @@ def test_a_submission_with_bad_offsets_is_refused_and_changes_nothing(tmp_path, 
     (folder / "metadata.json").write_text(json.dumps(
         {"name": "broken", "version": "1", "link": None, "layers": ["entities"], "dataset_hash": GOLD_HASH}), encoding="utf-8")
     before = snapshot(tmp_path)
+    capsys.readouterr()
     assert cli(*board_args(tmp_path)[:-2], "--output", tmp_path / "out" / "LEADERBOARD.md") == 1
-    error = capsys.readouterr().err
+    error = after_gold_line(capsys.readouterr().err, GOLD_DIR)
     assert error.startswith("error: 1 problem(s) in the submissions; nothing was written:")
     assert (f"{folder / 'predictions.jsonl'} line 1 document 't-001' entities[0] [150, 160): "
             "expected 0 <= start < end <= 154 (the length of the document text); found start=150, end=160") in error
@@ -522,7 +525,7 @@ def test_an_output_that_cannot_be_written_is_a_clear_error_and_nothing_is_writte
     before = snapshot(tmp_path)
     code = cli("leaderboard", "--gold", GOLD_DIR, "--runs", runs, "--submissions", tmp_path / "submissions",
                "--output", output, "--systems", "oracle")
-    error = capsys.readouterr().err
+    error = after_gold_line(capsys.readouterr().err, GOLD_DIR)
     assert code == 1
     assert error == (f"error: cannot write {failing}: {reason}. Nothing was written; give --output and --runs paths "
                      "in folders you can write to (the chart goes beside the board, with the suffix .png)\n")

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from frnewsbench.corpus import load_corpus
+from frnewsbench.gold import load_corpus
 from frnewsbench.predictions import (
     SCHEMA_PATH, PredictionsError, check_prediction, missing_documents, parse_predictions,
     prediction_to_record, read_predictions, write_predictions,

@@ -13,7 +13,8 @@ import pytest
 
 import frnewsbench
 from frnewsbench.api import score
-from frnewsbench.corpus import corpus_hash, load_corpus
+from frnewsbench.corpus import corpus_hash
+from frnewsbench.gold import load_corpus
 from frnewsbench.report import RESULT_SCHEMA_VERSION, Result, ResultError, SystemInfo, load_result
 from frnewsbench.report.errors import context, error_items, escape_markdown, render_errors
 from frnewsbench.report.html import render_html

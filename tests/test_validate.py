@@ -8,7 +8,7 @@ import pytest
 from helpers import raw_document, write_raw, write_small_corpus
 
 from frnewsbench.cli import main
-from frnewsbench.corpus import load_corpus
+from frnewsbench.gold import load_corpus
 from frnewsbench.validate import ValidationError, validate_files
 
 

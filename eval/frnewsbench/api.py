@@ -21,20 +21,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
-from . import __version__, corpus
+from . import corpus
+from .version import __version__
 from .align import alignment_report
-from .corpus import corpus_hash, load_documents
+from .corpus import corpus_hash
 from .extractors import Extractor, get_extractor, strip_gold
 from .extractors.errors import ExtractorError
+from .gold import Gold, GoldError, dataset_path, load_gold
 from .predictions import PredictionProblem, PredictionsError, check_prediction, dumps_predictions, read_predictions_with_hash
 from .report.result import Result, SystemInfo
 from .schema import LAYERS, SCHEMA_VERSION, Document, Prediction
 from .scoring import PairedBootstrap, evaluate, match_records, paired_bootstrap
 
-DEFAULT_GOLD = Path("dataset")
 ADAPTER_PREFIXES = ("python", "spacy", "transformers", "command", "file")
-
-Gold = str | Path | Sequence[Document] | None
 
 
 class HarnessError(ValueError):
@@ -43,20 +42,6 @@ class HarnessError(ValueError):
 
 class OutputError(HarnessError):
     """An output file that cannot be written; nothing was written."""
-
-
-def load_gold(gold: Gold = None) -> list[Document]:
-    """The gold documents: the built dataset (default ``dataset``), a folder of annotation
-    files, or documents. The one place that reads the gold.
-    """
-    if gold is None:
-        gold = DEFAULT_GOLD
-    if isinstance(gold, (str, Path)):
-        try:
-            return load_documents(gold)
-        except FileNotFoundError as error:
-            raise HarnessError(f"{error}; pass the gold with --gold DIR") from None
-    return sorted(gold, key=lambda document: document.id)
 
 
 def build_extractor(spec: str, *, documents: Sequence[Document] = (), timeout: float | None = None,

@@ -18,7 +18,8 @@ from datasets.splits import SplitDict, SplitInfo
 from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCardData
 
-from .corpus import CONTENT_HASH_KEY, corpus_hash, document_to_dict, entity_to_dict, load_corpus, quote_to_dict, time_expression_to_dict, write_atomic
+from .corpus import CONTENT_HASH_KEY, corpus_hash, document_to_dict, entity_to_dict, quote_to_dict, time_expression_to_dict, write_atomic
+from .gold import load_corpus
 from .schema import ENTITY_LABELS, QUOTE_TYPES, SCHEMA_VERSION, TIMEX_TYPES, Document, paragraph_spans
 from .tokenize import AlignmentError, iob2_tags, tokenize
 

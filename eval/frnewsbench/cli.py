@@ -120,7 +120,7 @@ def _add_new_article(sub: argparse._SubParsersAction) -> None:
 
 def _labelstudio_tasks(args: argparse.Namespace) -> list[dict]:
     """The selected documents as Label Studio tasks, with gold and the requested predictions."""
-    from .corpus import load_corpus
+    from .gold import load_corpus
     from .labelstudio.convert import ConversionError, documents_to_tasks, model_version
 
     documents = load_corpus(args.annotations)
@@ -350,7 +350,8 @@ def _add_labelstudio(sub: argparse._SubParsersAction) -> None:
 def _cmd_agreement(args: argparse.Namespace) -> int:
     from .agreement import AGREEMENT_END, AGREEMENT_START, agreement, agreement_markdown
     from .build import replace_block
-    from .corpus import load_corpus, write_atomic
+    from .corpus import write_atomic
+    from .gold import load_corpus
 
     try:
         rows = agreement(a=load_corpus(args.a), b=load_corpus(args.b))
@@ -393,11 +394,12 @@ def _harness_errors():
     from .api import HarnessError
     from .extractors.base import RegistryError
     from .extractors.errors import ExtractorError
+    from .gold import GoldError
     from .predictions import PredictionsError
     from .report.result import ResultError
     from .scoring import ScoringError
 
-    return HarnessError, RegistryError, ExtractorError, PredictionsError, ResultError, ScoringError
+    return HarnessError, RegistryError, ExtractorError, GoldError, PredictionsError, ResultError, ScoringError
 
 
 class _HarnessUserErrors:
@@ -440,6 +442,16 @@ def _positive_seconds(text: str) -> float:
     return value
 
 
+def _read_gold(args: argparse.Namespace):
+    """The gold of ``--gold`` (else $FRNEWSBENCH_GOLD, else the shipped dataset), said on stderr."""
+    from .gold import read_gold
+
+    with _HarnessUserErrors():
+        loaded = read_gold(args.gold)
+    print(loaded.describe(), file=sys.stderr)
+    return loaded
+
+
 def _report_result(result, args: argparse.Namespace) -> None:
     from .report.markdown import dropped_labels_line, headline_table
 
@@ -474,12 +486,13 @@ def _report_alignment(result) -> None:
 def _cmd_score(args: argparse.Namespace) -> int:
     from .api import score
 
+    gold = _read_gold(args)
     with _HarnessUserErrors():
-        predictions, gold, system, versions = args.predictions, args.gold, args.system, None
+        predictions, system, versions = args.predictions, args.system, None
         if args.ner_tags is not None:
-            predictions, gold, versions = _ner_tag_predictions(args.ner_tags, args.gold)
+            predictions, versions = _ner_tag_predictions(args.ner_tags, gold.documents)
             system = system or args.ner_tags.stem
-        result = score(predictions=predictions, gold=gold, layers=args.layers, system=system,
+        result = score(predictions=predictions, gold=gold.documents, layers=args.layers, system=system,
                        system_versions=versions, output=args.output, markdown=args.markdown, errors=args.errors,
                        html=args.html, records=args.records, keep_records=False,
                        bootstrap_samples=args.bootstrap_samples, seed=args.seed)
@@ -487,19 +500,17 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ner_tag_predictions(path: Path, gold: Path):
-    """``score --ner-tags``: the predictions of a tag file, the gold documents, the file's versions."""
-    from .api import load_gold
+def _ner_tag_predictions(path: Path, documents):
+    """``score --ner-tags``: the predictions of a tag file against the gold ``documents``, the file's versions."""
     from .ner_tags import predictions_from_ner_tags, read_ner_tags
 
-    documents = load_gold(gold)
     tags, sha256 = read_ner_tags(path)
     predictions = predictions_from_ner_tags(tags, gold=documents, source=str(path))
-    return predictions, documents, {"ner_tags_file": path.name, "ner_tags_sha256": sha256}
+    return predictions, {"ner_tags_file": path.name, "ner_tags_sha256": sha256}
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .api import build_extractor, load_gold, run
+    from .api import build_extractor, run
     from .extractors import entry_point_problems, registered_names
 
     if args.list:
@@ -512,8 +523,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise UserError("give the system to run with --extractor NAME or PREFIX:ARGUMENT (--list shows the names)")
     from tqdm import tqdm
 
+    documents = _read_gold(args).documents
     with _HarnessUserErrors():
-        documents = load_gold(args.gold)
         extractor = build_extractor(args.extractor, documents=documents, timeout=args.timeout,
                                     transformers_options=_transformers_options(args))
         with tqdm(total=len(documents), desc=extractor.name, unit="doc", file=sys.stderr) as bar:
@@ -533,7 +544,8 @@ def _bootstrap_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _scoring_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--gold", type=Path, default=DEFAULT_DATASET, help="the built dataset folder (default: dataset) or a folder of annotation files")
+    parser.add_argument("--gold", type=Path, default=None, metavar="DIR",
+                        help="the gold: a built dataset folder or a folder of annotation files (default: $FRNEWSBENCH_GOLD if set, else the dataset shipped with frnewsbench)")
     parser.add_argument("--layers", help="comma-separated layers to score, e.g. entities,dates (default: every predicted layer)")
     parser.add_argument("--output", type=Path, metavar="FILE", help="write the result (JSON, with provenance)")
     parser.add_argument("--markdown", type=Path, metavar="FILE", help="write the Markdown tables")
@@ -595,8 +607,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from .api import compare
     from .report.markdown import NOT_DEFINED, interval, number, table
 
+    gold = _read_gold(args)
     with _HarnessUserErrors():
-        comparison = compare(a=args.a, b=args.b, gold=args.gold, layers=args.layers, output=args.output,
+        comparison = compare(a=args.a, b=args.b, gold=gold.documents, layers=args.layers, output=args.output,
                              bootstrap_samples=args.bootstrap_samples, seed=args.seed)
     print(f"A = {comparison.a}, B = {comparison.b}, dataset {comparison.dataset_hash}")
     rows = []
@@ -617,7 +630,8 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("compare", help="compare two systems' predictions with the paired bootstrap test")
     parser.add_argument("--a", type=Path, required=True, metavar="PRED_A", help="system A's predictions (JSON Lines)")
     parser.add_argument("--b", type=Path, required=True, metavar="PRED_B", help="system B's predictions (JSON Lines)")
-    parser.add_argument("--gold", type=Path, default=DEFAULT_DATASET, help="the built dataset folder (default: dataset) or a folder of annotation files")
+    parser.add_argument("--gold", type=Path, default=None, metavar="DIR",
+                        help="the gold: a built dataset folder or a folder of annotation files (default: $FRNEWSBENCH_GOLD if set, else the dataset shipped with frnewsbench)")
     parser.add_argument("--layers", help="comma-separated layers to compare (default: every layer both predict)")
     parser.add_argument("--output", type=Path, metavar="FILE", help="write the comparison (JSON, with provenance)")
     _bootstrap_options(parser)
@@ -632,8 +646,9 @@ def _cmd_leaderboard(args: argparse.Namespace) -> int:
 
     runs = DEFAULT_RUNS if args.runs is None else args.runs
     submissions = DEFAULT_SUBMISSIONS if args.submissions is None else args.submissions
+    gold = _read_gold(args)
     try:
-        board, written = leaderboard(gold=args.gold, runs=runs, submissions=submissions, output=args.output,
+        board, written = leaderboard(gold=gold.documents, runs=runs, submissions=submissions, output=args.output,
                                      rerun=args.rerun, systems=args.systems)
     except (LeaderboardError, *_harness_errors()) as error:
         raise UserError(str(error)) from None
@@ -657,7 +672,8 @@ def _cmd_leaderboard(args: argparse.Namespace) -> int:
 def _add_leaderboard(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("leaderboard", help="run every registered system and rank it with the submissions: "
                                                 "LEADERBOARD.md and its chart")
-    parser.add_argument("--gold", type=Path, default=DEFAULT_DATASET, help="the built dataset folder (default: dataset) or a folder of annotation files")
+    parser.add_argument("--gold", type=Path, default=None, metavar="DIR",
+                        help="the gold: a built dataset folder or a folder of annotation files (default: $FRNEWSBENCH_GOLD if set, else the dataset shipped with frnewsbench)")
     parser.add_argument("--runs", type=Path, default=None, metavar="DIR",
                         help="each system's predictions, result and metadata (default: leaderboard/runs)")
     parser.add_argument("--submissions", type=Path, default=None, metavar="DIR",
@@ -673,7 +689,7 @@ COMMANDS.append(_add_leaderboard)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import __version__
+    from .version import __version__
 
     parser = argparse.ArgumentParser(prog="frnewsbench", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"frnewsbench {__version__}")

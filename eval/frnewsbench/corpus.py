@@ -2,8 +2,8 @@
 
 The file is written for people and diffs: metadata first, the text as a list of lines
 (``"\\n".join(text)`` gives the document text), then one span per line in each layer.
-``read_document`` trusts its input; run :func:`frnewsbench.validate.validate_file` first
-(``load_corpus`` does).
+``document_from_dict`` trusts its input; run :func:`frnewsbench.validate.validate_files` first
+(:func:`frnewsbench.gold.load_corpus` does).
 """
 
 from __future__ import annotations
@@ -244,28 +244,8 @@ def _make_folders(folder: Path) -> list[Path]:
     return list(reversed(missing))
 
 
-
-
 def write_document(document: Document, path: str | Path) -> None:
     write_atomic(path, dumps_document(document_to_dict(document)))
-
-
-def load_corpus(directory: str | Path) -> list[Document]:
-    """Validate every annotation file of ``directory`` and return the documents, sorted by id.
-
-    Raises :class:`frnewsbench.validate.ValidationError` listing every problem found, and
-    ``FileNotFoundError`` for a folder without annotation files.
-    """
-    from .validate import ValidationError, validate_files
-
-    files = annotation_files(directory)
-    if not files:
-        raise FileNotFoundError(f"{directory}: no annotation files (*.json); pass the folder of the annotation files")
-    read: dict[Path, Any] = {}
-    problems = validate_files(files, read=read)  # each file read and parsed once, checked, then built
-    if problems:
-        raise ValidationError(problems)
-    return sorted((document_from_dict(read[Path(path)]) for path in files), key=lambda d: d.id)
 
 
 class StoredDocuments(list):
@@ -327,13 +307,3 @@ def read_dataset(directory: str | Path) -> list[Document]:
         row["text"] = row["text"].split("\n")
     documents = sorted((document_from_dict(row) for row in rows), key=lambda d: d.id)
     return StoredDocuments(documents, None if stored_hash is None else stored_hash.decode("ascii"))
-
-
-def load_documents(path: str | Path) -> list[Document]:
-    """Gold documents from a built dataset folder or from an annotations folder."""
-    path = Path(path)
-    if (path / DATASET_DOCUMENTS).is_file():
-        return read_dataset(path)
-    if path.is_dir() and annotation_files(path):
-        return load_corpus(path)
-    raise FileNotFoundError(f"{path}: neither a built dataset (data/documents/test.parquet) nor a folder of annotation files (*.json)")

@@ -47,7 +47,7 @@ def predictions_from_ner_tags(tags: Sequence[Sequence[str | int]], *, gold: Any 
 
     Raises :class:`~frnewsbench.predictions.PredictionsError` listing every row that does not fit.
     """
-    from .api import load_gold
+    from .gold import load_gold
 
     documents = load_gold(gold)
     rows = ner_rows(documents)

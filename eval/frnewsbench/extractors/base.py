@@ -29,6 +29,7 @@ from importlib.metadata import EntryPoint, entry_points
 from typing import Callable, Protocol, runtime_checkable
 
 from ..schema import Document, Prediction
+from .builtin import BUILTIN_FACTORIES
 from .errors import ExtractorError
 
 ENTRY_POINT_GROUP = "frnewsbench.extractors"
@@ -84,6 +85,10 @@ def register(name: str, factory: ExtractorFactory | None = None):
     return add(factory) if factory is not None else add
 
 
+for _name, _factory in BUILTIN_FACTORIES.items():
+    register(_name, _factory)
+
+
 def _entry_points() -> dict[str, list[EntryPoint]]:
     """The entry points of the group by name, none of them loaded."""
     found: dict[str, list[EntryPoint]] = {}
@@ -118,14 +123,12 @@ def _entry_point_problem(name: str, entries: list[EntryPoint]) -> str | None:
 
 def entry_point_problems() -> list[str]:
     """Entry points that cannot be offered under their name, found without loading any."""
-    _load_builtins()
     problems = (_entry_point_problem(name, entries) for name, entries in sorted(_entry_points().items()))
     return [problem for problem in problems if problem is not None]
 
 
 def registered_names() -> list[str]:
     """The names :func:`get_extractor` accepts: the built-ins, then the well-formed entry points."""
-    _load_builtins()
     names = set(_FACTORIES)
     names.update(name for name, entries in _entry_points().items() if _entry_point_problem(name, entries) is None)
     return sorted(names)
@@ -171,7 +174,6 @@ def get_extractor(name: str) -> Extractor:
 
     A factory that fails is reported as :class:`ExtractorError` naming the extractor.
     """
-    _load_builtins()
     factory = _FACTORIES.get(name) or _entry_point_factory(name)
     try:
         return factory()
@@ -180,11 +182,6 @@ def get_extractor(name: str) -> Extractor:
     except Exception as error:
         raise ExtractorError(f"cannot build the extractor {name!r}: its factory raised {type(error).__name__}: "
                              f"{error}") from error
-
-
-def _load_builtins() -> None:
-    """Import the modules that register the built-in extractors."""
-    from . import builtin  # noqa: F401  (registers on import)
 
 
 def strip_gold(document: Document) -> Document:

@@ -1,22 +1,22 @@
-"""Registers the built-in extractors. Each registration imports its heavy dependencies lazily,
-inside the factory, so listing names never imports spaCy or transformers."""
+"""The built-in extractors: a table of versioned names and their factories.
+
+The registry (:mod:`frnewsbench.extractors.base`) reads this table; nothing here imports the
+registry. Each factory imports its heavy dependencies lazily, so listing names never imports
+spaCy or transformers.
+"""
 
 from __future__ import annotations
 
-from .base import register  # noqa: F401  (registrations are added below by each adapter module)
+from typing import Any, Callable
 
 
-def _spacy_factory(model: str, name: str):
+def _spacy_factory(model: str, name: str) -> Callable[[], Any]:
     def make():
         from .spacy_pipeline import load_spacy
 
         return load_spacy(model, name=name)
 
     return make
-
-
-register("spacy-fr-core-news-sm.v1", _spacy_factory("fr_core_news_sm", "spacy-fr-core-news-sm.v1"))
-register("spacy-fr-core-news-md.v1", _spacy_factory("fr_core_news_md", "spacy-fr-core-news-md.v1"))
 
 
 def _make_dateparser():
@@ -37,15 +37,17 @@ def _make_combined():
     return CombinedBaseline()
 
 
-register("dateparser-fr.v1", _make_dateparser)
-register("quote-rules-fr.v2", _make_quote_rules)
-register("combined-baseline.v2", _make_combined)
-
-
 def _make_heideltime():
     from .dates_heideltime import HeidelTimeExtractor
 
     return HeidelTimeExtractor()
 
 
-register("heideltime-fr.v1", _make_heideltime)
+BUILTIN_FACTORIES: dict[str, Callable[[], Any]] = {
+    "spacy-fr-core-news-sm.v1": _spacy_factory("fr_core_news_sm", "spacy-fr-core-news-sm.v1"),
+    "spacy-fr-core-news-md.v1": _spacy_factory("fr_core_news_md", "spacy-fr-core-news-md.v1"),
+    "dateparser-fr.v1": _make_dateparser,
+    "quote-rules-fr.v2": _make_quote_rules,
+    "combined-baseline.v2": _make_combined,
+    "heideltime-fr.v1": _make_heideltime,
+}

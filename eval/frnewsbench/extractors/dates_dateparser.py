@@ -319,6 +319,6 @@ class DateparserExtractor:
     def versions(self) -> dict[str, str]:
         import dateparser
 
-        from .. import __version__
+        from ..version import __version__
 
         return {"frnewsbench": __version__, "dateparser": dateparser.__version__}

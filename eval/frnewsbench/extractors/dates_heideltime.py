@@ -269,7 +269,7 @@ class HeidelTimeExtractor:
 
     @cached_property
     def _versions(self) -> dict[str, str]:
-        from .. import __version__
+        from ..version import __version__
 
         resources = self.resources
         with zipfile.ZipFile(resources.jar) as jar:

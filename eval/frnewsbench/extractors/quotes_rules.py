@@ -603,6 +603,6 @@ class QuoteRulesExtractor:
         return Prediction(id=document.id, quotes=self.quotes_of(self.nlp(document.text), document))
 
     def versions(self) -> dict[str, str]:
-        from .. import __version__
+        from ..version import __version__
 
         return {"frnewsbench": __version__, **spacy_versions(self.nlp)}

@@ -6,7 +6,7 @@ import difflib
 from pathlib import Path
 from typing import Sequence
 
-from .. import __version__
+from ..version import __version__
 from ..api import Gold, load_gold
 from ..corpus import OutputError as CorpusOutputError
 from ..corpus import corpus_hash, write_all
