@@ -331,7 +331,7 @@ def test_callable_output_is_checked(user_module):
 
 @pytest.mark.parametrize(("spec", "message"), [
     ("user_system", "expected 'module:attr'"),
-    ("no_such_module_xyz:f", "cannot import module 'no_such_module_xyz'"),
+    ("no_such_module_xyz:f", "no module 'no_such_module_xyz' in the current folder"),
     ("user_system:missing", "has no attribute 'missing'"),
     ("user_system:NeedsArguments", "cannot be built without arguments"),
     ("user_system:NOT_CALLABLE", "is a int: expected a function"),

@@ -15,6 +15,7 @@ the paired bootstrap test between two systems' predictions.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,16 +23,23 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from . import corpus
-from .version import __version__
 from .align import alignment_report
 from .corpus import corpus_hash
 from .extractors import Extractor, get_extractor, strip_gold
+from .extractors.callable import as_extractor
 from .extractors.errors import ExtractorError
 from .gold import Gold, GoldError, dataset_path, load_gold
-from .predictions import PredictionProblem, PredictionsError, check_prediction, dumps_predictions, read_predictions_with_hash
+from .predictions import (
+    PredictionProblem, PredictionsError, check_prediction, dumps_predictions, parse_records, prediction_from_record,
+    read_predictions_with_hash, show,
+)
 from .report.result import Result, SystemInfo
 from .schema import LAYERS, SCHEMA_VERSION, Document, Prediction
 from .scoring import PairedBootstrap, evaluate, match_records, paired_bootstrap
+from .version import __version__
+
+__all__ = ["Comparison", "GoldError", "HarnessError", "OutputError", "Result", "build_extractor", "compare",
+           "dataset_path", "load_gold", "predict", "run", "score"]
 
 ADAPTER_PREFIXES = ("python", "spacy", "transformers", "command", "file")
 
@@ -132,6 +140,11 @@ def _extractor_failures(extractor: Extractor, document_id: str | None) -> Iterat
         yield
     except (ExtractorError, PredictionsError):
         raise
+    except SystemExit as error:
+        where = "" if document_id is None else f" on document {document_id!r}"
+        name = getattr(extractor, "name", type(extractor).__name__)
+        raise ExtractorError(f"the extractor {name} called sys.exit({error.code!r}){where}: an extractor returns its "
+                             "predictions and never exits; raise an exception instead") from None
     except Exception as error:
         where = "" if document_id is None else f" on document {document_id!r}"
         name = getattr(extractor, "name", type(extractor).__name__)
@@ -220,7 +233,10 @@ def write_outputs(result: Result, documents: Sequence[Document], *, output: str 
                              records=records, predictions=predictions))
 
 
-Predictions = str | Path | Mapping[str, Prediction]
+Record = Mapping[str, Any]
+Predictions = str | os.PathLike | Sequence[Record | Prediction] | Mapping[str, Record | Prediction]
+PREDICTIONS_FORMS = ("a path to a JSON Lines file, a list of records (dicts as the lines of a predictions file), "
+                     "or a mapping of document id -> record or Prediction")
 
 
 @dataclass(frozen=True)
@@ -233,26 +249,46 @@ class CheckedPredictions:
 
 
 def check_predictions(predictions: Predictions, documents: Sequence[Document]) -> CheckedPredictions:
-    """A JSON Lines file (read once) or predictions keyed by id, checked against ``documents``."""
-    if isinstance(predictions, (str, Path)):
+    """Predictions in any of their forms (:data:`PREDICTIONS_FORMS`), checked against ``documents``
+    with the same checks and messages as a file; a file is read once."""
+    if isinstance(predictions, (str, os.PathLike)):
         path = Path(predictions)
         parsed, sha256 = read_predictions_with_hash(path, documents=documents)
         return CheckedPredictions(parsed, path.stem, sha256)
+    if isinstance(predictions, Mapping):
+        return CheckedPredictions(_check_mapping(predictions, documents), "predictions", None)
+    if isinstance(predictions, (list, tuple)):
+        return CheckedPredictions(parse_records(predictions, documents=documents), "predictions", None)
+    raise HarnessError(f"predictions: expected {PREDICTIONS_FORMS}; found {type(predictions).__name__} {show(predictions)}")
+
+
+def _check_mapping(predictions: Mapping[Any, Any], documents: Sequence[Document]) -> dict[str, Prediction]:
     by_id = {document.id: document for document in documents}
     problems: list[PredictionProblem] = []
     parsed = {}
-    for key, prediction in predictions.items():
+    for key, value in predictions.items():
+        source = f"predictions[{key!r}]"
         if key not in by_id:
             problems.append(PredictionProblem("predictions", None, str(key), "id", "a document id of the gold",
                                               repr(key), "key the predictions by the ids of the gold documents"))
             continue
         try:
-            parsed[key] = check_prediction(prediction, by_id[key], source="predictions")
+            if isinstance(value, Prediction):
+                parsed[key] = check_prediction(value, by_id[key], source=source)
+            elif isinstance(value, Mapping):
+                if value.get("id", key) != key:
+                    raise PredictionsError([PredictionProblem(source, None, key, "id", f"the key's id {key!r} or no 'id'",
+                                                              show(value["id"]), "leave 'id' out or make it the key")])
+                parsed[key] = prediction_from_record({"id": key, **value}, by_id[key], source=source)
+            else:
+                raise PredictionsError([PredictionProblem(source, None, key, "(value)", "a record (dict) or a Prediction",
+                                                          f"{type(value).__name__} {show(value)}",
+                                                          "map each document id to its predictions record or Prediction")])
         except PredictionsError as error:
             problems += error.problems
     if problems:
         raise PredictionsError(problems)
-    return CheckedPredictions(dict(sorted(parsed.items())), "predictions", None)
+    return dict(sorted(parsed.items()))
 
 
 def score(*, predictions: Predictions, gold: Gold = None,
@@ -283,13 +319,17 @@ def score(*, predictions: Predictions, gold: Gold = None,
     return result
 
 
-def run(*, extractor: str | Extractor, gold: Gold = None, layers: Sequence[str] | str | None = None,
+def run(*, extractor: str | Extractor | Callable[[Document], Any], gold: Gold = None, layers: Sequence[str] | str | None = None,
         output: str | Path | None = None, markdown: str | Path | None = None, errors: str | Path | None = None,
         html: str | Path | None = None, records: str | Path | None = None, keep_records: bool = True,
         predictions_output: str | Path | None = None,
         timeout: float | None = None, progress: Callable[[int], None] | None = None,
         bootstrap_samples: int = 1000, seed: int = 0) -> Result:
-    """Run ``extractor`` (a spec for :func:`build_extractor`, or an extractor) over the gold and score it.
+    """Run ``extractor`` over the gold and score it: a spec for :func:`build_extractor`, an
+    :class:`~frnewsbench.extractors.Extractor`, or a plain function ``document -> Prediction | dict``
+    (the dict as one line of a predictions file, ``id`` optional). Each
+    :class:`~frnewsbench.schema.Document` it gets has ``id``, ``text``, ``title``, ``dct`` and the
+    other metadata, never the gold layers (eval/PREDICTIONS.md).
 
     ``predictions_output`` also saves the checked predictions as JSON Lines. The labels the
     extractor left out on purpose during this run (its ``left_out`` counter, when it keeps one)
@@ -297,7 +337,10 @@ def run(*, extractor: str | Extractor, gold: Gold = None, layers: Sequence[str] 
     """
     documents = load_gold(gold)
     layer_names = _layers(layers)
-    system = build_extractor(extractor, documents=documents, timeout=timeout) if isinstance(extractor, str) else extractor
+    if isinstance(extractor, str):
+        system = build_extractor(extractor, documents=documents, timeout=timeout)
+    else:
+        system = as_extractor(extractor, name=None)
     left_out = getattr(system, "left_out", None)
     before = Counter(left_out) if isinstance(left_out, Mapping) else None
     predictions = predict(system, documents, progress=progress)

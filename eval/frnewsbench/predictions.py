@@ -26,10 +26,10 @@ import difflib
 import hashlib
 import json
 import reprlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from .align import CONTENT, CUE, MENTION, SPEAKER, DocumentAligner
 from .corpus import entity_to_dict, quote_to_dict, time_expression_to_dict, write_atomic
@@ -85,9 +85,10 @@ class PredictionProblem:
     expected: str
     found: str
     fix: str
+    unit: str = "line"  # what ``line`` counts: lines of a file, or items of a list given in Python
 
     def __str__(self) -> str:
-        place = self.source if self.line is None else f"{self.source} line {self.line}"
+        place = self.source if self.line is None else f"{self.source} {self.unit} {self.line}"
         document = "" if self.document is None else f" document {self.document!r}"
         return f"{place}{document} {self.where}: expected {self.expected}; found {self.found}. Fix: {self.fix}"
 
@@ -425,25 +426,41 @@ def parse_predictions(lines: Iterable[str | bytes], *, documents: Iterable[Docum
 
     Raises :class:`PredictionsError` listing every problem found.
     """
-    by_id = {document.id: document for document in documents}
     problems: list[PredictionProblem] = []
+    decoded = ((number, _decode(number, line, source, problems)) for number, line in enumerate(lines, start=1))
+    return _check_records(((number, raw) for number, raw in decoded if raw is not _BLANK and raw is not _BAD),
+                          documents=documents, source=source, problems=problems)
+
+
+def parse_records(records: Sequence[Any], *, documents: Iterable[Document],
+                  source: str = "predictions list") -> dict[str, Prediction]:
+    """Check predictions records given in Python (dicts as the lines of a predictions file, or
+    :class:`Prediction` objects) against the gold ``documents``: the same checks and messages as
+    a file, each problem numbered by the record's item in the list (from 1)."""
+    items = ((number, prediction_to_record(record) if isinstance(record, Prediction) else record)
+             for number, record in enumerate(records, start=1))
+    return _check_records(items, documents=documents, source=source, problems=[], unit="item")
+
+
+def _check_records(items: Iterable[tuple[int, Any]], *, documents: Iterable[Document], source: str,
+                   problems: list[PredictionProblem], unit: str = "line") -> dict[str, Prediction]:
+    by_id = {document.id: document for document in documents}
     predictions: dict[str, Prediction] = {}
-    first_line: dict[str, int] = {}
-    for number, line in enumerate(lines, start=1):
-        raw = _decode(number, line, source, problems)
-        if raw is _BLANK or raw is _BAD:
-            continue
+    first: dict[str, int] = {}
+    for number, raw in items:
+        start = len(problems)
         checker = _RecordChecker(source, number, raw, by_id, problems)
         prediction = checker.check()
         doc_id = checker.doc_id
-        if doc_id is not None and doc_id in first_line:
-            checker.problem("id", "one line per document", f"{doc_id!r} also on line {first_line[doc_id]}",
-                            "merge the two lines into one")
-            continue
-        if doc_id is not None:
-            first_line[doc_id] = number
-        if prediction is not None:
-            predictions[prediction.id] = prediction
+        if doc_id is not None and doc_id in first:
+            checker.problem("id", f"one {unit} per document", f"{doc_id!r} also on {unit} {first[doc_id]}",
+                            f"merge the two {unit}s into one")
+        elif doc_id is not None:
+            first[doc_id] = number
+            if prediction is not None:
+                predictions[prediction.id] = prediction
+        if unit != "line" and len(problems) > start:
+            problems[start:] = [replace(problem, unit=unit) for problem in problems[start:]]
     if problems:
         raise PredictionsError(problems)
     return dict(sorted(predictions.items()))

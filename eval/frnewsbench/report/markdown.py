@@ -1,5 +1,5 @@
 """The result as Markdown tables: headlines with their intervals, every figure of each layer,
-per label and per document. Figures are rounded here, and only here."""
+per label and per document. Figures are rounded in reports only (:mod:`.display`)."""
 
 from __future__ import annotations
 
@@ -10,39 +10,13 @@ from ..schema import LAYERS
 from ..scoring import GIVEN, AccuracyCounts, Counts, LayerEvaluation, PRFCounts, SchemeCounts
 from ..align import alignment_line
 from ..scoring.offset_free import DEFINITIONS as OFFSET_FREE
+from .display import DIGITS, HEADLINE_HEADER, NOT_DEFINED, headline_rows, interval, number, table  # noqa: F401
 from .result import Result
-
-DIGITS = 3
-NOT_DEFINED = "–"  # nothing to score: no prediction, no gold item, no matched pair
-
-
-def number(value: float | None) -> str:
-    return NOT_DEFINED if value is None else f"{value:.{DIGITS}f}"
-
-
-def interval(low: float | None, high: float | None) -> str:
-    return NOT_DEFINED if low is None or high is None else f"[{number(low)}, {number(high)}]"
-
-
-def table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
-    header = list(header)
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def headline_table(result: Result) -> str:
     """One row per layer: the headline figure and its 95% bootstrap interval, or "not scored"."""
-    rows = []
-    for layer in LAYERS:
-        evaluation = result.evaluation.layers.get(layer)
-        if evaluation is None:
-            rows.append((layer, "not scored", NOT_DEFINED, NOT_DEFINED))
-        else:
-            headline = evaluation.headline
-            rows.append((layer, headline.metric, number(headline.value),
-                         interval(headline.interval.low, headline.interval.high)))
-    return table(("layer", "headline", "value", "95% interval"), rows)
+    return table(HEADLINE_HEADER, headline_rows(result.evaluation))
 
 
 def _figure_rows(counts: Counts, prefix: str = "") -> list[tuple[str, ...]]:

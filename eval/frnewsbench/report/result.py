@@ -17,11 +17,16 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..align import AlignmentReport
+from ..schema import LAYERS
 from ..scoring import Evaluation
+from .display import HEADLINE_HEADER, headline_rows, table
 
 RESULT_SCHEMA_VERSION = "2.1"  # 2.0: result_schema_version / annotation_schema_version, system.dropped_labels
 # 2.1: the match records are no longer in the result (``--records FILE`` writes them on their own)
 READABLE_SCHEMA_VERSIONS = ("2.0", RESULT_SCHEMA_VERSION)  # 2.0 files are read with their records
+
+
+FIGURE_COLUMNS = ("layer", "figure", "metric", "precision", "recall", "f1", "f1_low", "f1_high", "accuracy")
 
 
 class ResultError(ValueError):
@@ -79,6 +84,42 @@ class Result:
             **({} if self.alignment is None else {"alignment": self.alignment.to_dict()}),
         }
 
+    def __repr__(self) -> str:
+        """The headline figures with their intervals (the whole result: :meth:`to_dict`)."""
+        headlines = "; ".join(f"{layer}: {metric} {value} {bounds}" if metric != "not scored" else f"{layer}: not scored"
+                              for layer, metric, value, bounds in headline_rows(self.evaluation))
+        return (f"<Result {self.system.name!r} on {len(self.evaluation.document_ids)} document(s), dataset "
+                f"{self.dataset_hash[:19]}…; {headlines}>")
+
+    def _repr_markdown_(self) -> str:
+        """The headline table, for notebooks."""
+        return (f"**{self.system.name}** on {len(self.evaluation.document_ids)} document(s), dataset "
+                f"`{self.dataset_hash}`\n\n{table(HEADLINE_HEADER, headline_rows(self.evaluation))}\n")
+
+    def to_pandas(self) -> Any:
+        """Every figure as a ``pandas.DataFrame``, one row per layer and figure (unrounded).
+
+        Columns: ``layer``, ``figure`` (the scorer's name: ``strict``, ``semeval_exact``,
+        ``value``, ``attribution``, ...; ``headline`` for the headline F1, with its 95% interval in
+        ``f1_low`` and ``f1_high``), then the figure's measures (``precision``, ``recall``, ``f1``,
+        ``accuracy``) and counts (``tp``, ``fp``, ``fn``, ``correct``, ...); a measure a figure does
+        not have is empty (NaN), and an undefined measure (nothing to score) is ``None``.
+        """
+        import pandas as pd
+
+        rows: list[dict[str, Any]] = []
+        for layer in LAYERS:
+            scored = self.evaluation.layers.get(layer)
+            if scored is None:
+                continue
+            headline = scored.headline
+            rows.append({"layer": layer, "figure": "headline", "metric": headline.metric, "f1": headline.value,
+                         "f1_low": headline.interval.low, "f1_high": headline.interval.high})
+            rows += [{"layer": layer, "figure": name, **measures} for name, measures in _leaves(scored.counts.to_dict())]
+        frame = pd.DataFrame(rows)
+        first = [column for column in FIGURE_COLUMNS if column in frame.columns]
+        return frame[first + [column for column in frame.columns if column not in first]]
+
     def to_json(self) -> str:
         # no indent: an indented dump runs Python's pure-Python encoder, 6x slower and the
         # largest cost of `score` on big corpora (benchmarks/RESULTS.md)
@@ -115,6 +156,18 @@ class Result:
         except (TypeError, ValueError, AttributeError) as error:
             raise ResultError(f"{source}: not a valid result of schema {RESULT_SCHEMA_VERSION}: "
                               f"{type(error).__name__}: {error}") from None
+
+
+def _leaves(counts: Mapping[str, Any], prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """The innermost count records of ``counts.to_dict()``, named by their path (``a.b``)."""
+    leaves = []
+    values = {key: value for key, value in counts.items() if not isinstance(value, Mapping)}
+    if values:
+        leaves.append((prefix.rstrip("."), values))
+    for key, value in counts.items():
+        if isinstance(value, Mapping):
+            leaves += _leaves(value, f"{prefix}{key}.")
+    return leaves
 
 
 def load_result(path: str | Path) -> Result:

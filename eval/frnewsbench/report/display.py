@@ -1,0 +1,45 @@
+"""How figures are shown: rounding (here and in reports only), intervals, Markdown tables, the
+headline table. Shared by the Markdown report and the result's own ``repr``."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..schema import LAYERS
+from ..scoring import Evaluation
+
+DIGITS = 3
+NOT_DEFINED = "–"  # nothing to score: no prediction, no gold item, no matched pair
+
+
+def number(value: float | None) -> str:
+    return NOT_DEFINED if value is None else f"{value:.{DIGITS}f}"
+
+
+def interval(low: float | None, high: float | None) -> str:
+    return NOT_DEFINED if low is None or high is None else f"[{number(low)}, {number(high)}]"
+
+
+def table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
+    header = list(header)
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def headline_rows(evaluation: Evaluation) -> list[tuple[str, str, str, str]]:
+    """(layer, headline metric, value, 95% interval) per layer, rounded; "not scored" when absent."""
+    rows = []
+    for layer in LAYERS:
+        scored = evaluation.layers.get(layer)
+        if scored is None:
+            rows.append((layer, "not scored", NOT_DEFINED, NOT_DEFINED))
+        else:
+            headline = scored.headline
+            rows.append((layer, headline.metric, number(headline.value),
+                         interval(headline.interval.low, headline.interval.high)))
+    return rows
+
+
+
+HEADLINE_HEADER = ("layer", "headline", "value", "95% interval")
