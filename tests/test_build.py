@@ -61,6 +61,32 @@ def test_load_dataset_ner_config_has_class_labels(built):
     assert ner.num_rows == 4  # two documents of two paragraphs
 
 
+def test_flat_configs_give_their_labels_as_class_labels(built):
+    documents = load_corpus(built / "annotations")
+    entities = datasets.load_dataset(str(built / "dataset"), "entities", split="test")
+    assert entities.features["label"].names == ["PER", "ORG", "LOC", "MISC"]
+    assert [entities.features["label"].int2str(label) for label in entities["label"]] == [
+        e.label for d in documents for e in d.entities]
+    assert entities["label"][:4] == [0, 0, 2, 0]  # Xi Jinping PER, Poutine PER, Moscou LOC, Wang Wenbin PER
+    dates = datasets.load_dataset(str(built / "dataset"), "dates", split="test")
+    assert dates.features["type"].names == ["DATE", "TIME", "DURATION", "SET"] and set(dates["type"]) == {0}
+    quotes = datasets.load_dataset(str(built / "dataset"), "quotes", split="test")
+    assert quotes.features["type"].names == ["direct", "indirect", "mixed"]
+    assert [quotes.features["type"].int2str(kind) for kind in quotes["type"]] == [q.type for d in documents for q in d.quotes]
+    documents_config = datasets.load_dataset(str(built / "dataset"), split="test")
+    assert documents_config[0]["entities"][0]["label"] == "PER"  # the documents config keeps strings
+
+
+def test_the_ner_view_offsets_are_document_level(built):
+    ner = datasets.load_dataset(str(built / "dataset"), "ner", split="test")
+    texts = {document.id: document.text for document in load_corpus(built / "annotations")}
+    second = ner[1]  # the second paragraph of doc-1: its first token starts after the first paragraph
+    assert second["paragraph"] == 1 and second["token_starts"][0] > 0
+    for row in ner:
+        text = texts[row["document_id"]]
+        assert [text[s:e] for s, e in zip(row["token_starts"], row["token_ends"])] == row["tokens"]
+
+
 def test_load_parquet_with_data_files(built):
     dates = datasets.load_dataset("parquet", data_files={"test": str(built / "dataset/data/dates/test.parquet")}, split="test")
     assert sorted(dates["value"]) == ["2023-02-28", "2023-02-28", "2023-W12", "2023-W12"]

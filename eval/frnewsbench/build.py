@@ -47,6 +47,10 @@ METADATA = {
     "source": Value("string"), "dct": Value("string"), "dct_evidence": Value("string"),
     "seed_file": Value("string"), "seed_segments": List(List(Value("int32"))), "text_sha256": Value("string"),
 }
+# the flat configs give the label columns as ClassLabels (integers with their names), like ner_tags
+ENTITY_LABEL = ClassLabel(names=list(ENTITY_LABELS))
+TIMEX_TYPE = ClassLabel(names=list(TIMEX_TYPES))
+QUOTE_TYPE = ClassLabel(names=list(QUOTE_TYPES))
 FEATURES = {
     "documents": Features({**METADATA, "entities": List(ENTITY), "dates": List(TIMEX), "quotes": List(QUOTE)}),
     "ner": Features({
@@ -54,16 +58,17 @@ FEATURES = {
         "tokens": List(Value("string")), "token_starts": List(Value("int32")), "token_ends": List(Value("int32")),
         "ner_tags": List(ClassLabel(names=NER_TAGS)),
     }),
-    "entities": Features({"document_id": Value("string"), **ENTITY}),
-    "dates": Features({"document_id": Value("string"), "dct": Value("string"), **TIMEX}),
-    "quotes": Features({"document_id": Value("string"), **QUOTE}),
+    "entities": Features({"document_id": Value("string"), **ENTITY, "label": ENTITY_LABEL}),
+    "dates": Features({"document_id": Value("string"), "dct": Value("string"), **TIMEX, "type": TIMEX_TYPE}),
+    "quotes": Features({"document_id": Value("string"), **QUOTE, "type": QUOTE_TYPE}),
 }
 DESCRIPTIONS = {
     "documents": "one row per article: text, metadata (DCT and its evidence, seed file, offset map) and the three layers",
-    "ner": "one row per paragraph: tokens with their character offsets and IOB2 ner_tags (the CoNLL view)",
-    "entities": "one row per entity mention",
-    "dates": "one row per TIMEX3 time expression, with the article's DCT",
-    "quotes": "one row per quotation: content, speaker and cue spans",
+    "ner": ("one row per paragraph: tokens, their character offsets `token_starts`/`token_ends` into the whole "
+            "article's `text` (document-level, not paragraph-level) and IOB2 `ner_tags` (ClassLabel; the CoNLL view)"),
+    "entities": "one row per entity mention; `label` is a ClassLabel",
+    "dates": "one row per TIMEX3 time expression, with the article's DCT; `type` is a ClassLabel",
+    "quotes": "one row per quotation: content, speaker and cue spans; `type` is a ClassLabel",
 }
 
 
@@ -96,9 +101,12 @@ def config_rows(documents: list[Document]) -> dict[str, list[dict]]:
     return {
         "documents": [{**document_to_dict(d), "text": d.text} for d in documents],
         "ner": ner,
-        "entities": [{"document_id": d.id, **entity_to_dict(e)} for d in documents for e in d.entities],
-        "dates": [{"document_id": d.id, "dct": d.dct, **time_expression_to_dict(t)} for d in documents for t in d.dates],
-        "quotes": [{"document_id": d.id, **quote_to_dict(q)} for d in documents for q in d.quotes],
+        "entities": [{"document_id": d.id, **entity_to_dict(e), "label": ENTITY_LABEL.str2int(e.label)}
+                     for d in documents for e in d.entities],
+        "dates": [{"document_id": d.id, "dct": d.dct, **time_expression_to_dict(t), "type": TIMEX_TYPE.str2int(t.type)}
+                  for d in documents for t in d.dates],
+        "quotes": [{"document_id": d.id, **quote_to_dict(q), "type": QUOTE_TYPE.str2int(q.type)}
+                   for d in documents for q in d.quotes],
     }
 
 
@@ -223,8 +231,12 @@ entities** (PER, ORG, LOC, MISC, with corpus-wide entity ids), **temporal expres
 types and normalised values resolved against each article's creation date) and **quotations**
 (content, speaker and cue, PARC style). One split, `{SPLIT}`: this is an evaluation set.
 
-All offsets are half-open character offsets `[start, end)` into `text`, in Unicode code points
-(`text[start:end] == span.text`).
+All offsets are half-open character offsets `[start, end)` into the article's `text`, in Unicode
+code points (`text[start:end] == span.text`); in the `ner` view too, `token_starts` and
+`token_ends` are offsets into the whole article's text (document-level), not into the paragraph.
+Label columns are `ClassLabel`s: `ner_tags`, and `label` / `type` in the flat `entities`,
+`dates` and `quotes` configs (`features["label"].int2str(row["label"])` gives the name); in the
+`documents` config they are plain strings.
 
 ## Configurations
 
@@ -232,12 +244,19 @@ All offsets are half-open character offsets `[start, end)` into `text`, in Unico
 
 ## Usage
 
+With `pip install frnewsbench` the dataset ships inside the package, so this works from any
+folder, offline:
+
 ```python
+import frnewsbench
 from datasets import load_dataset
 
-documents = load_dataset("dataset", split="{SPLIT}")           # or the folder of this card
-ner = load_dataset("dataset", "ner", split="{SPLIT}")
+folder = str(frnewsbench.dataset_path())                 # or the path of this card's folder
+documents = load_dataset(folder, split="{SPLIT}")
+ner = load_dataset(folder, "ner", split="{SPLIT}")
 tags = ner.features["ner_tags"].feature.names
+entities = load_dataset(folder, "entities", split="{SPLIT}")
+labels = entities.features["label"].names              # {list(ENTITY_LABELS)}
 ```
 
 ## Figures
