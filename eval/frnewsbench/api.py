@@ -1,4 +1,11 @@
-"""The harness as importable functions: ``score`` a predictions file, ``run`` an extractor.
+"""The harness as importable functions: ``score`` predictions, ``run`` an extractor.
+
+``score`` takes predictions as a JSON Lines file, a list of records (dicts as the lines of a file,
+or :class:`~frnewsbench.schema.Prediction` objects) or a mapping of document id -> record or
+Prediction, all with the checks and messages of a file. ``run`` takes a spec (``python:...``,
+``spacy:...``, a registered name), an extractor object, or a plain function
+``document -> Prediction | dict``. The gold is ``gold=`` if given, else ``$FRNEWSBENCH_GOLD``,
+else the dataset shipped with the package (:mod:`frnewsbench.gold`).
 
 Both take keyword arguments, return the typed :class:`~frnewsbench.report.Result` and write
 the outputs asked for (``output`` result JSON, ``markdown``, ``errors``, ``html``) only once
@@ -6,8 +13,9 @@ everything has been computed, all of them or none (:func:`write_all`). Bad predi
 :class:`~frnewsbench.predictions.PredictionsError`; nothing is written then. ``compare`` runs
 the paired bootstrap test between two systems' predictions.
 
-    from frnewsbench.api import compare, run, score
+    from frnewsbench import compare, run, score
     result = score(predictions="preds.jsonl", output="result.json")
+    result = run(extractor=lambda document: {"entities": []})
     result = run(extractor="spacy-fr-core-news-sm.v1", layers=["entities"])
     comparison = compare(a="a.jsonl", b="b.jsonl", layers=["entities"])
 """
