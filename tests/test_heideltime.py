@@ -11,7 +11,7 @@ import pytest
 from frnewsbench.extractors import get_extractor
 from frnewsbench.extractors.dates_heideltime import (HeidelTimeExtractor, Resources, Skipped, parse_timeml,
                                                      time_expressions)
-from frnewsbench.corpus import load_documents
+from frnewsbench.gold import load_documents
 from frnewsbench.schema import Document
 
 from conftest_paths import DATASET
