@@ -4,13 +4,13 @@ per label and per document. Figures are rounded in reports only (:mod:`.display`
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Iterable, Mapping
+from typing import Mapping
 
 from ..schema import LAYERS
 from ..scoring import GIVEN, AccuracyCounts, Counts, LayerEvaluation, PRFCounts, SchemeCounts
 from ..align import alignment_line
 from ..scoring.offset_free import DEFINITIONS as OFFSET_FREE
-from .display import DIGITS, HEADLINE_HEADER, NOT_DEFINED, headline_rows, interval, number, table  # noqa: F401
+from .display import DIGITS, HEADLINE_HEADER, NOT_DEFINED, headline_rows, interval, number, table  # noqa: F401  (DIGITS, NOT_DEFINED, interval: for the other reports)
 from .result import Result
 
 
