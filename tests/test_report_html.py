@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from frnewsbench.api import score
-from frnewsbench.corpus import load_corpus
+from frnewsbench.gold import load_corpus
 from frnewsbench.report.highlight import Mark, blocks, highlight
 from frnewsbench.report.html import PageSection, render_html
 from frnewsbench.schema import Document, Entity, Prediction, Quote, Span, TimeExpression, sha256_text
