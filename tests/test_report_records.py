@@ -11,7 +11,7 @@ import pytest
 
 from frnewsbench.api import score
 from frnewsbench.cli import main
-from frnewsbench.corpus import load_corpus
+from frnewsbench.gold import load_corpus
 from frnewsbench.report.errors import evaluation_records, render_errors
 from frnewsbench.report.records import RecordsError, read_records
 from frnewsbench.scoring import FALSE_NEGATIVE, FALSE_POSITIVE, MATCH, evaluate, match_records
