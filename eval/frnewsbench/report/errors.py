@@ -99,6 +99,11 @@ class ErrorTally(Counts):
         return PRFCounts(self.right + self.off_headline, self.spurious + self.wrong, self.missed + self.wrong)
 
 
+def can_be_off_headline(layer: str) -> bool:
+    """Whether a matched pair of ``layer`` can differ where its headline does not look."""
+    return not set(LAYER_DIFFERENCES[layer]) <= HEADLINE_ERRORS[layer]
+
+
 def headline_rule(layer: str) -> str:
     """How the kinds of ``layer``'s errors count in its headline, in one paragraph."""
     counted = [d for d in LAYER_DIFFERENCES[layer] if d in HEADLINE_ERRORS[layer]]

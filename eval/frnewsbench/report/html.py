@@ -26,7 +26,7 @@ from ..scoring import GIVEN, DocumentEvaluation, LayerEvaluation, MatchRecord
 from ..scoring.records import CUE, SPEAKER
 from ..align import METHODS, AlignmentReport
 from .errors import (MISSED, OFF_HEADLINE, RIGHT, SPURIOUS, WRONG, ErrorTally, RecordStream, alignment_notes,
-                     evaluation_records, headline_rule, record_kind)
+                     can_be_off_headline, evaluation_records, headline_rule, record_kind)
 from .highlight import Mark, blocks, highlight
 from .markdown import figure_rows, interval, number
 from .result import Result
@@ -439,8 +439,9 @@ def render_html(result: Result, documents: Sequence[Document], records: RecordSt
             parts.append(
                 f'<section class="layer{" clean" if clean else ""}" id="a{n}-{layer}" data-layer="{layer}">'
                 f"<h3>{layer} <small>F1 {number(headline.f1)} · TP {headline.tp} · FP {headline.fp} · "
-                f"FN {headline.fn} · {tally.errors} error(s): {tally.wrong} wrong, {tally.off_headline} right "
-                f"for the headline only, {tally.spurious} spurious, {tally.missed} missed</small></h3>{note}"
+                f"FN {headline.fn} · {tally.errors} error(s): {tally.wrong} wrong, "
+                + (f"{tally.off_headline} right for the headline only, " if can_be_off_headline(layer) else "")
+                + f"{tally.spurious} spurious, {tally.missed} missed</small></h3>{note}"
                 f'<p class="note clean-note">no error in {layer}</p>'
                 + _rows(document.text, layer_mark, system, layer) + "</section>")
         parts.append("</details>")
