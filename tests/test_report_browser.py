@@ -57,6 +57,8 @@ def page_height(browser) -> int:
 
 
 def test_every_label_and_timex_value_is_in_the_visible_text(browser, report):
+    from selenium.webdriver.common.by import By
+
     gold, page, _ = report
     body = open_page(browser, page)
     assert SYSTEM in browser.title and body.text.startswith(f"{SYSTEM}: frnewsbench error report")
@@ -69,8 +71,9 @@ def test_every_label_and_timex_value_is_in_the_visible_text(browser, report):
         entities = visible_text(browser, f'#a{number}-entities [data-side="gold"]').split()
         for entity in document.entities:
             assert entity.label in entities, (document.id, entity)
-        quotes = visible_text(browser, f'#a{number}-quotes [data-side="gold"]')
-        assert quotes.count(" quote · ") == len(document.quotes), document.id
+        badges = browser.find_elements(By.CSS_SELECTOR, f'#a{number}-quotes [data-side="gold"] .m.quotes > .b')
+        assert len(badges) == len(document.quotes), document.id  # each quote names its type, speaker and cue
+        assert all(" quote · speaker " in badge.text or " quote · no speaker" in badge.text for badge in badges)
     labels = {entity.label for document in gold for entity in document.entities}
     assert labels == {"LOC", "MISC", "ORG", "PER"}
 
