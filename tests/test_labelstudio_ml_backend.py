@@ -101,6 +101,7 @@ def test_health_and_setup_give_the_systems_model_version(backend):
     assert backend.call("POST", "/setup", {"project": "1.1700000000", "schema": label_config(), "hostname": "",
                                            "access_token": "", "extra_params": None}) == \
         (200, {"model_version": GAZETTEER_VERSION})
+    assert backend.call("GET", "/versions") == (200, {"versions": [GAZETTEER_VERSION]})
 
 
 def test_predict_answers_one_prediction_per_task_in_order_with_code_point_offsets(backend):
@@ -230,8 +231,9 @@ def test_label_studio_asks_the_served_model_when_a_task_is_opened(tmp_path, labe
         assert connected.state == "CO" and connected.model_version == GAZETTEER_VERSION  # asked /health and /setup
         opened = {doc_id: client.tasks.get(id=task_id) for doc_id, task_id in tasks.items()}  # as the page opens them
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 0
+    assert process.stdout.read().splitlines()[-1] == "stopped"  # SIGTERM stops it as Ctrl-C does
     log = (tmp_path / "serve-model.log").read_text(encoding="utf-8")
     assert log.count('"POST /predict HTTP/1.1" 200') == 2, log
 

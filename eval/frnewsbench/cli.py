@@ -261,6 +261,8 @@ def _cmd_labelstudio_pull(args: argparse.Namespace) -> int:
 
 
 def _cmd_labelstudio_serve_model(args: argparse.Namespace) -> int:
+    import signal
+
     from .api import build_extractor
     from .labelstudio.ml_backend import PredictionService, serve
 
@@ -276,12 +278,19 @@ def _cmd_labelstudio_serve_model(args: argparse.Namespace) -> int:
                         "pick another --port (0 picks a free one)") from None
     print(f"serving {service.model_version} at {server.url} (Label Studio ML backend: /health, /setup, /predict)")
     print(f"connect it in Label Studio: the project's Settings > Model > Connect Model, URL {server.url}; "
-          "Label Studio needs ML_BLOCK_LOCAL_IP=false to reach a backend on this machine. Ctrl-C stops.", flush=True)
+          "a server on this machine reaches it only when started with LABEL_STUDIO_ML_BLOCK_LOCAL_IP=false and "
+          "LABEL_STUDIO_SSRF_PROTECTION_ENABLED=false. Ctrl-C stops.", flush=True)
+
+    def stop(signum, frame):  # SIGTERM stops it as Ctrl-C does
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
-        print("stopped")
+        print("stopped", flush=True)
     finally:
+        signal.signal(signal.SIGTERM, previous)
         server.server_close()
     return 0
 

@@ -5,6 +5,7 @@ Label Studio's ML backend protocol (what ``label_studio/ml/api_connector.py`` se
 | request | body | answer |
 |---|---|---|
 | ``GET /health`` (and ``GET /``) | | ``{"status": "UP", "model_version": ...}`` |
+| ``GET /versions`` | | ``{"versions": [model_version]}`` (the one version served) |
 | ``POST /setup`` | ``{"project", "schema": label config, ...}`` | ``{"model_version": ...}`` |
 | ``POST /predict`` | ``{"tasks": [{"id", "data": {...}}, ...], "label_config", ...}`` | ``{"results": [{"result", "model_version", "score"}, ...], "model_version"}`` |
 | ``POST /webhook`` | an annotation event | ``{}`` (no training: events are acknowledged and ignored) |
@@ -143,11 +144,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         service = self.server.service
-        if self.path.split("?")[0] in ("/", "/health"):
+        route = self.path.split("?")[0]
+        if route in ("/", "/health"):
             self._answer(HTTPStatus.OK, {"status": "UP", "model_class": "frnewsbench",
                                          "model_version": service.model_version})
+        elif route == "/versions":
+            self._answer(HTTPStatus.OK, {"versions": [service.model_version]})
         else:
-            self._answer(HTTPStatus.NOT_FOUND, {"error": f"no GET {self.path}; this backend answers /health"})
+            self._answer(HTTPStatus.NOT_FOUND, {"error": f"no GET {self.path}; this backend answers /health and /versions"})
 
     def do_POST(self) -> None:  # noqa: N802
         service = self.server.service
