@@ -327,3 +327,13 @@ def test_the_score_command_prints_the_alignment_counts_and_the_strings_not_found
     out = capsys.readouterr().out
     assert "text-anchored spans (placed by their text): entities 1 exact, 1 not found" in out
     assert "  not found in doc-1: entities[1] mention 'Joe Biden'" in out
+
+
+def test_alignments_that_name_no_item_are_refused():
+    from frnewsbench.schema import Alignment
+
+    text = "Macron parle."
+    bogus = Prediction(id="d", entities=(Entity(0, 6, "Macron", "PER"),),
+                       alignments=(Alignment("entities", 3, "mention", "Macron", "exact", 0, 6),))
+    with pytest.raises(PredictionsError, match="alignments: expected alignments naming items of the prediction's layers"):
+        check_prediction(bogus, document(text), source="system")

@@ -503,6 +503,11 @@ def check_prediction(prediction: Prediction, document: Document, *, source: str)
                                                   show(prediction.id), "return Prediction(id=document.id, ...)")])
     try:
         record = _record_as_given(prediction)
+    except (IndexError, KeyError) as error:
+        raise PredictionsError([PredictionProblem(source, None, document.id, "alignments",
+                                                  "alignments naming items of the prediction's layers",
+                                                  f"{type(error).__name__}: {error}",
+                                                  "leave Prediction.alignments empty: the harness fills it")]) from None
     except (AttributeError, TypeError) as error:
         raise PredictionsError([PredictionProblem(source, None, document.id, "(output)", "layers of Entity, TimeExpression and Quote",
                                                   f"{type(error).__name__}: {error}", "build the layers from frnewsbench.schema types")]) from None
