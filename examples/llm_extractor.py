@@ -4,7 +4,7 @@
     export OPENAI_BASE_URL=http://localhost:8000/v1   # vLLM, llama.cpp, Ollama, OpenAI, ...
     export OPENAI_API_KEY=...                         # whatever the server expects
     export FRNB_LLM_MODEL=my-model                    # the model name the server knows
-    PYTHONPATH=examples frnewsbench run --extractor python:llm_extractor:LLMExtractor \\
+    frnewsbench run --extractor python:examples/llm_extractor.py:LLMExtractor \\
         --output llm.json --errors llm-errors.md --save-predictions llm.jsonl
 
 The model is asked for the entities, time expressions and quotes of each article as JSON with
