@@ -181,10 +181,7 @@ def wrong_match_page(system="belarus-ner.v2"):
     gold = document(t, entities=(Entity(park.start, park.end, park.text, "LOC"),
                                  Entity(*at(t, "Minsk"), "Minsk", "LOC")),
                     dates=(TimeExpression(*at(t, "lundi"), "lundi", "DATE", "2023-03-06"),))
-    predicted = Prediction(id="t", entities=(Entity(*at(t, "Bélarus"), "Bélarus", "LOC"),
-                                             Entity(*at(t, "Le"), "Le", "MISC"),
-                                             Entity(*at(t, "Minsk"), "Minsk", "LOC")),
-                           dates=(TimeExpression(*at(t, "lundi"), "lundi", "DATE", "2023-03-13"),))
+    predicted = result_prediction(gold)
     result = score(gold=[gold], predictions={"t": predicted}, system=system, bootstrap_samples=10)
     return result, gold, render_html(result, [gold])
 
@@ -313,3 +310,27 @@ def test_a_quote_with_the_wrong_speaker_names_the_other_speaker():
     assert badges == [
         "q0 direct quote · speaker «Paul» · cue «a dit» ✗ wrong speaker → system: direct quote · speaker «Marie»",
         "q0 direct quote · speaker «Marie» · cue «a dit» ✗ wrong speaker → gold: direct quote · speaker «Paul»"]
+
+
+def test_the_page_of_a_result_read_back_comes_from_its_records_file(tmp_path):
+    """A result file keeps no match records (result schema 2.1): the page is built from the
+    records file `score --records` wrote, the same page as the one `score --html` wrote; without
+    records it is a clear error, not an empty page."""
+    from frnewsbench.report import load_result
+    from frnewsbench.report.records import read_records
+
+    result, gold, _ = wrong_match_page()
+    score(gold=[gold], predictions={"t": result_prediction(gold)}, system="belarus-ner.v2", bootstrap_samples=10,
+          output=tmp_path / "result.json", records=tmp_path / "records.jsonl", html=tmp_path / "page.html")
+    again = load_result(tmp_path / "result.json")
+    written = (tmp_path / "page.html").read_text(encoding="utf-8")
+    assert render_html(again, [gold], read_records(tmp_path / "records.jsonl")) == written
+    with pytest.raises(ValueError, match="keeps no match records .*--records FILE"):
+        render_html(again, [gold])
+
+
+def result_prediction(gold: Document) -> Prediction:
+    t = gold.text
+    return Prediction(id="t", entities=(Entity(*at(t, "Bélarus"), "Bélarus", "LOC"), Entity(*at(t, "Le"), "Le", "MISC"),
+                                        Entity(*at(t, "Minsk"), "Minsk", "LOC")),
+                      dates=(TimeExpression(*at(t, "lundi"), "lundi", "DATE", "2023-03-13"),))

@@ -198,7 +198,7 @@ def render_outputs(result: Result, documents: Sequence[Document], *, output: str
                    predictions: Mapping[str, Prediction] | None = None) -> list[tuple[str | Path, corpus.Content]]:
     """Every output asked for, rendered: ``(path, content)`` pairs for :func:`write_all`.
 
-    The match records (``records``: JSON Lines, and the error analysis) come from the result when
+    The match records (``records``: JSON Lines, the error analysis and the HTML page) come from the result when
     it holds them, else they are scored again from ``predictions``, one document at a time
     (:func:`frnewsbench.scoring.match_records`): the records file is streamed, never held whole.
     """
@@ -221,7 +221,7 @@ def render_outputs(result: Result, documents: Sequence[Document], *, output: str
     if errors is not None:
         rendered.append((errors, render_errors(result, documents, record_stream())))
     if html is not None:
-        rendered.append((html, render_html(result, documents)))
+        rendered.append((html, render_html(result, documents, record_stream())))
     if records is not None:
         rendered.append((records, lambda out: write_records(out, record_stream())))
     return rendered

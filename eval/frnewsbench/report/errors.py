@@ -53,12 +53,18 @@ KIND_NAMES = {FALSE_POSITIVE: "false positive", FALSE_NEGATIVE: "false negative"
 
 def evaluation_records(evaluation: Evaluation) -> Iterator[tuple[str, str, MatchRecord]]:
     """Every match record held by ``evaluation``: ``(layer, document id, record)``, by layer,
-    then document, in each document's record order."""
+    then document, in each document's record order. An evaluation that keeps none (read back
+    from a result file, or ``evaluate(records=False)``) is a :class:`ValueError` naming where they are."""
     for layer in LAYERS:
         result = evaluation.layers.get(layer)
         if result is None:
             continue
         for document in result.documents:
+            if document.records is None:
+                raise ValueError(
+                    f"the evaluation keeps no match records ({layer}, document {document.document_id}): pass them to the "
+                    "report, e.g. frnewsbench.report.records.read_records(FILE) of a file written by "
+                    "`frnewsbench score --records FILE`, or score with the records kept")
             for record in document.records:
                 yield layer, document.document_id, record
 
