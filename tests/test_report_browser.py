@@ -106,6 +106,23 @@ def test_the_errors_only_switch_hides_the_right_spans(browser, report):
     assert all(badge.is_displayed() for badge in right[:50])
 
 
+def test_a_counterpart_link_jumps_to_the_other_side(browser, report):
+    from selenium.webdriver.common.by import By
+
+    _, page, _ = report
+    open_page(browser, page)
+    link = browser.find_elements(By.CSS_SELECTOR, '[data-side="gold"] a.counterpart')[5]
+    target_id = link.get_attribute("href").split("#")[1]
+    link.click()
+    assert browser.execute_script("return location.hash") == f"#{target_id}"
+    target = browser.find_element(By.ID, target_id)
+    assert target.find_element(By.XPATH, "ancestor::div[@data-side]").get_attribute("data-side") == "system"
+    top = browser.execute_script("return arguments[0].getBoundingClientRect().top", target)
+    assert 0 < top < browser.execute_script("return window.innerHeight")  # scrolled into view
+    back = target.find_element(By.CSS_SELECTOR, "a.counterpart")
+    assert back.get_attribute("href").endswith("#" + link.find_element(By.XPATH, "../..").get_attribute("id"))
+
+
 def test_the_figures_on_the_page_equal_the_result_json(browser, report):
     from selenium.webdriver.common.by import By
 

@@ -559,7 +559,7 @@ def _scoring_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", type=Path, metavar="FILE", help="write the result (JSON, with provenance)")
     parser.add_argument("--markdown", type=Path, metavar="FILE", help="write the Markdown tables")
     parser.add_argument("--errors", type=Path, metavar="FILE", help="write the error analysis (Markdown)")
-    parser.add_argument("--html", type=Path, metavar="FILE", help="write the HTML page, gold and predictions side by side")
+    parser.add_argument("--html", type=Path, metavar="FILE", help="write the HTML error report: one self-contained page, gold and system side by side")
     parser.add_argument("--records", type=Path, metavar="FILE",
                         help="write every match record (the error analysis's input) as JSON Lines, streamed")
     _bootstrap_options(parser)
