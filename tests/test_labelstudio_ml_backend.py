@@ -60,6 +60,21 @@ def crashing_system(document) -> Prediction:
     raise RuntimeError("the model file is missing")
 
 
+class ForgetfulSystem:
+    """A batch system that forgets to answer for the documents it is given."""
+
+    name, layers = "forgetful.v1", ("entities",)
+
+    def versions(self) -> dict[str, str]:
+        return {}
+
+    def extract(self, document) -> Prediction:
+        return Prediction(id=document.id, entities=())
+
+    def extract_many(self, documents, progress=None) -> dict[str, Prediction]:
+        return {}
+
+
 def _task(document, task_id: int) -> dict:
     """A task as Label Studio sends it to a backend: its id, project and the data pushed."""
     return {"id": task_id, "project": 1, "data": document_to_task(document, with_gold=False)["data"]}
@@ -171,6 +186,15 @@ def test_a_failing_system_is_a_500_naming_the_system_and_the_document():
         running.stop()
     assert status == 500
     assert "crashing_system failed on document 'doc-live': RuntimeError: the model file is missing" in body["error"]
+
+
+def test_a_system_that_answers_for_no_document_is_a_500_not_an_empty_prediction():
+    running = Backend("python:test_labelstudio_ml_backend:ForgetfulSystem")
+    try:
+        status, body = running.call("POST", "/predict", {"tasks": [_task(make_document("doc-live", TEXT), 1)]})
+    finally:
+        running.stop()
+    assert status == 500 and "forgetful.v1 returned no prediction for 'doc-live'" in body["error"]
 
 
 def test_serve_model_refuses_what_it_cannot_serve(capsys):

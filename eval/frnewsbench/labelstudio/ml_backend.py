@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
+import traceback
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -116,6 +117,11 @@ class PredictionService:
                 outputs = predict(self.extractor, documents)
             except (ExtractorError, PredictionsError) as error:
                 raise BackendError(str(error), HTTPStatus.INTERNAL_SERVER_ERROR) from None
+        missing = [document.id for document in documents if document.id not in outputs]
+        if missing:
+            raise BackendError(f"{self.extractor.name} returned no prediction for {', '.join(map(repr, missing))}: "
+                               "expected one per document given (an empty prediction when nothing is found)",
+                               HTTPStatus.INTERNAL_SERVER_ERROR)
         results = []
         for document in documents:
             prediction = prediction_to_ls(document, outputs[document.id], model_version=self.model_version)
@@ -172,6 +178,10 @@ class _Handler(BaseHTTPRequestHandler):
                                    HTTPStatus.NOT_FOUND)
         except BackendError as error:
             self._fail(error)
+        except Exception as error:  # a bug here: answer it rather than drop the connection Label Studio waits on
+            self.server.log(traceback.format_exc())
+            self._fail(BackendError(f"the backend failed on {self.path}: {type(error).__name__}: {error}",
+                                    HTTPStatus.INTERNAL_SERVER_ERROR))
 
     def _body(self) -> dict[str, Any]:
         try:
