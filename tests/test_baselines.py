@@ -30,7 +30,7 @@ from frnewsbench.timex import type_value_problem, value_problem
 from helpers import find, span
 
 ANNOTATIONS = Path(__file__).resolve().parents[1] / "annotations"
-BASELINES = ("dateparser-fr.v1", "quote-rules-fr.v2", "combined-baseline.v2")
+BASELINES = ("dateparser-fr.v1", "heideltime-fr.v1", "quote-rules-fr.v2", "combined-baseline.v3")
 
 
 def document(text: str, dct: str = "2023-02-25", doc_id: str = "doc") -> Document:
@@ -338,27 +338,28 @@ def test_titles_and_quotes_without_source_are_not_quotes(quote_rules):
     assert quotes_of(quote_rules, text) == []
 
 
-# --- combined-baseline.v2 ---------------------------------------------------------------------
+# --- combined-baseline.v3 ---------------------------------------------------------------------
 
 @pytest.mark.slow
 def test_combined_covers_the_three_layers_from_one_parse(quote_rules):
+    from frnewsbench.extractors.dates_heideltime import HeidelTimeExtractor
     from frnewsbench.extractors.spacy_pipeline import SpacyExtractor
 
     text = ("Emmanuel Macron a reçu Xi Jinping à Paris le 28 février 2023.\n\n"
             "« Nous voulons la paix », a déclaré le président chinois.")
     doc = document(text, dct="2023-03-01")
-    combined = get_extractor("combined-baseline.v2")
+    combined = get_extractor("combined-baseline.v3")
     prediction = combined.extract(strip_gold(doc))
     assert check_prediction(prediction, doc, source=combined.name) == prediction
     assert prediction.layers() == ("entities", "dates", "quotes")
     # each layer is what the single-layer system gives on the same text
     assert prediction.entities == SpacyExtractor(combined.nlp).extract(doc).entities
-    assert prediction.dates == DateparserExtractor().extract(doc).dates
+    assert prediction.dates == HeidelTimeExtractor().extract(doc).dates
     assert prediction.quotes == quote_rules.extract(doc).quotes
-    assert timex(text, "28 février 2023", "DATE", "2023-02-28") in prediction.dates
+    assert prediction.dates == (timex(text, "le 28 février 2023", "DATE", "2023-02-28"),)  # HeidelTime takes "le" in
     assert [(q.content, q.cue, q.speaker) for q in prediction.quotes] == [
         (span(text, "Nous voulons la paix"), span(text, "a déclaré"), span(text, "le président chinois"))]
-    assert {"spacy", "model", "model_version", "dateparser", "frnewsbench"} <= set(combined.versions())
+    assert {"spacy", "model", "model_version", "heideltime", "treetagger", "java", "frnewsbench"} <= set(combined.versions())
 
 
 @pytest.mark.slow

@@ -470,7 +470,7 @@ def test_compare_identical_systems_gives_no_difference(tmp_path, capsys):
     printed = capsys.readouterr().out
     for layer in ("entities", "dates", "quotes"):
         row = next(line for line in printed.splitlines() if line.startswith(f"| {layer} |"))
-        assert row.endswith("| 1.000 | 1.000 | 0.000 | [0.000, 0.000] | 1.000 |"), row
+        assert row.endswith("| 1.000 | 1.000 | 0.000 | [0.000, 0.000] | p = 1.000 |"), row
     saved = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
     assert [(t["layer"], t["difference"], t["p_value"]) for t in saved["tests"]] == [
         ("entities", 0.0, 1.0), ("dates", 0.0, 1.0), ("quotes", 0.0, 1.0)]
@@ -494,8 +494,44 @@ def test_compare_by_hand(tmp_path, capsys):
     assert cells[:5] == ["entities", "strict micro F1 (exact span and label)", "1.000", "0.154", "0.846"]
     low, high = map(float, cells[5].strip("[]").split(", "))
     assert 0.5 <= low <= high == 1.0
-    assert cells[6] == "0.000"
+    assert cells[6] == "p < 0.002"  # no draw of 500 beyond 2d: printed as the board prints it
     assert "| dates |" not in printed  # B predicts no dates: only the layers both give are compared
+    assert "dates: not compared, only A (oracle) predicts it; B gives no dates" in printed
+    assert "quotes: not compared, only A (oracle) predicts it; B gives no quotes" in printed
+
+
+def test_compare_names_systems_by_their_metadata_result_or_option(tmp_path, capsys):
+    """A run folder's predictions are named by its metadata.json, a result.json by its system name
+    (its predictions.jsonl beside it), --a-name/--b-name win; the file name is the last resort."""
+    run_a, run_b = tmp_path / "runs" / "sys-a.v1", tmp_path / "runs" / "sys-b.v1"
+    run_a.mkdir(parents=True)
+    run_b.mkdir(parents=True)
+    oracle_file(run_a).rename(run_a / "predictions.jsonl")
+    write_predictions(run_b / "predictions.jsonl", [Prediction(id="t-001", entities=(Entity(0, 6, "Macron", "PER"),))])
+    (run_a / "metadata.json").write_text(json.dumps({"system": "sys-a.v1", "source": "registered"}), encoding="utf-8")
+    assert cli("score", "--predictions", run_b / "predictions.jsonl", "--gold", GOLD_DIR, "--bootstrap-samples", 20,
+               "--output", run_b / "result.json") == 0
+    result = json.loads((run_b / "result.json").read_text(encoding="utf-8"))
+    result["system"]["name"] = "sys-b.v1"
+    (run_b / "result.json").write_text(json.dumps(result), encoding="utf-8")
+    capsys.readouterr()
+    assert cli("compare", "--a", run_a / "predictions.jsonl", "--b", run_b / "result.json", "--gold", GOLD_DIR,
+               "--bootstrap-samples", 50, "--output", tmp_path / "c.json") == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("A = sys-a.v1, B = sys-b.v1, dataset sha256:")
+    assert f"names from: A {run_a / 'metadata.json'}; B {run_b / 'result.json'}" in printed
+    saved = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
+    assert (saved["a"]["name"], saved["b"]["name"]) == ("sys-a.v1", "sys-b.v1")
+    assert saved["not_compared"] == [{"layer": "dates", "only": "A"}, {"layer": "quotes", "only": "A"}]
+    assert cli("compare", "--a", run_a, "--b", run_b / "predictions.jsonl", "--a-name", "mine", "--gold", GOLD_DIR,
+               "--bootstrap-samples", 50) == 0
+    printed = capsys.readouterr().out
+    assert printed.startswith("A = mine, B = sys-b.v1, dataset")  # B named by the result.json beside its file
+    assert "names from: A --a-name; B " in printed
+    (run_b / "predictions.jsonl").unlink()
+    assert cli("compare", "--a", run_a, "--b", run_b / "result.json", "--gold", GOLD_DIR) == 1
+    assert (f"{run_b / 'result.json'}: a result holds figures, not the predictions a paired test needs; expected "
+            f"{run_b / 'predictions.jsonl'} beside it") in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("args", "message"), [

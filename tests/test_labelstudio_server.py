@@ -116,7 +116,7 @@ def test_predictions_are_pushed_as_preannotations_and_read_back(tmp_path, label_
 @pytest.mark.slow
 def test_the_readme_workflow_pushes_the_combined_baseline_as_preannotations(tmp_path, label_studio_server, corpora,
                                                                             monkeypatch, capsys):
-    """README, adding an article: `labelstudio push --document ID --extractor combined-baseline.v2`
+    """README, adding an article: `labelstudio push --document ID --extractor combined-baseline.v3`
     on an article without annotations; the server gives the baseline's output back as predictions."""
     from frnewsbench.api import predict
     from frnewsbench.extractors import get_extractor
@@ -125,19 +125,19 @@ def test_the_readme_workflow_pushes_the_combined_baseline_as_preannotations(tmp_
     documents, _, blank = corpora
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", server.token)
     assert main(["labelstudio", "push", "--project", PROJECT, "--url", server.url, "--annotations", str(blank),
-                 "--document", "doc-a", "--extractor", "combined-baseline.v2"]) == 0
+                 "--document", "doc-a", "--extractor", "combined-baseline.v3"]) == 0
     assert "new tasks: doc-a" in capsys.readouterr().out
 
     (task,) = export_project(connect(server.url, token=server.token), title=PROJECT)
     assert task["data"]["doc_id"] == "doc-a" and task["annotations"] == []  # nothing to annotate from yet
     (prediction,) = task["predictions"]
-    assert prediction["model_version"].startswith("combined-baseline.v2 (")
+    assert prediction["model_version"].startswith("combined-baseline.v3 (")
     document = documents[0]
     layers, problems = result_to_layers(document.text, prediction["result"], source="export", where="doc-a",
                                         complete=False)
     assert problems == []
     # the baseline run here, on the same article, gives the same spans back
-    expected = predict(get_extractor("combined-baseline.v2"), [without_layers(document)])["doc-a"]
+    expected = predict(get_extractor("combined-baseline.v3"), [without_layers(document)])["doc-a"]
     assert Prediction(id="doc-a", entities=layers.entities, dates=layers.dates, quotes=layers.quotes) == expected
     assert expected.entities and expected.dates and expected.quotes  # every layer is pre-annotated
 

@@ -22,6 +22,9 @@ from frnewsbench.cli import main
 from frnewsbench.corpus import corpus_hash, write_document
 from frnewsbench.extractors import registered_names
 from frnewsbench.extractors.dates_dateparser import Skipped, find_time_expressions
+from frnewsbench.extractors.combined import NAME as COMBINED
+from frnewsbench.extractors.combined import PARTS as COMBINED_PARTS
+from frnewsbench.extractors.errors import ExtractorError
 from frnewsbench.gold import load_corpus, load_documents
 from frnewsbench.leaderboard import SubmissionError, build_board, leaderboard, sha256_of
 from frnewsbench.predictions import read_predictions, write_predictions
@@ -99,18 +102,23 @@ def entities_only(documents, keep=lambda document: True) -> list[Prediction]:
     return [Prediction(id=d.id, entities=d.entities if keep(d) else ()) for d in documents]
 
 
+def count_runs(monkeypatch) -> list[str]:
+    """The names of the extractors the leaderboard runs over the documents, one per run."""
+    ran: list[str] = []
+    real = runs_module.predict
+
+    def counting(extractor, documents, **options):
+        ran.append(extractor.name)
+        return real(extractor, documents, **options)
+
+    monkeypatch.setattr(runs_module, "predict", counting)
+    return ran
+
+
 @pytest.fixture
 def counted(monkeypatch) -> list[str]:
-    """The names of the extractors the leaderboard builds (an extractor not built is not called)."""
-    built: list[str] = []
-    real = runs_module.get_extractor
-
-    def counting(name):
-        built.append(name)
-        return real(name)
-
-    monkeypatch.setattr(runs_module, "get_extractor", counting)
-    return built
+    """The names of the extractors the leaderboard runs over the documents, one per run."""
+    return count_runs(monkeypatch)
 
 
 # --- end to end on the real dataset -----------------------------------------------------------
@@ -125,7 +133,7 @@ def real_board(tmp_path_factory) -> Path:
 
 @pytest.mark.slow
 def test_every_registered_system_is_run_and_kept(real_board):
-    names = registered_names()
+    names = [name for name in registered_names() if name != COMBINED]  # never ranked: its layers are others'
     dataset_hash = corpus_hash(load_corpus(ANNOTATIONS))
     assert sorted(path.name for path in (real_board / "runs").iterdir()) == names
     for name in names:
@@ -167,19 +175,26 @@ def test_ranking_table_matches_the_result_files(real_board, layer):
 
 
 @pytest.mark.slow
-def test_systems_with_the_same_predictions_are_not_separable(real_board):
-    """The combined system reuses the md entities: same predictions, difference 0, p = 1."""
-    def layer_of(name, layer):
-        lines = (real_board / "runs" / name / "predictions.jsonl").read_text(encoding="utf-8").splitlines()
-        return [json.loads(line)[layer] for line in lines]
+def test_the_combined_baseline_is_not_ranked_and_each_of_its_parts_ranks_first(real_board):
+    markdown = (real_board / "LEADERBOARD.md").read_text(encoding="utf-8")
+    firsts = {}
+    for layer in LAYERS:
+        rows = ranking_table(markdown, layer)
+        assert COMBINED not in [row["name"] for row in rows]
+        firsts[layer] = rows[0]["name"]
+        assert len(rows) == 1 or rows[1]["rank"] != "1"  # no tie for first: each part wins its layer outright
+    assert firsts == dict(COMBINED_PARTS)
+    assert (f"`{COMBINED}`, the system that pre-annotates new articles in Label Studio, is the registered system "
+            "ranked first for each layer: entities from `spacy-fr-core-news-md.v1` (ranked 1st); dates from "
+            "`heideltime-fr.v1` (ranked 1st); quotes from `quote-rules-fr.v2` (ranked 1st). It is not ranked: its "
+            "rows would repeat those.") in markdown
 
-    assert layer_of("combined-baseline.v2", "entities") == layer_of("spacy-fr-core-news-md.v1", "entities")
-    rows = ranking_table((real_board / "LEADERBOARD.md").read_text(encoding="utf-8"), "entities")
-    names = [row["name"] for row in rows]
-    assert names.index("spacy-fr-core-news-md.v1") == names.index("combined-baseline.v2") + 1  # tie: by name
-    row, above = rows[names.index("spacy-fr-core-news-md.v1")], rows[names.index("combined-baseline.v2")]
-    assert row["rank"] == above["rank"]  # the same F1: the same rank
-    assert row["vs. the row above"] == "**not separable** (p = 1.000 ≥ 0.05)"
+
+def test_the_combined_baseline_cannot_be_asked_for(tmp_path, capsys):
+    assert cli(*board_args(tmp_path), "--systems", COMBINED) == 1
+    assert (f"error: {COMBINED} is not ranked on the board: its layers are those of other registered systems "
+            "(entities from spacy-fr-core-news-md.v1, dates from heideltime-fr.v1, quotes from quote-rules-fr.v2), "
+            "so its rows would repeat theirs; ask for those systems instead") in capsys.readouterr().err
 
 
 @pytest.mark.slow
@@ -190,7 +205,7 @@ def test_the_runs_record_what_the_baselines_dropped(real_board):
     assert expected, "the real articles give dateparser strings it skips ('sa', 'lu'...)"
     by_reason = dict(sorted(Counter(item.reason for item in expected).items()))
     systems = systems_table((real_board / "LEADERBOARD.md").read_text(encoding="utf-8"))
-    for name in ("dateparser-fr.v1", "combined-baseline.v2"):
+    for name in ("dateparser-fr.v1",):
         dropped = json.loads((real_board / "runs" / name / "metadata.json").read_text(encoding="utf-8"))["dropped"]
         skipped = dropped["skipped_strings"]
         assert skipped["count"] == len(expected) and skipped["by_reason"] == by_reason
@@ -212,6 +227,7 @@ def test_the_runs_record_what_the_baselines_dropped(real_board):
         if not left_out:  # fr_core_news_* emit PER, ORG, LOC, MISC only
             assert systems[name]["dropped"] == "no label left out"
     assert systems["quote-rules-fr.v2"]["dropped"] == "none recorded (the system keeps no count)"
+    assert systems["heideltime-fr.v1"]["dropped"] == "no string skipped"  # every span found in its place
     assert all(row["documents without predictions"] == "none" for row in systems.values())
 
 
@@ -221,7 +237,7 @@ def test_second_run_rescores_from_the_cache_with_identical_outputs(real_board, t
     shutil.copytree(real_board, root)
     before = snapshot(root)
     assert cli(*board_args(root, ANNOTATIONS)) == 0
-    assert counted == []  # no extractor built, so none called
+    assert counted == []  # every system built to ask its versions, none run
     assert snapshot(root) == before  # same predictions, results, board and chart, byte for byte
     printed = capsys.readouterr().out
     assert all(f"  {name}: predictions from the cache" in printed for name in registered_names())
@@ -363,6 +379,37 @@ def test_every_problem_of_every_submission_is_listed(tmp_path):
     ]
 
 
+def test_a_submission_with_three_problems_gets_all_three_in_one_pass(tmp_path):
+    """A hash without its prefix, a misspelt key and layers that are not those of the predictions:
+    all three reported at once, the layers checked although the metadata has problems."""
+    bare = GOLD_HASH.removeprefix("sha256:")
+    submit(tmp_path, "three", [gold_as_prediction(d) for d in GOLD], layers=["entities"], dataset_hash=bare,
+           verison="2")
+    with pytest.raises(SubmissionError) as caught:
+        build_board(gold=GOLD_DIR, runs=tmp_path / "runs", submissions=tmp_path / "submissions", progress=False,
+                    systems=["three"])
+    metadata = tmp_path / "submissions" / "three" / "metadata.json"
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"{metadata}: verison: expected only the keys name, version, link, layers, dataset_hash; found the unknown "
+        "key 'verison' (did you mean 'version'?). Fix: remove the key or correct its spelling",
+        f"{metadata}: dataset_hash: expected {GOLD_HASH} (the current gold), with its 'sha256:' prefix; found "
+        f"'{bare}': the hash without its 'sha256:' prefix. Fix: write it as '{GOLD_HASH}'",
+        f"{metadata}: layers: expected the layers the predictions give (entities, dates, quotes); found ['entities']. "
+        "Fix: list in 'layers' exactly the layers present in predictions.jsonl",
+    ]
+
+
+def test_declared_layers_are_checked_even_when_the_predictions_are_from_another_revision(tmp_path):
+    submit(tmp_path, "old", [gold_as_prediction(d) for d in GOLD], layers=["dates"], dataset_hash="sha256:" + "0" * 64)
+    with pytest.raises(SubmissionError) as caught:
+        build_board(gold=GOLD_DIR, runs=tmp_path / "runs", submissions=tmp_path / "submissions", progress=False,
+                    systems=["old"])
+    problems = [str(problem) for problem in caught.value.problems]
+    assert len(problems) == 2
+    assert "the predictions were made on another dataset revision" in problems[0]
+    assert "layers: expected the layers the predictions give (entities, dates, quotes); found ['dates']" in problems[1]
+
+
 def test_a_submission_may_not_take_a_registered_name(tmp_path):
     submit(tmp_path, "dateparser-fr.v1", entities_only(GOLD))
     with pytest.raises(SubmissionError, match="name: expected a name that is not a registered system's"):
@@ -448,22 +495,61 @@ class _Dropping:
         self.dates.skipped.append(Skipped(document.id, "sa", 3, "abbreviation", "'sa' alone is an abbreviation"))
         return Prediction(id=document.id, entities=next(d for d in GOLD if d.id == document.id).entities)
 
+    version = "1"  # what versions() reports: a test changes it to make the cache stale
+
     def versions(self):
-        return {"dropping": "1"}
+        return {"dropping": _Dropping.version, "model": "m-1"}
 
 
 @pytest.fixture
 def dropping_system(monkeypatch) -> list[str]:
-    """``dropping.v1`` as the only registered system; the names of the extractors built."""
-    built: list[str] = []
-
-    def build(name):
-        built.append(name)
-        return _Dropping()
-
+    """``dropping.v1`` as the only registered system; the names of the extractors run, one per run."""
     monkeypatch.setattr(board_module, "registered_names", lambda: ["dropping.v1"])
-    monkeypatch.setattr(runs_module, "get_extractor", build)
-    return built
+    monkeypatch.setattr(runs_module, "get_extractor", lambda name: _Dropping())
+    monkeypatch.setattr(_Dropping, "version", "1")
+    return count_runs(monkeypatch)
+
+
+def test_a_cached_run_made_with_other_versions_is_stale_and_run_again(tmp_path, dropping_system, capsys):
+    assert cli(*board_args(tmp_path)) == 0
+    metadata_path = tmp_path / "runs" / "dropping.v1" / "metadata.json"
+    assert json.loads(metadata_path.read_text(encoding="utf-8"))["versions"] == {"dropping": "1", "model": "m-1"}
+    assert cli(*board_args(tmp_path)) == 0
+    assert dropping_system == ["dropping.v1"]  # same versions: from the cache
+    _Dropping.version = "2"
+    capsys.readouterr()
+    assert cli(*board_args(tmp_path)) == 0
+    assert dropping_system == ["dropping.v1", "dropping.v1"]
+    assert "  dropping.v1: ran (stale cache: dropping 1 cached, 2 installed);" in capsys.readouterr().out
+    assert json.loads(metadata_path.read_text(encoding="utf-8"))["versions"] == {"dropping": "2", "model": "m-1"}
+    assert "stale" not in (tmp_path / "LEADERBOARD.md").read_text(encoding="utf-8")
+
+
+def test_offline_cache_uses_a_stale_run_and_marks_it_on_the_board(tmp_path, dropping_system, monkeypatch, capsys):
+    assert cli(*board_args(tmp_path)) == 0
+    before = snapshot(tmp_path / "runs")
+    _Dropping.version = "2"
+    capsys.readouterr()
+    assert cli(*board_args(tmp_path), "--offline-cache") == 0
+    assert dropping_system == ["dropping.v1"]  # not run again
+    assert "  dropping.v1: predictions from a stale cache (dropping 1 cached, 2 installed);" in capsys.readouterr().out
+    assert snapshot(tmp_path / "runs") == before  # the run keeps the versions it was made with
+    markdown = (tmp_path / "LEADERBOARD.md").read_text(encoding="utf-8")
+    assert markdown_table(markdown, "entities")[0]["system"] == (
+        "[dropping.v1 (stale cache)](runs/dropping.v1/result.json)")
+    assert systems_table(markdown)["dropping.v1"]["versions"] == (
+        "dropping 1, model m-1; **stale cache** (--offline-cache): dropping 1 cached, 2 installed")
+
+    def unbuildable(name):
+        raise ExtractorError("the package behind it is not installed")
+
+    monkeypatch.setattr(runs_module, "get_extractor", unbuildable)
+    assert cli(*board_args(tmp_path), "--offline-cache") == 0  # a system that cannot be built here: its cache
+    assert systems_table((tmp_path / "LEADERBOARD.md").read_text(encoding="utf-8"))["dropping.v1"]["versions"] == (
+        "dropping 1, model m-1; **stale cache** (--offline-cache): installed versions unknown "
+        "(the package behind it is not installed)")
+    assert cli(*board_args(tmp_path)) == 1  # without --offline-cache it must run, and cannot
+    assert "the package behind it is not installed" in capsys.readouterr().err
 
 
 def test_what_a_run_drops_is_recorded_and_summarised_and_kept_by_the_cache(tmp_path, dropping_system, capsys):
@@ -531,6 +617,21 @@ def test_an_output_that_cannot_be_written_is_a_clear_error_and_nothing_is_writte
                      "in folders you can write to (the chart goes beside the board, with the suffix .png)\n")
     assert snapshot(tmp_path) == before  # no run file, no temporary file
     assert not (tmp_path / "runs").exists()  # the folders made for the staged files are removed too
+
+
+def test_the_charts_title_is_not_clipped_when_a_submission_is_shown(tmp_path):
+    from frnewsbench.leaderboard.chart import chart_figure
+
+    submit(tmp_path, "oracle-with-a-long-name.v1", [gold_as_prediction(d) for d in GOLD], layers=LAYERS)
+    board = build_board(gold=GOLD_DIR, runs=tmp_path / "runs", submissions=tmp_path / "submissions", progress=False,
+                        bootstrap_samples=20)
+    figure = chart_figure(board)
+    renderer = figure.canvas.get_renderer()
+    figure.draw(renderer)  # lays the figure out as savefig does
+    title = figure._suptitle
+    assert "orange: submission" in title.get_text()
+    box, page = title.get_window_extent(renderer), figure.bbox
+    assert page.x0 <= box.x0 and box.x1 <= page.x1 and box.y1 <= page.y1, (box, page)
 
 
 def test_the_chart_and_the_board_may_not_be_the_same_file(tmp_path, capsys):

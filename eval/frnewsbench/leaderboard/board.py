@@ -11,6 +11,8 @@ from ..api import Gold, load_gold
 from ..corpus import OutputError as CorpusOutputError
 from ..corpus import corpus_hash, write_all
 from ..extractors import registered_names
+from ..extractors.combined import NAME as COMBINED
+from ..extractors.combined import PARTS as COMBINED_PARTS
 from ..predictions import dumps_predictions
 from ..schema import LAYERS, SCHEMA_VERSION
 from ..validate import Problem
@@ -26,6 +28,10 @@ from .submissions import Submission, read_submission, score_submission, submissi
 def _select(requested: Sequence[str] | None, registered: Sequence[str], submitted: Sequence[str]) -> tuple[list[str], list[str]]:
     if requested is None:
         return list(registered), list(submitted)
+    if COMBINED in requested:
+        parts = ", ".join(f"{layer} from {name}" for layer, name in COMBINED_PARTS.items())
+        raise LeaderboardError(f"{COMBINED} is not ranked on the board: its layers are those of other registered "
+                               f"systems ({parts}), so its rows would repeat theirs; ask for those systems instead")
     known = sorted(set(registered) | set(submitted))
     unknown = [name for name in requested if name not in known]
     if unknown:
@@ -40,10 +46,13 @@ def _select(requested: Sequence[str] | None, registered: Sequence[str], submitte
 
 def build_board(*, gold: Gold = None, runs: str | Path = DEFAULT_RUNS, submissions: str | Path = DEFAULT_SUBMISSIONS,
                 rerun: bool = False, systems: Sequence[str] | None = None, bootstrap_samples: int = 1000,
-                seed: int = 0, alpha: float = ALPHA, progress: bool = True) -> Board:
+                seed: int = 0, alpha: float = ALPHA, progress: bool = True, offline_cache: bool = False) -> Board:
     """Compute the whole board; nothing is written (see :func:`board_files` and :func:`leaderboard`).
 
-    ``systems`` keeps only those registered systems and submissions (by name) on the board.
+    ``systems`` keeps only those registered systems and submissions (by name) on the board; the
+    combined baseline (:mod:`frnewsbench.extractors.combined`) is never ranked, its layers being
+    other registered systems'. ``offline_cache`` uses cached runs made with other versions, marked
+    stale (:func:`~frnewsbench.leaderboard.runs.run_registered`).
     Raises :class:`SubmissionError` if any selected submission is refused.
     """
     if not 0 < alpha < 1:
@@ -51,7 +60,7 @@ def build_board(*, gold: Gold = None, runs: str | Path = DEFAULT_RUNS, submissio
     documents = load_gold(gold)
     dataset_hash = corpus_hash(documents)
     runs, submissions = Path(runs), Path(submissions)
-    registered = registered_names()
+    registered = [name for name in registered_names() if name != COMBINED]
     folders = {folder.name: folder for folder in submission_folders(submissions)}
     chosen_registered, chosen_submitted = _select(systems, registered, sorted(folders))
     read: list[Submission] = []
@@ -59,13 +68,14 @@ def build_board(*, gold: Gold = None, runs: str | Path = DEFAULT_RUNS, submissio
     for name in chosen_submitted:  # every submission is checked before any system runs
         try:
             read.append(read_submission(folders[name], documents=documents, dataset_hash=dataset_hash,
-                                        registered=registered))
+                                        registered=registered_names()))
         except SubmissionError as error:
             problems += error.problems
     if problems:
         raise SubmissionError(problems)
     entries = [run_registered(name, documents=documents, dataset_hash=dataset_hash, folder=runs / name, rerun=rerun,
-                              bootstrap_samples=bootstrap_samples, seed=seed, progress=progress)
+                              bootstrap_samples=bootstrap_samples, seed=seed, progress=progress,
+                              offline_cache=offline_cache)
                for name in chosen_registered]
     entries += [score_submission(item, documents=documents, bootstrap_samples=bootstrap_samples, seed=seed)
                 for item in read]
@@ -107,11 +117,12 @@ def write_files(files: Sequence[tuple[Path, str | bytes]]) -> None:
 def leaderboard(*, gold: Gold = None, runs: str | Path = DEFAULT_RUNS, submissions: str | Path = DEFAULT_SUBMISSIONS,
                 output: str | Path = DEFAULT_OUTPUT, chart: str | Path | None = None, rerun: bool = False,
                 systems: Sequence[str] | None = None, bootstrap_samples: int = 1000, seed: int = 0,
-                alpha: float = ALPHA, progress: bool = True) -> tuple[Board, list[Path]]:
+                alpha: float = ALPHA, progress: bool = True, offline_cache: bool = False) -> tuple[Board, list[Path]]:
     """Build the board, render every output, then write them all or none (:func:`write_files`);
     the board and the files written."""
     board = build_board(gold=gold, runs=runs, submissions=submissions, rerun=rerun, systems=systems,
-                        bootstrap_samples=bootstrap_samples, seed=seed, alpha=alpha, progress=progress)
+                        bootstrap_samples=bootstrap_samples, seed=seed, alpha=alpha, progress=progress,
+                        offline_cache=offline_cache)
     files = board_files(board, runs=runs, output=output, chart=chart)
     write_files(files)
     return board, [path for path, _ in files]

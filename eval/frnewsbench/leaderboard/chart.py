@@ -21,15 +21,23 @@ def render_chart(board: Board) -> bytes:
 
     Deterministic: Agg canvas, fixed width and dpi (height from the number of rows), no metadata.
     """
+    buffer = io.BytesIO()
+    chart_figure(board).savefig(buffer, format="png", dpi=CHART_DPI, metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def chart_figure(board: Board):
+    """The chart's matplotlib ``Figure`` (on an Agg canvas), before it is saved."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     layers = [layer for layer in LAYERS if board.rankings.get(layer)]
     heights = [CHART_PANEL_HEIGHT + CHART_ROW_HEIGHT * len(board.rankings[layer]) for layer in layers] or [1.0]
-    figure = Figure(figsize=(CHART_WIDTH, sum(heights) + 0.5), dpi=CHART_DPI, layout="constrained")
+    figure = Figure(figsize=(CHART_WIDTH, sum(heights) + 0.7), dpi=CHART_DPI, layout="constrained")
     FigureCanvasAgg(figure)
     legend = "; blue: registered, orange: submission" if any(s.source == SUBMISSION for s in board.systems) else ""
-    figure.suptitle(f"frnewsbench: headline F1 with 95% bootstrap interval (≈ not separable from the row above{legend})",
+    # two lines, each well within the width, so that no legend clips the title
+    figure.suptitle(f"frnewsbench: headline F1 with 95% bootstrap interval\n(≈ not separable from the row above{legend})",
                     fontsize=9)
     axes = figure.subplots(max(1, len(layers)), 1, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
     for axis, layer in zip(axes, layers):
@@ -53,9 +61,7 @@ def render_chart(board: Board) -> bytes:
         axis.grid(axis="x", color="#dddddd", linewidth=0.6)
         axis.set_axisbelow(True)
         axis.set_title(f"{layer}: {rows[0].headline.metric}", fontsize=9, loc="left")
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=CHART_DPI, metadata={"Software": None})
-    return buffer.getvalue()
+    return figure
 
 
 def chart_path(output: str | Path) -> Path:

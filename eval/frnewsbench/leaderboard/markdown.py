@@ -6,7 +6,9 @@ import os
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-from ..report.markdown import NOT_DEFINED, interval, number, table
+from ..extractors.combined import NAME as COMBINED
+from ..extractors.combined import PARTS as COMBINED_PARTS
+from ..report.display import NOT_DEFINED, interval, number, p_value, table
 from ..schema import LAYERS
 from ..scoring import LayerEvaluation
 from .dropped import Dropped
@@ -51,25 +53,48 @@ def _comparison(row: Row, alpha: float) -> str:
     """The paired test against the row above: its p-value, marked when the rows are not separable."""
     if row.comparison is None:
         return NOT_DEFINED
-    p_value = row.comparison.p_value
-    if p_value is None:
-        return "**not separable** (p undefined)"
-    shown = f"p < {1 / row.comparison.interval.samples:g}" if p_value == 0 else f"p = {p_value:.3f}"
+    shown = p_value(row.comparison.p_value, row.comparison.interval.samples)
+    if row.comparison.p_value is None:
+        return f"**not separable** ({shown})"
     return shown if row.separable else f"**not separable** ({shown} ≥ {alpha:g})"
+
+
+CONVENTION_COLUMNS: dict[str, str] = {
+    "entities": "HIPE F1 strict / fuzzy",
+    "dates": "TempEval-3 F1 strict / relaxed / value",
+    "quotes": "GGT quote F1 > 0.3 / > 0.8",
+}
+"""The last column of each layer's table: its figures in the field's conventions
+(:data:`frnewsbench.scoring.CONVENTIONS`, defined in eval/METRICS.md)."""
+
+
+ANCHORS: dict[str, str] = {
+    "dates": "*Published on another corpus, not comparable with this table*: HeidelTime on French TimeBank 1.1 "
+             "(TempEval-3 convention, HeidelTime's published evaluation): strict 0.860, relaxed 0.910, value F1 0.736.",
+    "quotes": "*Published on another corpus, not comparable with this table*: the Gender Gap Tracker's French quote "
+              "extractor on its own French evaluation articles (its evaluator's convention): quote F1 0.817 (> 0.3) "
+              "and 0.726 (> 0.8).",
+}
+"""Figures the anchors of each layer published on their own data, quoted under the layer's table."""
+
+
+def convention_cell(evaluation: LayerEvaluation) -> str:
+    return " / ".join(number(value) for value in evaluation.conventions.values())
 
 
 def layer_table(rows: Sequence[Row], *, layer: str, alpha: float, result_links: Mapping[str, str]) -> str:
     header = ["rank", "system", "F1", "95% interval", "vs. the row above",
-              *(label for label, _ in SECONDARY[layer])]
+              *(label for label, _ in SECONDARY[layer]), CONVENTION_COLUMNS[layer]]
     cells = []
     for row in rows:
         evaluation = row.system.result.evaluation.layers[layer]
-        name = row.system.name + (" (submission)" if row.system.source == SUBMISSION else "")
+        name = row.system.name + (" (submission)" if row.system.source == SUBMISSION else "") + (
+            " (stale cache)" if row.system.stale else "")
         link = result_links.get(row.system.name)
         cells.append([
             str(row.rank), f"[{name}]({link})" if link else name, number(row.headline.value),
             interval(row.headline.interval.low, row.headline.interval.high), _comparison(row, alpha),
-            *(number(figure(evaluation)) for _, figure in SECONDARY[layer]),
+            *(number(figure(evaluation)) for _, figure in SECONDARY[layer]), convention_cell(evaluation),
         ])
     return table(header, cells)
 
@@ -103,9 +128,37 @@ def versions_table(board: Board) -> str:
     rows = []
     for system in sorted(board.systems, key=lambda s: (s.source != REGISTERED, s.name)):
         versions = ", ".join(f"{key} {value}" for key, value in sorted(system.versions.items())) or NOT_DEFINED
+        if system.stale:
+            versions += f"; **stale cache** (--offline-cache): {system.stale}"
         rows.append([system.name, system.source, ", ".join(system.layers), versions, system.link or NOT_DEFINED,
                      dropped_cell(system.dropped), missing_cell(system)])
     return table(["system", "source", "layers", "versions", "link", "dropped", "documents without predictions"], rows)
+
+
+def _ordinal(rank: int) -> str:
+    return f"{rank}{'st' if rank == 1 else 'nd' if rank == 2 else 'rd' if rank == 3 else 'th'}"
+
+
+def combined_note(board: Board) -> str | None:
+    """Where each layer of the combined baseline comes from, and whether that part ranks first here;
+    ``None`` when none of its parts is on the board."""
+    if not any(system.name in COMBINED_PARTS.values() for system in board.systems):
+        return None
+    parts = []
+    for layer, name in COMBINED_PARTS.items():
+        rows = board.rankings.get(layer, ())
+        row = next((row for row in rows if row.system.name == name), None)
+        if row is None:
+            parts.append(f"{layer} from `{name}` (not on this board)")
+            continue
+        first = next((r for r in rows if r.system.source == REGISTERED), row)
+        where = f"ranked {_ordinal(row.rank)}"
+        if first.system.name != name and first.headline.value != row.headline.value:
+            where += (f"; `{first.system.name}` ranks above it: the combined baseline needs a new version "
+                      f"taking its {layer}")
+        parts.append(f"{layer} from `{name}` ({where})")
+    return (f"`{COMBINED}`, the system that pre-annotates new articles in Label Studio, is the registered system "
+            f"ranked first for each layer: {'; '.join(parts)}. It is not ranked: its rows would repeat those.")
 
 
 def render_markdown(board: Board, *, output: Path, runs: Path, chart: Path | None) -> str:
@@ -139,8 +192,14 @@ def render_markdown(board: Board, *, output: Path, runs: Path, chart: Path | Non
         if not rows:
             parts += ["No system on this board predicts this layer.", ""]
             continue
-        parts += [f"Headline: {rows[0].headline.metric}. P and R are the headline's precision and recall.", "",
-                  layer_table(rows, layer=layer, alpha=board.alpha, result_links=links), ""]
+        parts += [f"Headline: {rows[0].headline.metric}. P and R are the headline's precision and recall. "
+                  f"{CONVENTION_COLUMNS[layer]}: the same predictions scored in the field's convention "
+                  "(eval/METRICS.md).", ""]
+        if layer in ANCHORS:
+            parts += [ANCHORS[layer], ""]
+        parts += [layer_table(rows, layer=layer, alpha=board.alpha, result_links=links), ""]
+    note = combined_note(board)
+    parts += [] if note is None else [note, ""]
     parts += ["## Systems and versions", "",
               "*dropped*: what each run left out: entities whose system label the adapter's label table maps to "
               "nothing (eval/frnewsbench/extractors/labels.py), and strings the system found but did not predict, "

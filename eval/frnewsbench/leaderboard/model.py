@@ -53,7 +53,9 @@ class System:
     """One system on the board: where it comes from, its checked predictions and its result.
 
     ``cached`` says whether the predictions came from the runs folder; ``note`` why they did not.
-    ``dropped`` is what its run dropped (``None`` for a submission: not run here).
+    ``dropped`` is what its run dropped (``None`` for a submission: not run here). ``stale`` says
+    how the versions of a cached run differ from the installed ones, when ``--offline-cache`` used
+    it anyway (``None``: not stale).
     """
 
     name: str
@@ -68,6 +70,7 @@ class System:
     version: str | None = None  # a submission's declared version
     link: str | None = None  # a submission's link
     dropped: Dropped | None = None
+    stale: str | None = None
 
 
 @dataclass(frozen=True)

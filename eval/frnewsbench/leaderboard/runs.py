@@ -6,10 +6,11 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from ..api import predict, score
-from ..extractors import get_extractor
+from ..extractors import RegistryError, get_extractor
+from ..extractors.errors import ExtractorError
 from ..predictions import PredictionsError, dumps_predictions, read_predictions
 from ..schema import Document, Prediction
 from .dropped import Dropped, drop_marks, dropped_since
@@ -59,22 +60,53 @@ def read_cache(folder: Path, *, system: str, dataset_hash: str, documents: Seque
     return CachedRun(predictions, dict(versions), sha256_of(content), dropped), ""
 
 
+def versions_of(extractor: Any) -> dict[str, str]:
+    """The versions that decide ``extractor``'s outputs, as strings (part of the cache key)."""
+    return {key: str(value) for key, value in extractor.versions().items()}
+
+
+def version_changes(cached: Mapping[str, str], installed: Mapping[str, str]) -> str:
+    """``"dateparser 1.5.0 cached, 1.2.0 installed"``: every version that differs, by name; ``""`` if none."""
+    changes = [f"{key} {cached.get(key, 'absent')} cached, {installed.get(key, 'absent')} installed"
+               for key in sorted(set(cached) | set(installed)) if cached.get(key) != installed.get(key)]
+    return "; ".join(changes)
+
+
 def run_registered(name: str, *, documents: Sequence[Document], dataset_hash: str, folder: Path, rerun: bool,
-                   bootstrap_samples: int, seed: int, progress: bool) -> System:
-    """Predictions of the registered system ``name`` (cached, or run afresh with a progress bar), scored."""
+                   bootstrap_samples: int, seed: int, progress: bool, offline_cache: bool = False) -> System:
+    """Predictions of the registered system ``name`` (cached, or run afresh with a progress bar), scored.
+
+    The cache key is the versioned name, the dataset hash and every version the system reports
+    (:func:`versions_of`, asked of the system built now): a cached run made with other versions is
+    stale and the system runs again, unless ``offline_cache``, which uses it and marks it stale
+    (also when the system cannot be built here to ask its versions).
+    """
     cached, note = (None, "--rerun asked") if rerun else read_cache(folder, system=name, dataset_hash=dataset_hash,
                                                                       documents=documents)
+    extractor, stale = None, None
+    if cached is not None:
+        try:
+            extractor = get_extractor(name)
+            changes = version_changes(cached.versions, versions_of(extractor))
+        except (ExtractorError, RegistryError) as error:
+            if not offline_cache:
+                raise
+            changes = f"installed versions unknown ({error})"
+        if changes and offline_cache:
+            stale = changes
+        elif changes:
+            cached, note = None, f"stale cache: {changes}"
     if cached is not None:
         predictions, versions, digest = cached.predictions, cached.versions, cached.predictions_sha256
         dropped = cached.dropped
     else:
         from tqdm import tqdm
 
-        extractor = get_extractor(name)
+        extractor = extractor or get_extractor(name)
         marks = drop_marks(extractor)
         with tqdm(total=len(documents), desc=name, unit="doc", file=sys.stderr, disable=not progress) as bar:
             predictions = predict(extractor, documents, progress=bar.update)
-        versions = {key: str(value) for key, value in extractor.versions().items()}
+        versions = versions_of(extractor)
         digest = sha256_of(dumps_predictions(predictions.values()))
         dropped = dropped_since(extractor, marks)
     layers = predicted_layers(predictions)
@@ -82,7 +114,7 @@ def run_registered(name: str, *, documents: Sequence[Document], dataset_hash: st
                    system_versions=versions, dropped_labels=dropped.labels, bootstrap_samples=bootstrap_samples,
                    seed=seed)
     return System(name, REGISTERED, layers, versions, predictions, digest, result, cached=cached is not None, note=note,
-                  dropped=dropped)
+                  dropped=dropped, stale=stale)
 
 
 def run_metadata(system: System, board: Board) -> dict[str, Any]:

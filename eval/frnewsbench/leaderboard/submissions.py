@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -60,12 +61,37 @@ def _check_metadata(path: Path, raw: Any, *, folder_name: str, dataset_hash: str
         problem("layers", f"a non-empty list of distinct layers among {', '.join(LAYERS)}", repr(layers),
                 "list the layers the predictions give")
     found = raw.get("dataset_hash")
+    prefix = dataset_hash.split(":", 1)[0] + ":"
+    if "dataset_hash" in raw and isinstance(found, str) and not found.startswith(prefix) \
+            and re.fullmatch(r"[0-9a-f]{64}", found):
+        same = prefix + found == dataset_hash
+        problem("dataset_hash", f"{dataset_hash} (the current gold), with its {prefix!r} prefix",
+                f"{found!r}: the hash without its {prefix!r} prefix"
+                + ("" if same else ", and not the current gold's either: made on another dataset revision"),
+                f"write it as {prefix + found!r}" if same else
+                "run the system on the current dataset and put its hash (frnewsbench.corpus.corpus_hash) in metadata.json")
+        return same  # the same gold, written without its prefix: the predictions can be checked against it
     if "dataset_hash" in raw and found != dataset_hash:
         problem("dataset_hash", f"{dataset_hash} (the current gold)",
                 f"{found!r}: the predictions were made on another dataset revision",
                 "run the system on the current dataset and put its hash (frnewsbench.corpus.corpus_hash) in metadata.json")
         return False
     return "dataset_hash" in raw
+
+
+def layers_in_file(path: Path) -> tuple[str, ...] | None:
+    """The layers a predictions file gives, read from its JSON lines without the gold (to check
+    the declared layers when the predictions cannot be checked); ``None`` if a line is not JSON."""
+    given: set[str] = set()
+    try:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                record = json.loads(line)
+                if isinstance(record, dict):
+                    given.update(layer for layer in LAYERS if record.get(layer) is not None)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    return tuple(layer for layer in LAYERS if layer in given)
 
 
 @dataclass(frozen=True)
@@ -109,8 +135,10 @@ def read_submission(folder: Path, *, documents: Sequence[Document], dataset_hash
         except PredictionsError as error:
             problems += [str(item) for item in error.problems]
     declared_layers = raw.get("layers") if isinstance(raw, dict) else None
-    if predictions is not None and isinstance(declared_layers, list) and all(layer in LAYERS for layer in declared_layers):
-        given, declared = predicted_layers(predictions), tuple(declared_layers)
+    given = predicted_layers(predictions) if predictions is not None else (
+        layers_in_file(predictions_path) if predictions_path.is_file() else None)
+    if given is not None and isinstance(declared_layers, list) and all(layer in LAYERS for layer in declared_layers):
+        declared = tuple(declared_layers)
         extra = [layer for layer in given if layer not in declared]
         absent = [layer for layer in declared if layer not in given]
         if extra or absent:

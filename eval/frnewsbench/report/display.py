@@ -20,6 +20,14 @@ def interval(low: float | None, high: float | None) -> str:
     return NOT_DEFINED if low is None or high is None else f"[{number(low)}, {number(high)}]"
 
 
+def p_value(p: float | None, samples: int) -> str:
+    """A paired test's p-value as the board and ``compare`` print it: ``p < 0.001`` when no draw
+    of 1000 goes beyond (the smallest p the draws can show), else ``p = 0.042``; ``p undefined``."""
+    if p is None:
+        return "p undefined"
+    return f"p < {1 / samples:g}" if p == 0 else f"p = {p:.3f}"
+
+
 def table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
     header = list(header)
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]

@@ -7,7 +7,7 @@ from dataclasses import fields
 from typing import Mapping
 
 from ..schema import LAYERS
-from ..scoring import GIVEN, AccuracyCounts, Counts, LayerEvaluation, PRFCounts, SchemeCounts
+from ..scoring import CONVENTIONS, GIVEN, AccuracyCounts, Counts, LayerEvaluation, PRFCounts, SchemeCounts
 from ..align import alignment_line
 from ..scoring.offset_free import DEFINITIONS as OFFSET_FREE
 from .display import DIGITS, HEADLINE_HEADER, NOT_DEFINED, headline_rows, interval, number, table  # noqa: F401  (DIGITS, NOT_DEFINED, interval: for the other reports)
@@ -39,6 +39,15 @@ def _figure_rows(counts: Counts, prefix: str = "") -> list[tuple[str, ...]]:
     return rows
 
 
+def conventions_section(evaluation: LayerEvaluation) -> str:
+    """The layer's figures in the field's published conventions, each with the source it reproduces."""
+    values = evaluation.conventions
+    rows = [(convention.name, number(values[convention.key]), convention.source)
+            for convention in CONVENTIONS[evaluation.layer]]
+    return "\n".join([f"### {evaluation.layer} in the field's conventions (eval/METRICS.md)", "",
+                      table(("convention", "F1", "reproduces"), rows)])
+
+
 def figure_rows(evaluation: LayerEvaluation) -> list[tuple[str, ...]]:
     """Every figure of a layer as ``(figure, P, R, F1, counts)`` rows, rounded for people."""
     rows = _figure_rows(evaluation.counts)
@@ -62,6 +71,7 @@ def figure_rows(evaluation: LayerEvaluation) -> list[tuple[str, ...]]:
 def layer_section(evaluation: LayerEvaluation) -> str:
     parts = [f"## {evaluation.layer}", "", f"Headline: {evaluation.headline.metric}.", ""]
     parts += [table(("figure", "P", "R", "F1", "counts"), figure_rows(evaluation)), ""]
+    parts += [conventions_section(evaluation), ""]
     parts += [f"### {evaluation.layer} by label (headline counts)", ""]
     label_rows = []
     for label, counts in evaluation.by_label.items():

@@ -11,6 +11,7 @@ The definitions, with examples, are in ``eval/METRICS.md``.
 from __future__ import annotations
 
 from .bootstrap import Interval, PairedBootstrap
+from .conventions import CONVENTIONS, Convention, ggt_quote_counts
 from .counts import AccuracyCounts, Counts, PRFCounts, SchemeCounts
 from .dates import DateCounts, score_dates
 from .entities import SCHEMES, EntityCounts, MacroScores, score_entities, strict_counts, strict_entity_counts
@@ -34,9 +35,9 @@ from .records import DIFFERENCES, FALSE_NEGATIVE, FALSE_POSITIVE, MATCH, Documen
 from .tokens import LeftOutSpan, TokenView
 
 __all__ = [
-    "AccuracyCounts", "Counts", "DateCounts", "DocumentEvaluation", "DocumentScore", "EntityCounts",
+    "AccuracyCounts", "CONVENTIONS", "Convention", "Counts", "DateCounts", "DocumentEvaluation", "DocumentScore", "EntityCounts",
     "DIFFERENCES", "Evaluation", "FALSE_NEGATIVE", "FALSE_POSITIVE", "GIVEN", "HEADLINE_ERRORS", "HEADLINES", "Headline", "Interval", "LayerEvaluation",
     "LeftOutSpan", "MATCH", "MISSING_DOCUMENT", "MISSING_LAYER", "MacroScores", "MatchRecord",
-    "PRFCounts", "PairedBootstrap", "QuoteCounts", "SCHEMES", "SchemeCounts", "ScoringError", "TokenView",
+    "PRFCounts", "PairedBootstrap", "ggt_quote_counts", "QuoteCounts", "SCHEMES", "SchemeCounts", "ScoringError", "TokenView",
     "evaluate", "headline_counts", "match_records", "paired_bootstrap", "score_dates", "score_entities", "score_quotes", "strict_counts", "strict_entity_counts",
 ]

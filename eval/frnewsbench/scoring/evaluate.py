@@ -15,6 +15,7 @@ from ..schema import LAYERS, Document, Prediction
 from . import dates, entities, offset_free, quotes
 from .bootstrap import (LEVEL, UNIT, Interval, PairedBootstrap, bootstrap_interval, check_resampling, paired_test,
                         paragraph_table)
+from .conventions import CONVENTIONS, GGT_THRESHOLDS, ggt_quote_counts
 from .counts import Counts, PRFCounts, total
 from .entities import EntityCounts, MacroScores, macro_scores, score_entities
 from .errors import ScoringError
@@ -90,10 +91,19 @@ class LayerEvaluation:
     macro: MacroScores | None = None
     token_view: TokenView | None = None
     offset_free: PRFCounts | None = None  # entities and dates: distinct pairs per document (.offset_free)
+    ggt: Mapping[str, PRFCounts] | None = None  # quotes: the Gender Gap Tracker's counts per threshold
 
     @property
     def documents_without_layer(self) -> tuple[str, ...]:
         return tuple(d.document_id for d in self.documents if d.prediction == MISSING_LAYER)
+
+    @property
+    def conventions(self) -> dict[str, float | None]:
+        """The figures of the field's conventions (:data:`~frnewsbench.scoring.conventions.CONVENTIONS`)
+        by key; ``None`` where undefined, or not recorded (a result written before they were)."""
+        if self.layer == "quotes" and self.ggt is None:
+            return {convention.key: None for convention in CONVENTIONS[self.layer]}
+        return {convention.key: convention.figure(self.counts, self.ggt or {}) for convention in CONVENTIONS[self.layer]}
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -104,6 +114,11 @@ class LayerEvaluation:
             "macro": None if self.macro is None else self.macro.to_dict(),
             "token_view": None if self.token_view is None else self.token_view.to_dict(),
             "offset_free": None if self.offset_free is None else self.offset_free.to_dict(),
+            "conventions": {
+                convention.key: {"name": convention.name, "source": convention.source, "value": value}
+                for convention, value in zip(CONVENTIONS[self.layer], self.conventions.values())
+            },
+            "ggt": None if self.ggt is None else {key: counts.to_dict() for key, counts in self.ggt.items()},
             "documents_without_layer": list(self.documents_without_layer),
             "documents": [document.to_dict() for document in self.documents],
         }
@@ -122,6 +137,7 @@ class LayerEvaluation:
             None if data["macro"] is None else MacroScores.from_dict(data["macro"]),
             None if data["token_view"] is None else TokenView.from_dict(data["token_view"]),
             None if data.get("offset_free") is None else PRFCounts.from_dict(data["offset_free"]),
+            None if data.get("ggt") is None else {key: PRFCounts.from_dict(counts) for key, counts in data["ggt"].items()},
         )
 
 
@@ -291,7 +307,11 @@ def _layer_result(layer, gold, predictions, documents, scores, samples, seed, wi
     by_label = {label: total(grouped[label], ZERO[layer]) for label in sorted(grouped)}
     table = paragraph_table([(document.text, (score.headline,)) for document, score in zip(gold, scores)])
     headline = Headline(HEADLINES[layer], counts.headline.f1, bootstrap_interval(table, samples=samples, seed=seed))
-    macro = view = None
+    macro = view = ggt = None
+    if layer == "quotes":
+        ggt = {key: total((ggt_quote_counts(d.quotes, _predicted(layer, d, predictions), threshold) for d in gold),
+                          PRFCounts())
+               for key, threshold in GGT_THRESHOLDS.items()}
     if layer == "entities":
         macro = macro_scores(by_label)
         if with_token_view:
@@ -303,7 +323,7 @@ def _layer_result(layer, gold, predictions, documents, scores, samples, seed, wi
     if layer in offset_free.LAYERS:
         free = total((offset_free.offset_free_counts(layer, gold=getattr(d, layer), predicted=_predicted(layer, d, predictions))
                       for d in gold), PRFCounts())
-    return LayerEvaluation(layer, counts, by_label, headline, tuple(documents), macro, view, free)
+    return LayerEvaluation(layer, counts, by_label, headline, tuple(documents), macro, view, free, ggt)
 
 
 def _predicted(layer: str, document: Document, predictions: Mapping[str, Prediction]) -> tuple:
