@@ -11,10 +11,13 @@ import pytest
 
 from conftest import headless_chromium
 from frnewsbench.api import load_gold, score
+from frnewsbench.extractors.combined import PARTS as COMBINED_PARTS
+from frnewsbench.predictions import read_predictions, write_predictions
+from frnewsbench.schema import Prediction
 
 pytestmark = pytest.mark.browser
 
-RUN = Path(__file__).parents[1] / "leaderboard" / "runs" / "combined-baseline.v2" / "predictions.jsonl"
+RUNS = Path(__file__).parents[1] / "leaderboard" / "runs"
 SYSTEM = "my-combined-system.v7"
 # the headline counts of each layer in the result JSON (eval/METRICS.md)
 HEADLINE_COUNTS = {"entities": "strict", "dates": "value", "quotes": "attribution"}
@@ -29,10 +32,16 @@ def browser(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    """A real baseline's cached predictions scored on the real gold, page and result written."""
+    """The real baselines' cached predictions, one layer from each part of the combined baseline
+    (what combined-baseline.v3 gives), scored on the real gold, page and result written."""
     folder = tmp_path_factory.mktemp("report")
     gold = load_gold()
-    score(predictions=RUN, gold=gold, system=SYSTEM, html=folder / "report.html", output=folder / "result.json",
+    parts = {layer: read_predictions(RUNS / name / "predictions.jsonl", documents=gold)
+             for layer, name in COMBINED_PARTS.items()}
+    run = folder / "combined.jsonl"
+    write_predictions(run, [Prediction(id=d.id, **{layer: getattr(parts[layer][d.id], layer) for layer in parts})
+                            for d in gold])
+    score(predictions=run, gold=gold, system=SYSTEM, html=folder / "report.html", output=folder / "result.json",
           bootstrap_samples=50)
     return gold, folder / "report.html", json.loads((folder / "result.json").read_text(encoding="utf-8"))
 
