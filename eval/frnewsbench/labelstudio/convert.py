@@ -192,7 +192,7 @@ def prediction_to_ls(document: Document, prediction: Prediction, *, model_versio
 
 def model_version(name: str, versions: dict[str, str] | None = None) -> str:
     """``model_version`` of a system's predictions: its versioned name and the versions behind it,
-    e.g. ``combined-baseline.v2 (frnewsbench 0.1.0, spacy 3.8.7)``."""
+    e.g. ``combined-baseline.v3 (frnewsbench 0.1.0, spacy 3.8.7)``."""
     if not versions:
         return name
     return f"{name} ({', '.join(f'{key} {value}' for key, value in sorted(versions.items()))})"

@@ -1,6 +1,7 @@
 """The leaderboard: run every registered system over the gold, cache its predictions, rank them.
 
-    frnewsbench leaderboard [--gold DIR] [--runs DIR] [--submissions DIR] [--output FILE] [--rerun] [--systems NAME ...]
+    frnewsbench leaderboard [--gold DIR] [--runs DIR] [--submissions DIR] [--output FILE] [--rerun | --offline-cache]
+                            [--systems NAME ...]
 
 *Runs.* Each registered system (:func:`frnewsbench.extractors.registered_names`) is run over the
 gold with a progress bar; its folder ``<runs>/<system>/`` keeps ``predictions.jsonl`` (the
@@ -18,17 +19,25 @@ the labels with their counts, the count per reason and every string), the labels
 no such record; a submission's drops are unknown.
 
 *Cache.* A system's predictions are reused when its ``metadata.json`` names the same versioned
-system and the same dataset content hash (:func:`frnewsbench.corpus.corpus_hash`) and the
-predictions file still has the recorded sha256; they are checked against the gold again, then
-rescored. Anything else (another metadata schema version included) runs the system afresh, and
-``rerun=True`` (``--rerun``) always does.
-The versioned name is the system's version: bump it (``.v2``) whenever its outputs may change.
+system, the same dataset content hash (:func:`frnewsbench.corpus.corpus_hash`) and the same
+versions as the system built now reports (``versions()``: packages, models, Java, TreeTagger's
+parameter file...), and the predictions file still has the recorded sha256; they are checked
+against the gold again, then rescored. A run made with other versions is *stale* and the system
+runs again, unless ``offline_cache=True`` (``--offline-cache``), which uses it and marks it stale
+on the board. Anything else (another metadata schema version included) runs the system afresh,
+and ``rerun=True`` (``--rerun``) always does. The versioned name is the system's own version:
+bump it (``.v2``) whenever its code may change its outputs.
+
+*Combined baseline.* ``combined-baseline.vN`` (:mod:`frnewsbench.extractors.combined`) takes
+each layer from another registered system; it is not ranked (its rows would repeat theirs), and
+the board's notes say whether each of its parts still ranks first.
 
 *Submissions.* Each sub-folder of ``<submissions>`` is an outside system: ``predictions.jsonl``
 and ``metadata.json`` with exactly the keys ``name`` (the folder's name), ``version``, ``link``
 (a URL or null), ``layers`` (the layers predicted) and ``dataset_hash`` (the hash of the gold the
-predictions were made on). A submission made on another dataset revision, or that breaks the
-predictions contract, is refused with every problem listed, and then nothing is written.
+predictions were made on, with its ``sha256:`` prefix). A submission made on another dataset
+revision, or that breaks the predictions contract, is refused with every problem listed in one
+pass (metadata, predictions and declared layers), and then nothing is written.
 
 *Ranking.* One table per layer, by the headline F1 (entities: strict micro F1; dates:
 TempEval-3 value F1; quotes: full attribution F1), descending. Systems with exactly the same
