@@ -30,13 +30,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
-from . import corpus
+from . import writes
 from .align import alignment_report
-from .corpus import corpus_hash
+from .corpus import ANNOTATION_GLOB, DATASET_DOCUMENTS, corpus_hash
 from .extractors import Extractor, get_extractor, strip_gold
+from .extractors.base import extractor_versions
 from .extractors.callable import as_extractor
 from .extractors.errors import ExtractorError
-from .gold import Gold, GoldError, dataset_path, load_gold
+from .gold import Gold, GoldError, dataset_path, load_gold, resolve_gold
 from .predictions import (
     PredictionProblem, PredictionsError, check_prediction, dumps_predictions, parse_records, prediction_from_record,
     read_predictions_with_hash, show,
@@ -103,6 +104,15 @@ def build_extractor(spec: str, *, documents: Sequence[Document] = (), timeout: f
     from .extractors.callable import load_callable
 
     return load_callable(spec)
+
+
+def extractor_input(extractor: str | Extractor) -> Path | None:
+    """The file an extractor reads its predictions from (``file:PATH``), if any."""
+    if isinstance(extractor, str):
+        prefix, _, argument = extractor.partition(":")
+        return Path(argument) if prefix == "file" and argument else None
+    path = getattr(extractor, "path", None)
+    return Path(path) if isinstance(path, (str, Path)) else None
 
 
 def predict(extractor: Extractor, documents: Sequence[Document], *,
@@ -184,18 +194,42 @@ def _result(*, documents: list[Document], predictions: Mapping[str, Prediction],
                   alignment=alignment_report(predictions))
 
 
-def write_all(files: Sequence[tuple[str | Path, corpus.Content]]) -> None:
-    """Write every output or none (:func:`frnewsbench.corpus.write_all`)."""
+def write_all(files: Sequence[tuple[str | Path, writes.Content]]) -> None:
+    """Write every output or none (:func:`frnewsbench.writes.write_all`)."""
     try:
-        corpus.write_all(files, hint="give a path in a folder you can write to")
-    except corpus.OutputError as error:
+        writes.write_all(files, hint="give a path in a folder you can write to")
+    except writes.OutputError as error:
         raise OutputError(str(error)) from None
+
+
+def check_outputs(*, gold: Gold = None, inputs: Sequence[tuple[str, str | Path | None]] = (),
+                  outputs: Sequence[tuple[str, str | Path | None]]) -> None:
+    """Refuse, before any work, an output that is an input (``inputs``, the gold's files) or another
+    output (:func:`frnewsbench.writes.refuse_inputs`); ``outputs`` are ``(option, path)`` pairs."""
+    gold_files: list[tuple[str, Path]] = []
+    gold_folders: list[tuple[str, Path, str]] = []
+    if gold is None or isinstance(gold, (str, os.PathLike)):
+        try:
+            folder = resolve_gold(gold).path
+        except GoldError:  # no gold to protect: reading it says so
+            folder = None
+        if folder is not None:
+            gold_files.append(("the gold", folder / DATASET_DOCUMENTS))
+            gold_folders.append(("the gold", folder, ANNOTATION_GLOB))
+    try:
+        writes.refuse_inputs(outputs, [*inputs, *gold_files], input_folders=gold_folders)
+    except writes.OutputError as error:
+        raise OutputError(str(error)) from None
+
+
+def _report_options(output, markdown, errors, html, records) -> list[tuple[str, str | Path | None]]:
+    return [("--output", output), ("--markdown", markdown), ("--errors", errors), ("--html", html), ("--records", records)]
 
 
 def render_outputs(result: Result, documents: Sequence[Document], *, output: str | Path | None = None,
                    markdown: str | Path | None = None, errors: str | Path | None = None,
                    html: str | Path | None = None, records: str | Path | None = None,
-                   predictions: Mapping[str, Prediction] | None = None) -> list[tuple[str | Path, corpus.Content]]:
+                   predictions: Mapping[str, Prediction] | None = None) -> list[tuple[str | Path, writes.Content]]:
     """Every output asked for, rendered: ``(path, content)`` pairs for :func:`write_all`.
 
     The match records (``records``: JSON Lines, the error analysis and the HTML page) come from the result when
@@ -213,7 +247,7 @@ def render_outputs(result: Result, documents: Sequence[Document], *, output: str
         scored = [layer for layer, layer_result in result.evaluation.layers.items() if layer_result is not None]
         return match_records(gold=documents, predictions=predictions, layers=scored)
 
-    rendered: list[tuple[str | Path, corpus.Content]] = []
+    rendered: list[tuple[str | Path, writes.Content]] = []
     if output is not None:
         rendered.append((output, result.to_json()))
     if markdown is not None:
@@ -313,6 +347,8 @@ def score(*, predictions: Predictions, gold: Gold = None,
     ``keep_records=False`` keeps none in the returned result (bounded memory on a large corpus;
     the records file and the error analysis then score each document again as they are written).
     """
+    check_outputs(gold=gold, inputs=[("the predictions file", predictions if isinstance(predictions, (str, Path)) else None)],
+                  outputs=_report_options(output, markdown, errors, html, records))
     documents = load_gold(gold)
     layer_names = _layers(layers)
     checked = check_predictions(predictions, documents)
@@ -343,18 +379,21 @@ def run(*, extractor: str | Extractor | Callable[[Document], Any], gold: Gold = 
     extractor left out on purpose during this run (its ``left_out`` counter, when it keeps one)
     are recorded in ``result.system.dropped_labels``. ``records`` and ``keep_records``: as in :func:`score`.
     """
+    check_outputs(gold=gold, inputs=[("the predictions file of the extractor", extractor_input(extractor))],
+                  outputs=[*_report_options(output, markdown, errors, html, records), ("--save-predictions", predictions_output)])
     documents = load_gold(gold)
     layer_names = _layers(layers)
     if isinstance(extractor, str):
         system = build_extractor(extractor, documents=documents, timeout=timeout)
     else:
         system = as_extractor(extractor, name=None)
+    versions = extractor_versions(system)  # before the run: a bad declaration fails fast
     left_out = getattr(system, "left_out", None)
     before = Counter(left_out) if isinstance(left_out, Mapping) else None
     predictions = predict(system, documents, progress=progress)
     dropped = None if before is None else dict(Counter(left_out) - before)
     result = _result(documents=documents, predictions=predictions, layers=layer_names,
-                     system=SystemInfo(system.name, dict(system.versions()), dropped),
+                     system=SystemInfo(system.name, versions, dropped),
                      bootstrap_samples=bootstrap_samples, seed=seed, keep_records=keep_records or html is not None)
     files = render_outputs(result, documents, output=output, markdown=markdown, errors=errors, html=html,
                            records=records, predictions=predictions)
@@ -454,6 +493,8 @@ def compare(*, a: Predictions, b: Predictions, gold: Gold = None, layers: Sequen
     predicts are listed in ``one_sided``). ``a`` and ``b`` may be predictions, their files, run
     folders or ``result.json`` files (:func:`named_predictions`); ``a_name``/``b_name`` override
     the names they carry."""
+    check_outputs(gold=gold, inputs=[(f"the predictions of {side}", path if isinstance(path, (str, Path)) else None)
+                                      for side, path in (("A", a), ("B", b))], outputs=[("--output", output)])
     documents = load_gold(gold)
     asked = _layers(layers)
     inputs = {"A": named_predictions(a), "B": named_predictions(b)}

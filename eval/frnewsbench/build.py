@@ -18,10 +18,11 @@ from datasets.splits import SplitDict, SplitInfo
 from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCardData
 
-from .corpus import CONTENT_HASH_KEY, corpus_hash, document_to_dict, entity_to_dict, quote_to_dict, time_expression_to_dict, write_atomic
+from .corpus import ANNOTATION_GLOB, CONTENT_HASH_KEY, corpus_hash, document_to_dict, entity_to_dict, quote_to_dict, time_expression_to_dict
 from .gold import load_corpus
 from .schema import ENTITY_LABELS, QUOTE_TYPES, SCHEMA_VERSION, TIMEX_TYPES, Document, paragraph_spans
 from .tokenize import AlignmentError, iob2_tags, tokenize
+from .writes import write_all
 
 SPLIT = "test"
 PRETTY_NAME = "frnewsbench"
@@ -323,14 +324,14 @@ def _leftover_parquet(output: str | Path, files: dict[Path, bytes]) -> list[Path
 def build(annotations: str | Path = "annotations", output: str | Path = "dataset", datasheet: str | Path | None = "DATASHEET.md") -> dict[Path, bytes]:
     """Validate the annotations, then write the dataset folder and refresh the datasheet figures.
 
-    Everything is computed before the first file is written, and each file is written
-    atomically; Parquet files of configs that no longer exist are removed.
+    Everything is computed before the first file is written, then every file is written and the
+    Parquet files of configs that no longer exist are removed, all or nothing
+    (:func:`frnewsbench.writes.write_all`): a failure leaves the dataset folder and the datasheet
+    as they were, and raises :class:`~frnewsbench.writes.OutputError`.
     """
     files = planned_files(annotations, output, datasheet)
-    for path, content in sorted(files.items()):
-        write_atomic(path, content)
-    for path in _leftover_parquet(output, files):
-        path.unlink()
+    write_all(sorted(files.items()), remove=_leftover_parquet(output, files),
+              hint="give --output and --datasheet paths you can write to")
     return files
 
 

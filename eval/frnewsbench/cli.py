@@ -9,9 +9,12 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .validate import ValidationError
 
@@ -78,12 +81,9 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_new_article(args: argparse.Namespace) -> int:
-    import datetime as dt
-
     from .corpus import write_document
     from .seeds import document_from_seed
-
-    from .validate import DOCUMENT_ID
+    from .validate import DOCUMENT_ID, is_iso_date
 
     if not DOCUMENT_ID.match(args.id):
         raise UserError(f"--id {args.id!r}: expected letters, digits, '-', '_' or '.' (e.g. frnb-005), used as the file name")
@@ -92,10 +92,9 @@ def _cmd_new_article(args: argparse.Namespace) -> int:
         raise UserError(f"{target} exists already; pick another --id or edit that file")
     if not args.seed.is_file():
         raise UserError(f"{args.seed}: no such seed file")
-    try:
-        dt.date.fromisoformat(args.dct)
-    except ValueError:
-        raise UserError(f"--dct {args.dct!r}: expected an ISO date YYYY-MM-DD") from None
+    if not is_iso_date(args.dct):
+        raise UserError(f"--dct {args.dct!r}: expected an ISO date YYYY-MM-DD that exists (e.g. 2023-02-28), "
+                        "as validate checks it")
     try:
         document = document_from_seed(args.seed, id=args.id, title=args.title, source=args.source,
                                       dct=args.dct, dct_evidence=args.dct_evidence)
@@ -136,11 +135,12 @@ def _labelstudio_tasks(args: argparse.Namespace) -> list[dict]:
     predictions: dict[str, list] = {document.id: [] for document in documents}
     for spec in args.extractor or ():  # the specs of `frnewsbench run --extractor`
         from .api import build_extractor, predict
+        from .extractors.base import extractor_versions
 
         with _HarnessUserErrors():
             extractor = build_extractor(spec, documents=documents)
             outputs = predict(extractor, documents)
-            version = model_version(extractor.name, extractor.versions())
+            version = model_version(extractor.name, extractor_versions(extractor))
         for doc_id, prediction in outputs.items():
             predictions[doc_id].append((prediction, version))
     if args.predictions:
@@ -186,22 +186,27 @@ def _print_import(plan, *, written: bool) -> None:
 
 
 def _labelstudio_write(path: Path, content: str, option: str) -> None:
-    """Write one file atomically; a path that cannot be written is a :class:`UserError`."""
-    from .corpus import write_atomic
+    """Write one file all or nothing; a path that cannot be written is an :class:`OutputError`."""
+    from .writes import write_all
 
-    try:
-        write_atomic(path, content)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        if error.filename is not None and Path(error.filename) != Path(path):
-            reason += f" ({error.filename})"
-        raise UserError(f"cannot write {path}: {reason}. Nothing was written; "
-                        f"give {option} a path in a folder you can write to") from None
+    write_all([(path, content)], hint=f"give {option} a path in a folder you can write to")
+
+
+def _refuse_annotation_outputs(args: argparse.Namespace, option: str, path: Path | None) -> None:
+    """Refuse, before any work, an output that is one of the files the command reads."""
+    from .api import extractor_input
+    from .corpus import ANNOTATION_GLOB
+    from .writes import refuse_inputs
+
+    inputs = [("--predictions", getattr(args, "predictions", None))]
+    inputs += [(f"the predictions file of --extractor {spec}", extractor_input(spec)) for spec in getattr(args, "extractor", None) or ()]
+    refuse_inputs([(option, path)], inputs, input_folders=[("the annotation files", args.annotations, ANNOTATION_GLOB)])
 
 
 def _cmd_labelstudio_export(args: argparse.Namespace) -> int:
     import json
 
+    _refuse_annotation_outputs(args, "--output", args.output)
     tasks = _labelstudio_tasks(args)
     _labelstudio_write(args.output, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", "--output")
     with_gold = sum(1 for task in tasks if task.get("annotations"))
@@ -243,6 +248,7 @@ def _cmd_labelstudio_pull(args: argparse.Namespace) -> int:
     from .labelstudio.importer import plan_import, write_import
     from .labelstudio.server import ServerError, export_project
 
+    _refuse_annotation_outputs(args, "--save-export", args.save_export)
     connection = _labelstudio_connection(args)
     try:
         tasks = export_project(connection, title=args.project, project_id=args.project_id)
@@ -461,6 +467,16 @@ def _read_gold(args: argparse.Namespace):
     return loaded
 
 
+def _refuse_outputs_that_are_inputs(args: argparse.Namespace, inputs: list[tuple[str, Path | None]]) -> None:
+    """Before any work: no output of the command is one of its ``inputs``, the gold or another output."""
+    from .api import check_outputs
+
+    options = ("output", "markdown", "errors", "html", "records", "save_predictions")
+    with _HarnessUserErrors():
+        check_outputs(gold=args.gold, inputs=inputs,
+                      outputs=[(f"--{option.replace('_', '-')}", getattr(args, option, None)) for option in options])
+
+
 def _report_result(result, args: argparse.Namespace) -> None:
     from .report.markdown import dropped_labels_line, headline_table
 
@@ -495,6 +511,7 @@ def _report_alignment(result) -> None:
 def _cmd_score(args: argparse.Namespace) -> int:
     from .api import score
 
+    _refuse_outputs_that_are_inputs(args, [("the predictions file", args.predictions), ("--ner-tags", args.ner_tags)])
     gold = _read_gold(args)
     with _HarnessUserErrors():
         predictions, system, versions = args.predictions, args.system, None
@@ -519,7 +536,7 @@ def _ner_tag_predictions(path: Path, documents):
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .api import build_extractor, run
+    from .api import build_extractor, extractor_input, run
     from .extractors import entry_point_problems, registered_names
 
     if args.list:
@@ -532,6 +549,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise UserError("give the system to run with --extractor NAME or PREFIX:ARGUMENT (--list shows the names)")
     from tqdm import tqdm
 
+    _refuse_outputs_that_are_inputs(args, [("the predictions file of the extractor", extractor_input(args.extractor))])
     documents = _read_gold(args).documents
     with _HarnessUserErrors():
         extractor = build_extractor(args.extractor, documents=documents, timeout=args.timeout,
@@ -616,6 +634,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from .api import compare
     from .report.display import interval, number, p_value, table
 
+    _refuse_outputs_that_are_inputs(args, [("the predictions of A", args.a), ("the predictions of B", args.b)])
     gold = _read_gold(args)
     with _HarnessUserErrors():
         comparison = compare(a=args.a, b=args.b, gold=gold.documents, layers=args.layers, output=args.output,
@@ -723,16 +742,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised like ``KeyboardInterrupt`` so that temporary files and child processes are cleaned up."""
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """While the command runs (in the main thread), SIGTERM raises :class:`Terminated`."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum, frame) -> None:
+        raise Terminated()
+
+    before = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
 def main(argv: list[str] | None = None) -> int:
+    from .writes import OutputError
+
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
-    except (UserError, ValidationError) as error:
+        with _sigterm_raises():
+            return args.handler(args)
+    except (UserError, ValidationError, OutputError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
 
 
 if __name__ == "__main__":

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Sequence
+from typing import Any, Sequence
 
 from .schema import SCHEMA_VERSION, Document, Entity, Quote, Span, TimeExpression
+from .writes import Content, OutputError, write_all, write_atomic  # noqa: F401  (also imported from here)
 
 ANNOTATION_GLOB = "*.json"
 METADATA_KEYS = (
@@ -142,108 +141,6 @@ def dumps_document(raw: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_atomic(path: str | Path, content: str | bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename it: never a half-written file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = "wb" if isinstance(content, bytes) else "w"
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": "\n"})) as out:
-            out.write(content)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-class OutputError(OSError):
-    """Output files that cannot be written; the message names the file, the reason and what was
-    written. ``path``, ``reason`` and ``done`` ("nothing was written" or how many were) say the same
-    for callers that report it their own way."""
-
-    def __init__(self, message: str, *, path: Path | None = None, reason: str = "", done: str = ""):
-        super().__init__(message)
-        self.path, self.reason, self.done = path, reason, done
-
-
-Content = str | bytes | Callable[[BinaryIO], Any]  # a callable streams the content into the open file
-
-
-def write_all(files: Sequence[tuple[str | Path, Content]], *, hint: str = "give paths in folders you can write to") -> None:
-    """Write every ``(path, content)`` or none: each to a temporary file beside its path (making
-    missing folders), then, once all are written, rename them all into place. On failure the
-    temporary files and the folders made for them are removed, and an ``OSError`` becomes
-    :class:`OutputError` naming the path and the reason. A callable ``content`` is called with
-    the temporary file open for binary writing, to stream a large output without holding it.
-    """
-    paths = [Path(path) for path, _ in files]
-    repeated = sorted({str(path) for path in paths if paths.count(path) > 1})
-    if repeated:
-        raise OutputError(f"{', '.join(repeated)}: the same file is asked for two outputs; {hint}. Nothing was written")
-    for path in paths:
-        if path.is_dir():
-            raise OutputError(f"cannot write {path}: it is a folder; give a file path. Nothing was written")
-    umask = os.umask(0)
-    os.umask(umask)
-    staged: list[tuple[Path, Path]] = []
-    made: list[Path] = []
-    current: Path | None = None
-    renamed = 0
-    try:
-        for path, (_, content) in zip(paths, files):
-            current = path
-            made += _make_folders(path.parent)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            staged.append((Path(temporary), path))
-            if isinstance(content, bytes):
-                with os.fdopen(handle, "wb") as out:
-                    out.write(content)
-            elif callable(content):
-                with os.fdopen(handle, "wb") as out:
-                    content(out)
-            else:
-                with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-                    out.write(content)
-            os.chmod(temporary, 0o666 & ~umask)
-        for temporary, path in staged:
-            current = path
-            os.replace(temporary, path)
-            renamed += 1
-    except BaseException as error:
-        for temporary, _ in staged[renamed:]:
-            temporary.unlink(missing_ok=True)
-        if not renamed:
-            for folder in reversed(made):
-                try:
-                    folder.rmdir()
-                except OSError:  # not empty: another file was put there meanwhile
-                    pass
-        if isinstance(error, OSError):
-            reason = error.strerror or str(error)
-            done = (f"{renamed} of {len(staged)} file(s) were already replaced; run the command again"
-                    if renamed else "Nothing was written")
-            raise OutputError(f"cannot write {current}: {reason}. {done}; {hint}", path=current, reason=reason,
-                              done=done[0].lower() + done[1:]) from None
-        raise
-
-
-def _make_folders(folder: Path) -> list[Path]:
-    """Create ``folder`` and its missing parents; the ones made, outermost first."""
-    missing = []
-    while not folder.exists():
-        missing.append(folder)
-        if folder.parent == folder:
-            break
-        folder = folder.parent
-    for made in reversed(missing):
-        made.mkdir()
-    return list(reversed(missing))
-
-
 def write_document(document: Document, path: str | Path) -> None:
     write_atomic(path, dumps_document(document_to_dict(document)))
 
@@ -287,23 +184,53 @@ DATASET_DOCUMENTS = Path("data") / "documents" / "test.parquet"
 CONTENT_HASH_KEY = b"frnewsbench_content_hash"  # in the documents Parquet's metadata, written by build
 
 
+class DatasetError(ValueError):
+    """A built dataset that cannot be read: corrupt or truncated Parquet, another schema version, other columns."""
+
+
+DATASET_COLUMNS = (*METADATA_KEYS, "text", "entities", "dates", "quotes")
+
+
 def read_dataset(directory: str | Path) -> list[Document]:
-    """The documents of a built dataset folder (its ``documents`` Parquet), sorted by id."""
+    """The documents of a built dataset folder (its ``documents`` Parquet), sorted by id.
+
+    Raises ``FileNotFoundError`` for a folder that is not a built dataset and :class:`DatasetError`
+    for one that cannot be read as this version's dataset.
+    """
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     path = Path(directory) / DATASET_DOCUMENTS
     if not path.is_file():
         raise FileNotFoundError(f"{directory}: not a built dataset (no {DATASET_DOCUMENTS}); run `frnewsbench build`")
-    table = pq.ParquetFile(path).read()
+    rebuild = "rebuild it from the annotations (`frnewsbench build`) or restore the file (`git checkout -- dataset`)"
+    try:
+        table = pq.ParquetFile(path).read()
+    except (pa.ArrowException, OSError) as error:
+        raise DatasetError(f"{path}: not a readable Parquet file, corrupt or truncated ({error}); {rebuild}") from None
+    if "schema_version" not in table.column_names:
+        raise DatasetError(f"{path}: no schema_version column: not a dataset of this frnewsbench (which reads schema "
+                           f"{SCHEMA_VERSION!r}); {rebuild}")
+    columns = table.column_names
     stored_hash = (table.schema.metadata or {}).get(CONTENT_HASH_KEY)
     rows = table.to_pylist()
     del table
     for row in rows:
         if row.get("schema_version") != SCHEMA_VERSION:
-            raise ValueError(
+            raise DatasetError(
                 f"{path}: document {row.get('id')!r} has schema version {row.get('schema_version')!r}, "
                 f"this frnewsbench reads {SCHEMA_VERSION!r}; rebuild the dataset (`frnewsbench build`) or install the matching frnewsbench"
             )
-        row["text"] = row["text"].split("\n")
-    documents = sorted((document_from_dict(row) for row in rows), key=lambda d: d.id)
+    missing = [column for column in DATASET_COLUMNS if column not in columns]
+    if missing:
+        raise DatasetError(f"{path}: the columns {', '.join(missing)} are missing (found {', '.join(columns)}); {rebuild}")
+    documents = []
+    for row in rows:
+        try:
+            row["text"] = row["text"].split("\n")
+            documents.append(document_from_dict(row))
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            raise DatasetError(f"{path}: document {row.get('id')!r} cannot be read ({type(error).__name__}: {error}); "
+                               f"{rebuild}") from None
+    documents.sort(key=lambda d: d.id)
     return StoredDocuments(documents, None if stored_hash is None else stored_hash.decode("ascii"))

@@ -74,13 +74,29 @@ def to_seed_offset(segments: tuple[tuple[int, int, int], ...], offset: int) -> i
     raise ValueError(f"offset {offset} is outside the stored text")
 
 
+def read_seed(path: Path) -> str:
+    """The text of a seed file, which must be UTF-8; otherwise ValueError naming the byte and the fix."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise ValueError(
+            f"{path}: not UTF-8: the byte 0x{data[error.start]:02X} at offset {error.start} (line {line}, "
+            f"byte {column} of the line) cannot be read as UTF-8 ({error.reason}); save the seed as UTF-8, e.g. "
+            f"`iconv -f WINDOWS-1252 -t UTF-8 {path} > {path.with_name(path.stem + '.utf8' + path.suffix)}` "
+            "if it is Windows-1252"
+        ) from None
+
+
 def document_from_seed(
     seed_path: str | Path, *, id: str, title: str | None, source: str | None,
     dct: str, dct_evidence: str,
 ) -> Document:
     """A new, unannotated document from a seed file (boilerplate removed, map kept)."""
     seed_path = Path(seed_path)
-    clean = clean_seed(seed_path.read_text(encoding="utf-8"))
+    clean = clean_seed(read_seed(seed_path))
     if title is not None and title not in clean.text:
         raise ValueError(f"{seed_path}: the title {title!r} is not a line of the text")
     return Document(

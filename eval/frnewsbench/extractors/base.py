@@ -26,7 +26,7 @@ import difflib
 import re
 from dataclasses import replace
 from importlib.metadata import EntryPoint, entry_points
-from typing import Callable, Protocol, runtime_checkable
+from typing import Callable, Mapping, Protocol, runtime_checkable
 
 from ..schema import Document, Prediction
 from .builtin import BUILTIN_FACTORIES
@@ -182,6 +182,26 @@ def get_extractor(name: str) -> Extractor:
     except Exception as error:
         raise ExtractorError(f"cannot build the extractor {name!r}: its factory raised {type(error).__name__}: "
                              f"{error}") from error
+
+
+def extractor_versions(extractor: Extractor) -> dict[str, str]:
+    """``extractor.versions()``, checked: a method that returns a mapping of names to versions.
+
+    Anything else (``versions`` declared as a dict or a string, a method that raises or returns
+    something else) is an :class:`ExtractorError` naming the extractor and the fix.
+    """
+    name = getattr(extractor, "name", type(extractor).__name__)
+    fix = "declare `def versions(self) -> dict[str, str]` returning e.g. {'my-model': '1.2'}"
+    versions = getattr(extractor, "versions", None)
+    if not callable(versions):
+        raise ExtractorError(f"the extractor {name}: versions is a {type(versions).__name__}, not a method; {fix}")
+    try:
+        found = versions()
+    except Exception as error:
+        raise ExtractorError(f"the extractor {name}: versions() raised {type(error).__name__}: {error}; {fix}") from error
+    if not isinstance(found, Mapping):
+        raise ExtractorError(f"the extractor {name}: versions() returned a {type(found).__name__}, not a mapping; {fix}")
+    return {str(key): str(value) for key, value in found.items()}
 
 
 def strip_gold(document: Document) -> Document:

@@ -8,7 +8,8 @@ its standard input, one object per document::
 and writes one predictions record per document on its standard output (the predictions
 contract: ``eval/PREDICTIONS.md``), in any order. Anything it writes on standard error is
 shown if it fails. It fails when it exits with a non-zero status, runs longer than
-``timeout`` seconds (it is then killed), leaves a document without a line, or writes lines
+``timeout`` seconds (it is then killed, with its process group and any process it started that
+still holds its output), leaves a document without a line, or writes lines
 that break the contract.
 """
 
@@ -17,10 +18,13 @@ from __future__ import annotations
 import json
 import math
 import os
+import selectors
 import shlex
 import signal
 import subprocess
 import threading
+import time
+from pathlib import Path
 from typing import IO, Callable, Sequence
 
 from ..predictions import parse_predictions
@@ -83,43 +87,62 @@ class CommandExtractor:
         return predictions
 
     def _run(self, stdin: bytes, progress: Callable[[int], None] | None) -> tuple[list[bytes], bytes, int, bool]:
+        """Run the command, reading its output until it ends or the time is up; then it and
+        everything it started that still holds its output are killed (no child can make it hang)."""
         try:
             process = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                        start_new_session=os.name == "posix")
         except OSError as error:
             raise ExtractorError(f"{self.name}: cannot start {self.argv[0]!r} ({error.strerror or error}); "
                                  "check the program name and that it is executable") from None
-        stderr_chunks: list[bytes] = []
-        timed_out = threading.Event()
-
-        def kill() -> None:
-            timed_out.set()
-            _kill(process)
-
-        threads = [
-            threading.Thread(target=_feed, args=(process.stdin, stdin), daemon=True),
-            threading.Thread(target=_drain, args=(process.stderr, stderr_chunks), daemon=True),
-        ]
-        timer = threading.Timer(self.timeout, kill)
-        timer.daemon = True
-        for thread in threads:
-            thread.start()
-        timer.start()
-        lines = []
+        deadline = time.monotonic() + self.timeout
+        feeder = threading.Thread(target=_feed, args=(process.stdin, stdin), daemon=True)
+        feeder.start()
+        outputs = {process.stdout: bytearray(), process.stderr: bytearray()}
+        pipes = {os.fstat(pipe.fileno()).st_ino for pipe in outputs}  # type: ignore[union-attr]
+        lines: list[bytes] = []
+        ended = timed_out = False
         try:
-            for line in process.stdout:  # type: ignore[union-attr]
-                lines.append(line.rstrip(b"\r\n"))
-                if progress is not None and line.strip():
-                    progress(1)
-            returncode = process.wait()
+            with selectors.DefaultSelector() as selector:
+                for pipe in outputs:
+                    selector.register(pipe, selectors.EVENT_READ)  # type: ignore[arg-type]
+                while selector.get_map() and not timed_out:
+                    ready = selector.select(max(0.0, deadline - time.monotonic()))
+                    timed_out = not ready and time.monotonic() >= deadline
+                    for key, _ in ready:
+                        chunk = os.read(key.fd, 65536)
+                        if not chunk:
+                            selector.unregister(key.fileobj)
+                        elif key.fileobj is process.stdout:
+                            outputs[process.stdout] += chunk  # type: ignore[index]
+                            *complete, rest = bytes(outputs[process.stdout]).split(b"\n")  # type: ignore[index]
+                            outputs[process.stdout] = bytearray(rest)  # type: ignore[index]
+                            for line in complete:
+                                lines.append(line.rstrip(b"\r"))
+                                if progress is not None and line.strip():
+                                    progress(1)
+                        else:
+                            outputs[key.fileobj] += chunk  # type: ignore[index]
+            if not timed_out:
+                try:
+                    process.wait(timeout=max(0.0, deadline - time.monotonic()))
+                    ended = True
+                except subprocess.TimeoutExpired:
+                    timed_out = True
         finally:
-            timer.cancel()
-            if process.poll() is None:
-                _kill(process)
-                process.wait()
-            for thread in threads:
-                thread.join()
-        return lines, b"".join(stderr_chunks), returncode, timed_out.is_set()
+            if not ended:
+                _kill(process, pipes)
+            process.wait()
+            for pipe in (process.stdin, process.stdout, process.stderr):
+                try:
+                    pipe.close()  # type: ignore[union-attr]
+                except OSError:
+                    pass
+            feeder.join(timeout=1)
+        rest = bytes(outputs[process.stdout])  # type: ignore[index]
+        if rest and not timed_out:
+            lines.append(rest.rstrip(b"\r"))
+        return lines, bytes(outputs[process.stderr]), process.returncode, timed_out  # type: ignore[index]
 
     @staticmethod
     def _stderr_tail(stderr: bytes) -> str:
@@ -131,15 +154,43 @@ class CommandExtractor:
         return "\nIts standard error:\n" + text
 
 
-def _kill(process: subprocess.Popen) -> None:
-    """Stop the command and everything it started (its own process group on POSIX)."""
+def _kill(process: subprocess.Popen, pipes: set[int]) -> None:
+    """Stop the command, its process group and (on Linux) any process that still holds one of
+    its output ``pipes`` (by inode), such as a child that left the group."""
     if os.name == "posix":
         try:
             os.killpg(process.pid, signal.SIGKILL)
-            return
         except (ProcessLookupError, PermissionError):
             pass
-    process.kill()
+        for pid in _pipe_holders(pipes):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+    try:
+        process.kill()
+    except ProcessLookupError:
+        pass
+
+
+def _pipe_holders(pipes: set[int]) -> set[int]:
+    """The processes (other than this one) with an open descriptor on one of ``pipes``, read from /proc."""
+    holders: set[int] = set()
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return holders
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            for descriptor in (entry / "fd").iterdir():
+                target = os.readlink(descriptor)
+                if target.startswith("pipe:[") and int(target[6:-1]) in pipes:
+                    holders.add(int(entry.name))
+                    break
+        except (OSError, ValueError):
+            continue
+    return holders
 
 
 def _feed(pipe: IO[bytes] | None, data: bytes) -> None:
@@ -148,10 +199,3 @@ def _feed(pipe: IO[bytes] | None, data: bytes) -> None:
         pipe.close()  # type: ignore[union-attr]
     except (BrokenPipeError, OSError):
         pass  # the command stopped reading: its exit status and output tell what happened
-
-
-def _drain(pipe: IO[bytes] | None, chunks: list[bytes]) -> None:
-    for chunk in iter(lambda: pipe.read(65536), b""):  # type: ignore[union-attr]
-        chunks.append(chunk)
-
-

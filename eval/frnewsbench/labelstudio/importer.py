@@ -42,9 +42,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Sequence
 
-from ..corpus import OutputError, annotation_files, document_from_dict, document_to_dict, dumps_document, read_raw, write_all, write_document
+from ..corpus import ANNOTATION_GLOB, annotation_files, document_from_dict, document_to_dict, dumps_document, read_raw, write_all, write_document
 from ..schema import LAYERS, Document, sha256_text
 from ..validate import Problem, ValidationError, validate_files
+from ..writes import OutputError, resolved
 from .agreement import Agreement, annotation_agreement
 from .convert import Layers, result_to_layers
 
@@ -461,7 +462,14 @@ def write_import(plan: ImportPlan) -> list[Path]:
 
 def import_export(export: str | Path, *, annotations_dir: str | Path, trim_spaces: bool = False,
                   dry_run: bool = False, allow_removals: bool = False) -> ImportPlan:
-    """Read a Label Studio JSON export, check it against ``annotations_dir`` and write the files."""
+    """Read a Label Studio JSON export, check it against ``annotations_dir`` and write the files.
+
+    An export that is itself one of the annotation files (a ``*.json`` of ``annotations_dir``,
+    which the import reads and rewrites) raises :class:`~frnewsbench.writes.OutputError`."""
+    if resolved(export).parent == resolved(annotations_dir) and Path(export).match(ANNOTATION_GLOB):
+        raise OutputError(f"the Label Studio export {export} is in the annotations folder {annotations_dir}, whose "
+                          f"{ANNOTATION_GLOB} files the import reads and rewrites: an output never replaces an input; "
+                          "move the export out of that folder. Nothing was written", path=Path(export))
     plan = plan_import(read_export(export), annotations_dir=annotations_dir, source=str(export),
                        trim_spaces=trim_spaces, allow_removals=allow_removals)
     if not dry_run:
