@@ -214,3 +214,62 @@ def test_the_content_hash_is_read_from_the_dataset_not_computed_again(built):
     pq.write_table(table.replace_schema_metadata({}), path)
     plain = read_dataset(built / "dataset")
     assert plain.stored_hash() is None and corpus_hash(plain) == fresh
+
+
+def _tree(root):
+    return {str(p.relative_to(root)): (p.read_bytes() if p.is_file() else "folder") for p in sorted(root.rglob("*"))}
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda path: path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2]),
+     "not a readable Parquet file, corrupt or truncated (Parquet magic bytes not found in footer"),
+    (lambda path: path.write_bytes(b""), "not a readable Parquet file, corrupt or truncated (Parquet file size is 0 bytes)"),
+    (lambda path: path.write_bytes((path.parent.parent / "ner" / "test.parquet").read_bytes()),
+     "no schema_version column: not a dataset of this frnewsbench (which reads schema '1.0')"),
+    ("0.9", "document 'doc-1' has schema version '0.9', this frnewsbench reads '1.0'; rebuild the dataset"),
+])
+def test_a_bad_gold_dataset_is_a_clear_error(built, capsys, damage, message):
+    import pyarrow.parquet as pq
+
+    path = built / "dataset/data/documents/test.parquet"
+    if damage == "0.9":
+        table = pq.read_table(path)
+        column = table.schema.get_field_index("schema_version")
+        pq.write_table(table.set_column(column, "schema_version", [["0.9"] * table.num_rows]), path)
+    else:
+        damage(path)
+    predictions = built / "preds.jsonl"
+    predictions.write_text('{"id": "doc-1", "entities": []}\n', encoding="utf-8")
+    before = _tree(built)
+    for command in (["score", "--predictions", str(predictions)], ["run", "--extractor", f"file:{predictions}"]):
+        assert main([*command, "--gold", str(built / "dataset"), "--output", str(built / "r.json")]) == 1
+        error = capsys.readouterr().err
+        assert error.startswith(f"error: {path}: {message}") and "Traceback" not in error, error
+    assert _tree(built) == before
+
+
+@pytest.mark.parametrize("dct", ["20230228", "2023-W09-2", "2023-02-29", " 2023-02-28", "2023-02-28T10:00"])
+def test_new_article_refuses_a_dct_that_validate_refuses(tmp_path, capsys, dct):
+    seed = tmp_path / "seed.txt"
+    seed.write_text("Texte.", encoding="utf-8")
+    before = _tree(tmp_path)
+    assert main(["new-article", str(seed), "--id", "doc-9", "--dct", dct, "--dct-evidence", "t",
+                 "--annotations", str(tmp_path / "annotations")]) == 1
+    assert capsys.readouterr().err == (f"error: --dct {dct!r}: expected an ISO date YYYY-MM-DD that exists "
+                                       "(e.g. 2023-02-28), as validate checks it\n")
+    assert _tree(tmp_path) == before
+
+
+def test_new_article_names_the_byte_of_a_seed_that_is_not_utf8(tmp_path, capsys):
+    seed = tmp_path / "seed.txt"
+    seed.write_bytes("Première ligne.\nLe président a déclaré".encode("utf-8") + " à Moscou.".encode("cp1252"))
+    offset = len("Première ligne.\nLe président a déclaré ".encode("utf-8"))  # the cp1252 "à" (0xE0)
+    before = _tree(tmp_path)
+    assert main(["new-article", str(seed), "--id", "doc-9", "--dct", "2023-03-01", "--dct-evidence", "t",
+                 "--annotations", str(tmp_path / "annotations")]) == 1
+    column = len("Le président a déclaré ".encode("utf-8")) + 1
+    assert capsys.readouterr().err == (
+        f"error: {seed}: not UTF-8: the byte 0xE0 at offset {offset} (line 2, byte {column} of the line) cannot be read "
+        f"as UTF-8 (invalid continuation byte); save the seed as UTF-8, e.g. `iconv -f WINDOWS-1252 -t UTF-8 {seed} > "
+        f"{tmp_path / 'seed.utf8.txt'}` if it is Windows-1252\n")
+    assert _tree(tmp_path) == before

@@ -6,6 +6,7 @@ import json
 import re
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -236,6 +237,82 @@ def test_command_timeout_stops_it(tmp_path):
                                  timeout=1)
     with pytest.raises(ExtractorError, match=r"no answer after 1 s; the command was stopped(.|\n)*loading"):
         extractor.extract_many(GOLD)
+
+
+DETACHED_CHILD = """\
+import subprocess, sys, time
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"], start_new_session=True)
+open(sys.argv[1], "w").write(str(child.pid))
+print("started", file=sys.stderr, flush=True)
+"""  # exits at once; its child left the process group and keeps standard output open
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="the pipe holders are found in /proc (Linux)")
+def test_command_timeout_does_not_wait_for_a_detached_child_holding_its_output(tmp_path):
+    import threading
+
+    pid_file = tmp_path / "child.pid"
+    extractor = CommandExtractor([*script(tmp_path, DETACHED_CHILD), str(pid_file)], timeout=2)
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            extractor.extract_many(GOLD)
+        except BaseException as error:  # noqa: BLE001 (handed to the test)
+            raised.append(error)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=60)  # not a speed figure: before the fix this waited for the child's 120 s
+    assert not worker.is_alive(), "the command extractor waited for the detached child"
+    assert len(raised) == 1 and isinstance(raised[0], ExtractorError)
+    assert re.match(r"command:.*: no answer after 2 s; the command was stopped(.|\n)*started", str(raised[0]))
+    child = int(pid_file.read_text())
+    for _ in range(50):
+        if not _alive(child):
+            break
+        time.sleep(0.1)
+    assert not _alive(child), "the detached child holding standard output was not killed"
+
+
+BAD_VERSIONS = """\
+from frnewsbench.schema import Prediction
+
+
+class System:
+    name = "bad-versions.v1"
+    layers = ("entities",)
+    {versions}
+
+    def extract(self, document):
+        return Prediction(id=document.id, entities=())
+"""
+
+
+@pytest.mark.parametrize("versions, message", [
+    ('versions = {"model": "1.0"}', "versions is a dict, not a method"),
+    ('versions = "1.0"', "versions is a str, not a method"),
+    ('def versions(self):\n        raise RuntimeError("model not loaded")', "versions() raised RuntimeError: model not loaded"),
+    ('def versions(self):\n        return ["1.0"]', "versions() returned a list, not a mapping"),
+])
+def test_bad_versions_are_a_clear_error_with_a_non_zero_exit(tmp_path, capsys, monkeypatch, versions, message):
+    from frnewsbench.cli import main
+
+    (tmp_path / "bad_versions.py").write_text(BAD_VERSIONS.format(versions=versions), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert main(["run", "--extractor", "python:bad_versions:System", "--gold", str(Path(__file__).parent / "data" / "harness_gold"),
+                 "--output", str(tmp_path / "r.json")]) == 1
+    error = capsys.readouterr().err
+    assert f"error: the extractor bad-versions.v1: {message}; declare `def versions(self) -> dict[str, str]` returning e.g. {{'my-model': '1.2'}}\n" in error
+    assert "Traceback" not in error and not (tmp_path / "r.json").exists()
+    sys.modules.pop("bad_versions", None)
 
 
 def test_command_must_answer_for_every_document(tmp_path):

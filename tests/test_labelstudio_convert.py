@@ -810,8 +810,8 @@ def test_export_to_a_folder_that_cannot_be_made_is_a_clear_error(tmp_path, corpu
     _, gold_dir = corpus
     blocker = tmp_path / "a-file"
     blocker.write_text("a file, not a folder\n", encoding="utf-8")
-    output, reason = ((blocker / "tasks.json", f"File exists ({blocker})") if where == "under-a-file"
-                      else (Path("/proc/x/tasks.json"), "No such file or directory (/proc/x)"))
+    output, reason = ((blocker / "tasks.json", "Not a directory") if where == "under-a-file"
+                      else (Path("/proc/x/tasks.json"), "No such file or directory"))
     before = sorted(tmp_path.rglob("*"))
     assert main(["labelstudio", "export", "--annotations", str(gold_dir), "--output", str(output)]) == 1
     assert capsys.readouterr().err == (f"error: cannot write {output}: {reason}. Nothing was written; "

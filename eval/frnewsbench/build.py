@@ -22,7 +22,7 @@ from .corpus import ANNOTATION_GLOB, CONTENT_HASH_KEY, corpus_hash, document_to_
 from .gold import load_corpus
 from .schema import ENTITY_LABELS, QUOTE_TYPES, SCHEMA_VERSION, TIMEX_TYPES, Document, paragraph_spans
 from .tokenize import AlignmentError, iob2_tags, tokenize
-from .writes import write_all
+from .writes import refuse_inputs, write_all
 
 SPLIT = "test"
 PRETTY_NAME = "frnewsbench"
@@ -297,6 +297,8 @@ class BuildError(ValueError):
 
 def planned_files(annotations: str | Path, output: str | Path, datasheet: str | Path | None) -> dict[Path, bytes]:
     """Every file a build writes, with its content: the dataset folder and the datasheet."""
+    outputs = [(f"--output {output}: the file", Path(output) / name) for name in ["README.md", *map(data_path, FEATURES)]]
+    refuse_inputs([*outputs, ("--datasheet", datasheet)], input_folders=[("the annotation files", annotations, ANNOTATION_GLOB)])
     documents = load_corpus(annotations)
     unannotated = [d.id for d in documents if not (d.entities or d.dates or d.quotes)]
     if unannotated:

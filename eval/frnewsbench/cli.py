@@ -185,11 +185,11 @@ def _print_import(plan, *, written: bool) -> None:
     print(f"{verb} {len(plan.documents)} annotation file(s)")
 
 
-def _labelstudio_write(path: Path, content: str, option: str) -> None:
-    """Write one file all or nothing; a path that cannot be written is an :class:`OutputError`."""
+def _labelstudio_write_all(files: list[tuple[Path, str]], option: str) -> None:
+    """Write the files all or nothing; a path that cannot be written is an :class:`OutputError`."""
     from .writes import write_all
 
-    write_all([(path, content)], hint=f"give {option} a path in a folder you can write to")
+    write_all(files, hint=f"give {option} a path in a folder you can write to")
 
 
 def _refuse_annotation_outputs(args: argparse.Namespace, option: str, path: Path | None) -> None:
@@ -208,7 +208,7 @@ def _cmd_labelstudio_export(args: argparse.Namespace) -> int:
 
     _refuse_annotation_outputs(args, "--output", args.output)
     tasks = _labelstudio_tasks(args)
-    _labelstudio_write(args.output, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", "--output")
+    _labelstudio_write_all([(args.output, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n")], "--output")
     with_gold = sum(1 for task in tasks if task.get("annotations"))
     with_predictions = sum(len(task.get("predictions", ())) for task in tasks)
     print(f"wrote {len(tasks)} task(s) to {args.output} ({with_gold} with gold, {with_predictions} prediction(s))")
@@ -255,14 +255,16 @@ def _cmd_labelstudio_pull(args: argparse.Namespace) -> int:
     except ServerError as error:
         raise UserError(str(error)) from None
     source = f"{connection.url} project {args.project_id or repr(args.project)}"
-    if args.save_export:
-        _labelstudio_write(args.save_export, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", "--save-export")
-        source = str(args.save_export)
     plan = plan_import(tasks, annotations_dir=args.annotations, source=source, trim_spaces=args.trim_spaces,
                        allow_removals=args.allow_removals)
-    if not args.dry_run:
-        write_import(plan)
+    export = [] if args.save_export is None else [(args.save_export, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n")]
+    if args.dry_run:
+        _labelstudio_write_all(export, "--save-export")
+    else:
+        write_import(plan, also=export)  # the export and the annotation files, all or none
     _print_import(plan, written=not args.dry_run)
+    if args.save_export is not None:
+        print(f"wrote the export to {args.save_export}")
     return 0
 
 
@@ -365,9 +367,12 @@ def _add_labelstudio(sub: argparse._SubParsersAction) -> None:
 def _cmd_agreement(args: argparse.Namespace) -> int:
     from .agreement import AGREEMENT_END, AGREEMENT_START, agreement, agreement_markdown
     from .build import replace_block
-    from .corpus import write_atomic
+    from .corpus import ANNOTATION_GLOB
     from .gold import load_corpus
+    from .writes import refuse_inputs, write_atomic
 
+    refuse_inputs([("--datasheet", args.datasheet)], input_folders=[("annotator A's files", args.a, ANNOTATION_GLOB),
+                                                                    ("annotator B's files", args.b, ANNOTATION_GLOB)])
     try:
         rows = agreement(a=load_corpus(args.a), b=load_corpus(args.b))
     except (ValueError, FileNotFoundError) as error:
@@ -684,6 +689,7 @@ def _cmd_leaderboard(args: argparse.Namespace) -> int:
 
     runs = DEFAULT_RUNS if args.runs is None else args.runs
     submissions = DEFAULT_SUBMISSIONS if args.submissions is None else args.submissions
+    _refuse_board_inputs(args.output, submissions=submissions, gold=args.gold)
     gold = _read_gold(args)
     try:
         board, written = leaderboard(gold=gold.documents, runs=runs, submissions=submissions, output=args.output,
@@ -706,6 +712,18 @@ def _cmd_leaderboard(args: argparse.Namespace) -> int:
         print(f"note: {runs / name} is not on this board (not registered, not submitted or not selected)")
     print(f"wrote {args.output}, {written[-2]} and {len(written) - 2} file(s) under {runs}")
     return 0
+
+
+def _refuse_board_inputs(output: Path, *, submissions: Path, gold: Path) -> None:
+    """The board and its chart are neither a submission's file nor the gold's (checked before any run)."""
+    from .api import check_outputs
+    from .leaderboard import chart_path
+    from .writes import refuse_inputs
+
+    for written in (("--output", output), (f"the chart of --output {output}", chart_path(output))):
+        refuse_inputs([written], input_folders=[("the submissions", submissions, None)])
+        with _HarnessUserErrors():
+            check_outputs(gold=gold, outputs=[written])
 
 
 def _add_leaderboard(sub: argparse._SubParsersAction) -> None:

@@ -11,6 +11,7 @@ the same command is refused.
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 import shutil
@@ -51,13 +52,14 @@ def same_file(a: PathLike, b: PathLike) -> bool:
 
 
 def refuse_inputs(outputs: Iterable[tuple[str, PathLike | None]], inputs: Iterable[tuple[str, PathLike | None]] = (),
-                  *, input_folders: Iterable[tuple[str, PathLike | None, str]] = ()) -> None:
+                  *, input_folders: Iterable[tuple[str, PathLike | None, str | None]] = ()) -> None:
     """Raise :class:`OutputError` when an output is an input or another output; call it before any work.
 
     ``outputs`` and ``inputs`` are ``(what, path)`` pairs (``None`` paths are left out), e.g.
     ``("--output", "result.json")`` and ``("the predictions file", "preds.jsonl")``.
     ``input_folders`` are ``(what, folder, pattern)``: every file of ``folder`` matching the glob
-    ``pattern`` (existing or not) is read as input, so no output may land there.
+    ``pattern`` (existing or not) is read as input, so no output may land there; with the
+    pattern ``None``, no output may land anywhere under ``folder``.
     """
     outputs = [(what, Path(path)) for what, path in outputs if path is not None]
     inputs = [(what, Path(path)) for what, path in inputs if path is not None]
@@ -76,8 +78,11 @@ def refuse_inputs(outputs: Iterable[tuple[str, PathLike | None]], inputs: Iterab
             if folder is None:
                 continue
             target = resolved(path)
-            if target.parent == resolved(folder) and target.match(pattern):
-                raise OutputError(f"{what} {path} is in {source} ({folder}, every {pattern} there is read as input): "
+            inside = (target.is_relative_to(resolved(folder)) if pattern is None
+                      else target.parent == resolved(folder) and target.match(pattern))
+            if inside:
+                read = "every file there" if pattern is None else f"every {pattern} there"
+                raise OutputError(f"{what} {path} is in {source} ({folder}, {read} is read as input): "
                                   f"an output never replaces an input; give {what} a path outside {folder}. "
                                   "Nothing was written", path=path, reason=f"it is in {source}",
                                   done="nothing was written")
@@ -110,6 +115,7 @@ def write_all(files: Sequence[tuple[PathLike, Content]], *, remove: Sequence[Pat
     umask = os.umask(0)
     os.umask(umask)
     staged: list[tuple[Path, Path]] = []
+    removed: list[Path] = []
     made: list[Path] = []
     current: Path | None = None
     try:
@@ -129,11 +135,15 @@ def write_all(files: Sequence[tuple[PathLike, Content]], *, remove: Sequence[Pat
                     out.write(content)
             os.chmod(temporary, 0o666 & ~umask)
         current = None
+        removed = [Path(path) for path in remove]
         with _signals_held():
-            _commit(staged, [Path(path) for path in remove])
+            _commit(staged, removed)
     except BaseException as error:
         for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
+            try:
+                temporary.unlink(missing_ok=True)
+            except OSError:
+                pass
         for folder in reversed(made):
             try:
                 folder.rmdir()
@@ -141,8 +151,9 @@ def write_all(files: Sequence[tuple[PathLike, Content]], *, remove: Sequence[Pat
                 pass
         if isinstance(error, OSError) and not isinstance(error, OutputError):
             where = current if current is not None else Path(error.filename or "?")
+            verb = "remove" if current is None and where in removed else "write"
             reason = error.strerror or str(error)
-            raise OutputError(f"cannot write {where}: {reason}. Nothing was written; {hint}", path=where,
+            raise OutputError(f"cannot {verb} {where}: {reason}. Nothing was written; {hint}", path=where,
                               reason=reason, done="nothing was written") from None
         raise
 
@@ -169,10 +180,15 @@ def _commit(staged: Sequence[tuple[Path, Path]], remove: Sequence[Path]) -> None
                 raise
     except BaseException:
         for path, kept in reversed(undo):
-            if kept is not None:
-                os.replace(kept, path)
-            elif os.path.lexists(path):
-                os.unlink(path)
+            try:
+                if kept is not None and os.path.lexists(path) and os.path.samefile(kept, path):
+                    os.unlink(kept)  # never changed (renaming a link onto itself would keep both)
+                elif kept is not None:
+                    os.replace(kept, path)
+                elif os.path.lexists(path):
+                    os.unlink(path)
+            except OSError:  # put back what can be; the first error is the one reported
+                pass
         raise
     for _, kept in undo:
         if kept is not None:
@@ -217,6 +233,8 @@ def _make_folders(folder: Path) -> list[Path]:
         if folder.parent == folder:
             break
         folder = folder.parent
+    if not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
     for made in reversed(missing):
         made.mkdir()
     return list(reversed(missing))

@@ -447,13 +447,13 @@ def _locate(problem: Problem, temporary: str, real: str, origin: dict[str, Impor
     return replace(problem, file=file, where=where, found=found)
 
 
-def write_import(plan: ImportPlan) -> list[Path]:
-    """Write every document of a checked plan, all or none (:func:`frnewsbench.corpus.write_all`);
-    return the paths written. A file that cannot be written raises
-    :class:`~frnewsbench.validate.ValidationError` naming it.
+def write_import(plan: ImportPlan, *, also: Sequence[tuple[Path, str]] = ()) -> list[Path]:
+    """Write every document of a checked plan and the files of ``also`` (e.g. the export), all or none
+    (:func:`frnewsbench.writes.write_all`); return the annotation paths written. A file that cannot be
+    written raises :class:`~frnewsbench.validate.ValidationError` naming it.
     """
     try:
-        write_all([(item.path, dumps_document(document_to_dict(item.document))) for item in plan.documents])
+        write_all([*((item.path, dumps_document(document_to_dict(item.document))) for item in plan.documents), *also])
     except OutputError as error:
         raise ValidationError([Problem(str(error.path), "(file)", "an annotation file that can be written", error.reason,
                                        f"check the --annotations folder exists and can be written; {error.done}")]) from None
