@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import small_document, write_small_corpus
+from helpers import TEXT, small_document, write_small_corpus
 
 from frnewsbench import writes
 from frnewsbench.build import FIGURES_END, FIGURES_START, build
@@ -200,7 +200,7 @@ def project(tmp_path, monkeypatch):
     build(tmp_path / "annotations", tmp_path / "dataset", tmp_path / "DATASHEET.md")
     (tmp_path / "dataset" / "data" / "old").mkdir()
     (tmp_path / "dataset" / "data" / "old" / "test.parquet").write_bytes(b"a config that no longer exists")
-    document = small_document("doc-3")
+    document = small_document("doc-3", text=TEXT + "\nUn troisième article.")  # texts are unique in a corpus
     write_document(document, tmp_path / "annotations" / "doc-3.json")
     return tmp_path
 
