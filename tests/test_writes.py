@@ -290,10 +290,19 @@ def test_sigterm_stops_the_command_and_leaves_no_output(tmp_path, command):
             assert time.monotonic() < deadline and process.poll() is None, process.communicate()
             time.sleep(0.05)
         child = int(started.read_text())
-    else:
-        time.sleep(3)  # the command is up and blocked opening the FIFO
+    else:  # wait until the command opens the FIFO, then leave it waiting for the predictions
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+                break
+            except OSError:  # ENXIO: no reader yet
+                assert time.monotonic() < deadline and process.poll() is None, process.communicate()
+                time.sleep(0.05)
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=30)
+    if command == "score":
+        os.close(writer)
     assert process.returncode == 128 + signal.SIGTERM
     assert stderr.rstrip().endswith("terminated") and "Traceback" not in stderr
     after = tree(tmp_path)
