@@ -136,7 +136,7 @@ def test_refuse_inputs_follows_symlinks_and_compares_outputs(tmp_path):
 def scored(tmp_path):
     """A folder with the predictions (oracle) of the small gold, a symlink to them and a copy of the gold."""
     predictions = tmp_path / "preds.jsonl"
-    from frnewsbench.corpus import load_corpus
+    from frnewsbench.gold import load_corpus
 
     write_predictions(predictions, [gold_as_prediction(document) for document in load_corpus(GOLD_DIR)])
     (tmp_path / "link.jsonl").symlink_to("preds.jsonl")
