@@ -290,3 +290,135 @@ def test_a_list_as_doc_id_or_flag_is_a_clear_error(tmp_path, capsys):
     folder, export = ls_setup(tmp_path)
     export[0]["annotations"][0]["ground_truth"] = [1]
     run_refused(tmp_path, ls_import(tmp_path, export, folder), capsys, "expected true or false; found ground_truth=[1]")
+
+
+# ---------------------------------------------------------------- 4. every string from outside checked where it enters
+
+DEEP = b"[" * 200_000 + b"]" * 200_000
+DEEP_MESSAGE = "expected JSON nested less deeply"
+SURROGATE = "\ud800"
+SURROGATE_MESSAGE = "found a lone surrogate \\ud800"
+
+
+def test_deep_json_in_predictions(tmp_path, gold, capsys):
+    predictions = tmp_path / "predictions.jsonl"
+    predictions.write_bytes(DEEP + b"\n")
+    err = run_refused(tmp_path, ["score", "--predictions", predictions, "--gold", gold], capsys,
+                      f"{predictions} line 1", DEEP_MESSAGE)
+    assert "RecursionError" not in err
+
+
+def test_deep_json_in_an_annotation_file(tmp_path, capsys):
+    folder = tmp_path / "annotations"
+    folder.mkdir()
+    (folder / "doc-1.json").write_bytes(DEEP)
+    run_refused(tmp_path, ["validate", "--annotations", folder], capsys, "doc-1.json: (value): " + DEEP_MESSAGE)
+
+
+def test_deep_json_as_a_label_studio_export(tmp_path, capsys):
+    folder, _ = ls_setup(tmp_path)
+    export = tmp_path / "export.json"
+    export.write_bytes(DEEP)
+    run_refused(tmp_path, ["labelstudio", "import", export, "--annotations", folder], capsys,
+                f"1 problem(s) in the Label Studio export {export}", DEEP_MESSAGE)
+
+
+def test_deep_json_in_a_result_file(tmp_path):
+    from frnewsbench.report.result import ResultError, load_result
+
+    path = tmp_path / "result.json"
+    path.write_bytes(DEEP)
+    with pytest.raises(ResultError, match=DEEP_MESSAGE):
+        load_result(path)
+
+
+def test_surrogate_in_a_prediction_id(tmp_path, gold, capsys):
+    predictions = tmp_path / "predictions.jsonl"
+    predictions.write_text(json.dumps({"id": "doc" + SURROGATE, "entities": []}) + "\n", encoding="utf-8")
+    run_refused(tmp_path, ["score", "--predictions", predictions, "--gold", gold], capsys,
+                f"{predictions} line 1 (line): expected valid Unicode text; {SURROGATE_MESSAGE} at character 4 (at $.id)")
+
+
+@pytest.mark.parametrize("where, edit", [
+    ("$.entities[0].canonical_name", lambda raw: raw["entities"][0].update(canonical_name="Xi" + SURROGATE)),
+    ("$.text[0]", lambda raw: raw["text"].__setitem__(0, raw["text"][0] + SURROGATE)),
+    ("$.id", lambda raw: raw.update(id=SURROGATE)),
+])
+def test_surrogate_in_an_annotation_file(tmp_path, capsys, where, edit):
+    folder = tmp_path / "annotations"
+    folder.mkdir()
+    raw = raw_document("doc-1")
+    edit(raw)
+    (folder / "doc-1.json").write_text(json.dumps(raw), encoding="ascii")
+    run_refused(tmp_path, ["validate", "--annotations", folder], capsys,
+                f"doc-1.json: {where}: expected valid Unicode text; {SURROGATE_MESSAGE}")
+
+
+def test_repeated_key_in_an_annotation_file(tmp_path, capsys):
+    folder = tmp_path / "annotations"
+    folder.mkdir()
+    text = json.dumps(raw_document("doc-1"), ensure_ascii=False)
+    (folder / "doc-1.json").write_text(text.replace('"title": null', '"title": null, "title": "Autre"', 1), encoding="utf-8")
+    run_refused(tmp_path, ["validate", "--annotations", folder], capsys,
+                "doc-1.json: (object): expected each key once per object; found the key 'title' twice")
+
+
+def test_surrogate_in_a_label_studio_export(tmp_path, capsys):
+    folder, export = ls_setup(tmp_path)
+    export[0]["annotations"][0]["result"][1]["value"]["text"] = ["xi" + SURROGATE]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(export), encoding="ascii")
+    run_refused(tmp_path, ["labelstudio", "import", path, "--annotations", folder], capsys,
+                "in the Label Studio export", "$[0].annotations[0].result[1].value.text[0]: expected valid Unicode text",
+                SURROGATE_MESSAGE)
+
+
+def test_surrogate_in_a_system_name_from_the_command_line(tmp_path, gold, capsys):
+    predictions = write_lines(tmp_path / "predictions.jsonl", [{"id": "doc-1", "entities": []}])
+    output = tmp_path / "result.json"
+    run_refused(tmp_path, ["score", "--predictions", predictions, "--gold", gold, "--system", "sys\udcff",
+                           "--output", output], capsys,
+                "--system 'sys\\udcff': expected valid UTF-8 text; found a lone surrogate \\udcff at character 4")
+    assert not output.exists()
+
+
+def test_a_predictions_file_name_that_is_not_utf8_needs_a_system_name(tmp_path, gold, capsys):
+    predictions = write_lines(tmp_path / "p\udcff.jsonl", [{"id": "doc-1", "entities": []}])
+    run_refused(tmp_path, ["score", "--predictions", predictions, "--gold", gold, "--output", tmp_path / "result.json"],
+                capsys, "the system name 'p\\udcff': expected valid text", "--system NAME")
+
+
+def _submission(tmp_path, **metadata) -> list:
+    from test_leaderboard import GOLD, GOLD_DIR, board_args, entities_only, submit
+
+    submit(tmp_path, "mine", entities_only(GOLD), **metadata)
+    return [*board_args(tmp_path, GOLD_DIR), "--systems", "mine"]
+
+
+@pytest.mark.parametrize("metadata, message", [
+    ({"version": "1.0\n\n# Winner"}, "version: expected a non-empty line of text without Markdown markup"),
+    ({"version": "1.0 | 99.9"}, "version: expected a non-empty line of text without Markdown markup"),
+    ({"version": "[1.0](https://evil.example)"}, "'[1.0](https://evil.example)'"),
+    ({"link": "javascript:alert(1)"}, "link: expected an http(s) URL"),
+    ({"link": "https://example.org/a\n# Heading"}, "link: expected an http(s) URL"),
+    ({"link": "example.org"}, "link: expected an http(s) URL"),
+    ({"link": "https://example.org/<b>"}, "link: expected an http(s) URL"),
+    ({"version": "1" + SURROGATE}, SURROGATE_MESSAGE),
+])
+def test_submission_text_cannot_inject_markdown_or_bad_unicode(tmp_path, capsys, metadata, message):
+    args = _submission(tmp_path, **metadata)
+    run_refused(tmp_path, args, capsys, "mine/metadata.json", message)
+    assert not (tmp_path / "LEADERBOARD.md").exists()
+
+
+def test_deep_json_as_submission_metadata(tmp_path, capsys):
+    args = _submission(tmp_path)
+    (tmp_path / "submissions" / "mine" / "metadata.json").write_bytes(DEEP)
+    run_refused(tmp_path, args, capsys, "mine/metadata.json: (value): " + DEEP_MESSAGE)
+
+
+def test_a_good_submission_link_and_version_are_accepted(tmp_path, capsys):
+    args = _submission(tmp_path, version="2.1-beta_3 (fine-tuned)", link="https://example.org/paper#section-2")
+    assert main([str(arg) for arg in args]) == 0
+    board = (tmp_path / "LEADERBOARD.md").read_text(encoding="utf-8")
+    assert "version 2.1-beta_3 (fine-tuned)" in board and "https://example.org/paper#section-2" in board

@@ -214,7 +214,7 @@ def test_a_result_of_another_schema_or_malformed_is_refused(tmp_path, edit, mess
 def test_a_result_file_that_is_not_json_is_refused(tmp_path):
     path = tmp_path / "result.json"
     path.write_text("{not json", encoding="utf-8")
-    with pytest.raises(ResultError, match=r"result.json: not JSON \(Expecting property name"):
+    with pytest.raises(ResultError, match=r"result.json: line 1 column 2: expected valid JSON; found Expecting property name"):
         load_result(path)
     with pytest.raises(ResultError, match="cannot read the result file"):
         load_result(tmp_path / "missing.json")

@@ -38,6 +38,7 @@ from .extractors.base import extractor_versions
 from .extractors.callable import as_extractor
 from .extractors.errors import ExtractorError
 from .gold import Gold, GoldError, dataset_path, load_gold, resolve_gold
+from .jsonread import surrogate_problem
 from .predictions import (
     PredictionProblem, PredictionsError, check_prediction, dumps_predictions, parse_records, prediction_from_record,
     read_predictions_with_hash, show,
@@ -55,6 +56,16 @@ ADAPTER_PREFIXES = ("python", "spacy", "transformers", "command", "file")
 
 class HarnessError(ValueError):
     """Inputs of ``score`` / ``run`` that cannot be used together (the message says what to do)."""
+
+
+def system_name(name: str) -> str:
+    """``name`` if it is valid text: a lone surrogate (a file name or command line that is not UTF-8)
+    could not be written into the result; raises :class:`HarnessError`."""
+    problem = surrogate_problem(name) if isinstance(name, str) else f"{type(name).__name__} {name!r}"
+    if problem:
+        raise HarnessError(f"the system name {name!r}: expected valid text; found {problem}. Fix: give the name "
+                           "with --system NAME (the default is the predictions file's name, which is not UTF-8 here)")
+    return name
 
 
 class OutputError(HarnessError):
@@ -355,7 +366,7 @@ def score(*, predictions: Predictions, gold: Gold = None,
     versions: dict[str, Any] = dict(system_versions or {})
     if checked.sha256 is not None:
         versions.setdefault("predictions_sha256", checked.sha256)
-    info = SystemInfo(system or checked.name, versions, None if dropped_labels is None else dict(dropped_labels))
+    info = SystemInfo(system_name(system or checked.name), versions, None if dropped_labels is None else dict(dropped_labels))
     result = _result(documents=documents, predictions=checked.predictions, layers=layer_names, system=info,
                      bootstrap_samples=bootstrap_samples, seed=seed, keep_records=keep_records or html is not None)
     write_outputs(result, documents, output=output, markdown=markdown, errors=errors, html=html, records=records,
@@ -528,8 +539,8 @@ def compare(*, a: Predictions, b: Predictions, gold: Gold = None, layers: Sequen
     def name(side: str, given_name: str | None) -> tuple[str, str]:
         _, carried, where = inputs[side]
         if given_name:
-            return given_name, f"--{side.lower()}-name"
-        return (carried, where) if carried else (systems[side].name, "the file name")
+            return system_name(given_name), f"--{side.lower()}-name"
+        return (system_name(carried), where) if carried else (system_name(systems[side].name), "the file name")
 
     (name_a, from_a), (name_b, from_b) = name("A", a_name), name("B", b_name)
     comparison = Comparison(name_a, name_b, versions(systems["A"]), versions(systems["B"]), corpus_hash(documents),

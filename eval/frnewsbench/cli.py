@@ -781,11 +781,25 @@ def _sigterm_raises() -> Iterator[None]:
         signal.signal(signal.SIGTERM, before)
 
 
+def _check_text_arguments(args: argparse.Namespace) -> None:
+    """Every text option is valid Unicode: a byte that is not UTF-8 on the command line arrives as a
+    lone surrogate, which no output could hold. (Paths may hold them: they name files as they are.)"""
+    from .jsonread import surrogate_problem
+
+    for name, value in sorted(vars(args).items()):
+        for item in value if isinstance(value, list) else [value]:
+            problem = surrogate_problem(item) if isinstance(item, str) else None
+            if problem:
+                raise UserError(f"--{name.replace('_', '-')} {item!r}: expected valid UTF-8 text; found {problem} "
+                                "(a byte that is not UTF-8). Fix: give the value in UTF-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     from .writes import OutputError
 
     args = build_parser().parse_args(argv)
     try:
+        _check_text_arguments(args)
         with _sigterm_raises():
             return args.handler(args)
     except (UserError, ValidationError, OutputError) as error:

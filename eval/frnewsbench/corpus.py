@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any, Sequence
 
+from .jsonread import loads
 from .schema import SCHEMA_VERSION, Document, Entity, Quote, Span, TimeExpression
 from .writes import Content, OutputError, write_all, write_atomic  # noqa: F401  (also imported from here)
 
@@ -29,8 +30,9 @@ def annotation_files(directory: str | Path) -> list[Path]:
 
 
 def read_raw(path: str | Path) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+    """The JSON value of an annotation file; raises :class:`frnewsbench.jsonread.JSONReadError`
+    (bad UTF-8, malformed or too deeply nested JSON, a repeated key, a lone surrogate) or ``OSError``."""
+    return loads(Path(path).read_bytes())
 
 
 def document_text(raw: dict[str, Any]) -> str:

@@ -37,6 +37,7 @@ from .schema import (
     ENTITY_LABELS, LAYERS, QUOTE_TYPES, TIMEX_MODS, TIMEX_TYPES, Document, Entity, Prediction, Quote, Span,
     TimeExpression,
 )
+from .jsonread import JSONReadError, loads
 from .spantext import mismatch_hint, normalisation_fix, normalisation_mismatch
 from .timex import value_problem
 
@@ -103,23 +104,6 @@ class PredictionsError(ValueError):
         more = len(self.problems) - len(shown)
         tail = f"\n  ... and {more} more problem(s)" if more else ""
         super().__init__(f"{len(self.problems)} problem(s) in the predictions:\n{listing}{tail}")
-
-
-class _DuplicateKey(ValueError):
-    def __init__(self, key: str):
-        super().__init__(key)
-        self.key = key
-
-
-def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result = dict(pairs)
-    if len(result) != len(pairs):  # a key came twice: name the first one that did
-        seen: set[str] = set()
-        for key, _ in pairs:
-            if key in seen:
-                raise _DuplicateKey(key)
-            seen.add(key)
-    return result
 
 
 @lru_cache(maxsize=1 << 16)
@@ -406,15 +390,13 @@ def _decode(number: int, line: str | bytes, source: str, problems: list[Predicti
     if not line.strip():
         return _BLANK
     try:
-        return json.loads(line, object_pairs_hook=_object_without_duplicates)
-    except _DuplicateKey as error:
-        return bad("each key once per object", f"the key {error.key!r} twice", "keep one of them")
-    except json.JSONDecodeError as error:
-        return bad("one JSON object per line (JSON Lines)", f"{error.msg} at column {error.colno}",
-                   "fix the JSON syntax; each document's object must be on one line")
-    except (ValueError, RecursionError) as error:
-        return bad("one JSON object per line (JSON Lines)", f"unreadable JSON ({type(error).__name__}: {error})",
-                   "fix the JSON at that line")
+        return loads(line)
+    except JSONReadError as error:
+        if error.column is not None:  # malformed
+            return bad("one JSON object per line (JSON Lines)", f"{error.found} at column {error.column}",
+                       "fix the JSON syntax; each document's object must be on one line")
+        where = "" if error.where.startswith("(") else f" (at {error.where})"
+        return bad(error.expected, error.found + where, error.fix)
 
 
 _BLANK, _BAD = object(), object()

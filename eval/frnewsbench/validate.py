@@ -7,7 +7,6 @@ found and how to fix it. ``validate_files`` never stops at the first problem.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .corpus import read_raw
+from .jsonread import JSONReadError
 from .schema import ENTITY_LABELS, QUOTE_TYPES, SCHEMA_VERSION, TIMEX_MODS, TIMEX_TYPES, sha256_text
 from .seeds import clean_seed
 from .spantext import mismatch_hint, normalisation_fix, normalisation_mismatch
@@ -303,12 +303,11 @@ def validate_files(paths: Iterable[str | Path], *, seeds_dir: str | Path | None 
     for path in map(Path, paths):
         try:
             raw = read_raw(path)
-        except json.JSONDecodeError as error:
-            problems.append(Problem(str(path), f"line {error.lineno} column {error.colno}", "valid JSON",
-                                    error.msg, "fix the JSON syntax at that place"))
+        except JSONReadError as error:
+            problems.append(Problem(str(path), error.where, error.expected, error.found, error.fix))
             continue
-        except (OSError, UnicodeDecodeError) as error:
-            problems.append(Problem(str(path), "(file)", "a readable UTF-8 file", str(error), "check the path and encoding"))
+        except OSError as error:
+            problems.append(Problem(str(path), "(file)", "a readable file", error.strerror or str(error), "check the path"))
             continue
         if read is not None:
             read[path] = raw

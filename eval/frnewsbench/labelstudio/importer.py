@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..corpus import ANNOTATION_GLOB, annotation_files, document_from_dict, document_to_dict, dumps_document, read_raw, write_all, write_document
+from ..jsonread import JSONReadError, loads
 from ..schema import LAYERS, Document, sha256_text
 from ..validate import Problem, ValidationError, validate_files
 from ..writes import OutputError, resolved
@@ -90,13 +91,13 @@ def read_export(path: str | Path) -> list[dict[str, Any]]:
     """The tasks of a Label Studio JSON export (or of a tasks file written by ``export``)."""
     path = Path(path)
     try:
-        tasks = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise ValidationError([Problem(str(path), f"line {error.lineno} column {error.colno}", "valid JSON",
-                                       error.msg, "export the project again in Label Studio's JSON format")],
+        tasks = loads(path.read_bytes())
+    except JSONReadError as error:
+        fix = "export the project again in Label Studio's JSON format" if error.column is not None else error.fix
+        raise ValidationError([Problem(str(path), error.where, error.expected, error.found, fix)],
                               subject=f"the Label Studio export {path}") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ValidationError([Problem(str(path), "(file)", "a readable UTF-8 JSON file", str(error),
+    except OSError as error:
+        raise ValidationError([Problem(str(path), "(file)", "a readable Label Studio export", error.strerror or str(error),
                                        "check the path")], subject=f"the Label Studio export {path}") from None
     if not isinstance(tasks, list):
         raise ValidationError([Problem(str(path), "(file)", "a JSON list of tasks", type(tasks).__name__,

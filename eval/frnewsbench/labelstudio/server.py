@@ -8,11 +8,11 @@ The server is given by a URL (``--url`` or ``LABEL_STUDIO_URL``, default
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from ..jsonread import JSONReadError, loads
 from . import label_config
 
 ENV_URL = "LABEL_STUDIO_URL"
@@ -175,7 +175,10 @@ def export_project(connection: Connection, *, title: str | None = None, project_
             raise ServerError(f"the export of project {project.id} is {snapshot.status!r}, not completed; try again")
     data = connection.call("downloading the export",
                            lambda: b"".join(exports.download(project.id, snapshot.id, export_type="JSON")))
-    tasks = json.loads(data)
+    try:
+        tasks = loads(data)
+    except JSONReadError as error:
+        raise ServerError(f"the export of project {project.id} cannot be read: {error}") from None
     if not isinstance(tasks, list):
         raise ServerError(f"the export of project {project.id} is not a list of tasks")
     return tasks

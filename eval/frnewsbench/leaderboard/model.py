@@ -28,7 +28,7 @@ ALPHA = 0.05
 REGISTERED = "registered"
 SUBMISSION = "submission"
 SUBMISSION_KEYS = ("name", "version", "link", "layers", "dataset_hash")
-SUBMISSION_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+SUBMISSION_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*\Z")
 
 
 class LeaderboardError(ValueError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any, Mapping, Sequence
 from ..api import predict, score
 from ..extractors import RegistryError, get_extractor
 from ..extractors.errors import ExtractorError
+from ..jsonread import JSONReadError, loads
 from ..predictions import PredictionsError, dumps_predictions, read_predictions
 from ..schema import Document, Prediction
 from .dropped import Dropped, drop_marks, dropped_since
@@ -32,8 +32,8 @@ def read_cache(folder: Path, *, system: str, dataset_hash: str, documents: Seque
     if not metadata_path.is_file() or not predictions_path.is_file():
         return None, "no cached predictions"
     try:
-        metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
+        metadata = loads(metadata_path.read_bytes())
+    except (OSError, JSONReadError) as error:
         return None, f"{metadata_path} is unreadable ({type(error).__name__}: {error})"
     if not isinstance(metadata, dict):
         return None, f"{metadata_path} is not a JSON object"

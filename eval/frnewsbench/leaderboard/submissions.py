@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import difflib
-import json
 import re
+import unicodedata
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
 from ..api import score
+from ..jsonread import JSONReadError, loads
 from ..predictions import PredictionsError, read_predictions
 from ..schema import LAYERS, Document, Prediction
 from ..validate import Problem
@@ -51,10 +53,13 @@ def _check_metadata(path: Path, raw: Any, *, folder_name: str, dataset_hash: str
                     "name the folder after the system (one folder per system version)")
         elif name in registered:
             problem("name", "a name that is not a registered system's", repr(name), "pick another name")
-    if "version" in raw and (not isinstance(raw["version"], str) or not raw["version"].strip()):
-        problem("version", "a non-empty string", repr(raw["version"]), 'give the system\'s version, e.g. "1.0"')
-    if "link" in raw and raw["link"] is not None and (not isinstance(raw["link"], str) or not raw["link"].strip()):
-        problem("link", "a URL (string) or null", repr(raw["link"]), "give a link to the system's code or paper, or null")
+    if "version" in raw and (not isinstance(raw["version"], str) or not raw["version"].strip()
+                             or markdown_text_problem(raw["version"])):
+        problem("version", "a non-empty line of text without Markdown markup (" + MARKUP + ")",
+                repr(raw["version"]), 'give the system\'s version, e.g. "1.0"')
+    if "link" in raw and raw["link"] is not None and (not isinstance(raw["link"], str) or link_problem(raw["link"])):
+        problem("link", "an http(s) URL (https://host/path) or null, without spaces or Markdown markup",
+                repr(raw["link"]), "give a link to the system's code or paper, or null")
     layers = raw.get("layers")
     if "layers" in raw and (not isinstance(layers, list) or not layers or len(set(map(str, layers))) != len(layers)
                             or not all(layer in LAYERS for layer in layers)):
@@ -86,12 +91,39 @@ def layers_in_file(path: Path) -> tuple[str, ...] | None:
     try:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
-                record = json.loads(line)
+                record = loads(line)
                 if isinstance(record, dict):
                     given.update(layer for layer in LAYERS if record.get(layer) is not None)
     except (OSError, UnicodeDecodeError, ValueError):
         return None
     return tuple(layer for layer in LAYERS if layer in given)
+
+
+MARKUP = "| < > [ ] ` * \\"
+_MARKUP = re.compile(r"[|<>\[\]`*\\]")
+
+
+def markdown_text_problem(text: str) -> str | None:
+    """Why ``text`` cannot go as it is into a cell of LEADERBOARD.md (a line break, a control character
+    or Markdown markup could add lines, headings or links to the board), or ``None``."""
+    if any(unicodedata.category(character).startswith("C") for character in text):
+        return "a line break or another control character"
+    if _MARKUP.search(text):
+        return f"the Markdown character {_MARKUP.search(text).group()!r}"
+    return None
+
+
+def link_problem(link: str) -> str | None:
+    """Why ``link`` is not an http(s) URL that can go into LEADERBOARD.md, or ``None``."""
+    try:
+        parts = urllib.parse.urlsplit(link)
+    except ValueError:
+        return "not a URL"
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return "not an http(s) URL"
+    if any(character.isspace() for character in link):
+        return "a space"
+    return markdown_text_problem(link)
 
 
 @dataclass(frozen=True)
@@ -116,10 +148,12 @@ def read_submission(folder: Path, *, documents: Sequence[Document], dataset_hash
                                           "no such file", "add metadata.json (see leaderboard/submissions/README.md)"))
     else:
         try:
-            raw = json.loads(metadata_path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as error:
-            problems.append(Problem(str(metadata_path), "(file)", "a UTF-8 JSON object",
-                                              f"{type(error).__name__}: {error}", "fix the JSON syntax"))
+            raw = loads(metadata_path.read_bytes())
+        except JSONReadError as error:
+            problems.append(Problem(str(metadata_path), error.where, error.expected, error.found, error.fix))
+        except OSError as error:
+            problems.append(Problem(str(metadata_path), "(file)", "a readable metadata.json", error.strerror or str(error),
+                                    "check the file can be read"))
         else:
             same_dataset = _check_metadata(metadata_path, raw, folder_name=folder.name, dataset_hash=dataset_hash,
                                            registered=registered, problems=problems)

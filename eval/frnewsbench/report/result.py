@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..align import AlignmentReport
+from ..jsonread import JSONReadError, loads
 from ..schema import LAYERS
 from ..scoring import Evaluation
 from .display import HEADLINE_HEADER, headline_rows, table
@@ -174,11 +175,9 @@ def load_result(path: str | Path) -> Result:
     """Read a result JSON file written by ``frnewsbench score`` / ``run`` (``--output``)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        data = loads(path.read_bytes())
+    except OSError as error:
         raise ResultError(f"{path}: cannot read the result file ({type(error).__name__}: {error})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ResultError(f"{path}: not JSON ({error.msg} at line {error.lineno} column {error.colno})") from None
+    except JSONReadError as error:
+        raise ResultError(f"{path}: {error}") from None
     return Result.from_dict(data, source=str(path))
