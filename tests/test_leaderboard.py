@@ -367,9 +367,10 @@ def test_every_problem_of_every_submission_is_listed(tmp_path):
         "found the unknown key 'dataset_hsah' (did you mean 'dataset_hash'?). Fix: remove the key or correct its spelling",
         f"{misnamed}: name: expected the submission folder's name 'misnamed'; found 'other'. "
         "Fix: name the folder after the system (one folder per system version)",
-        f"{misnamed}: version: expected a non-empty string; found ''. Fix: give the system's version, e.g. \"1.0\"",
-        f"{misnamed}: link: expected a URL (string) or null; found 3. "
-        "Fix: give a link to the system's code or paper, or null",
+        f"{misnamed}: version: expected a non-empty line of text without Markdown markup (| < > [ ] ` * \\); found ''. "
+        "Fix: give the system's version, e.g. \"1.0\"",
+        f"{misnamed}: link: expected an http(s) URL (https://host/path) or null, without spaces or Markdown markup; "
+        "found 3. Fix: give a link to the system's code or paper, or null",
         f"{misnamed}: layers: expected the layers the predictions give (entities); found ['entities', 'dates']. "
         "Fix: list in 'layers' exactly the layers present in predictions.jsonl",
         f"{tmp_path / 'submissions' / 'nothing' / 'metadata.json'}: (file): expected a metadata.json beside the "
