@@ -25,7 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from frnewsbench.api import HarnessError, system_name
-from frnewsbench.corpus import load_corpus, write_document
+from frnewsbench.corpus import write_document
+from frnewsbench.gold import load_corpus
 from frnewsbench.jsonread import JSONReadError, loads
 from frnewsbench.predictions import PredictionsError, parse_predictions
 from frnewsbench.validate import ValidationError, validate_files
