@@ -197,7 +197,10 @@ def read_dataset(directory: str | Path) -> list[Document]:
     """The documents of a built dataset folder (its ``documents`` Parquet), sorted by id.
 
     Raises ``FileNotFoundError`` for a folder that is not a built dataset and :class:`DatasetError`
-    for one that cannot be read as this version's dataset.
+    for one that cannot be read as this version's dataset. Read column by column (each span type
+    built straight from its columns, no row dicts: the same documents as :func:`document_from_dict`
+    gives for each row, several times faster); a table the columns cannot be read from is read row
+    by row, to name the document at fault.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -215,6 +218,9 @@ def read_dataset(directory: str | Path) -> list[Document]:
                            f"{SCHEMA_VERSION!r}); {rebuild}")
     columns = table.column_names
     stored_hash = (table.schema.metadata or {}).get(CONTENT_HASH_KEY)
+    documents = _read_columns(table)
+    if documents is not None:
+        return StoredDocuments(documents, None if stored_hash is None else stored_hash.decode("ascii"))
     rows = table.to_pylist()
     del table
     for row in rows:
@@ -236,3 +242,90 @@ def read_dataset(directory: str | Path) -> list[Document]:
                                f"{rebuild}") from None
     documents.sort(key=lambda d: d.id)
     return StoredDocuments(documents, None if stored_hash is None else stored_hash.decode("ascii"))
+
+
+def _read_columns(table) -> list[Document] | None:
+    """The documents of ``table``, sorted by id, built column by column; ``None`` when a column is
+    missing or not of the expected type (the row-by-row reading then names the problem)."""
+    try:
+        column = {name: table.column(name) for name in table.column_names}
+        ids = _python_list(column["id"].combine_chunks())
+        for document_id, version in zip(ids, _python_list(column["schema_version"].combine_chunks())):
+            if version != SCHEMA_VERSION:
+                return None  # the row-by-row reading names the document and its version
+        plain = {name: _python_list(column[name].combine_chunks()) for name in (
+            "title", "text", "language", "source", "dct", "dct_evidence", "seed_file", "text_sha256")}
+        segments = [() if row is None else tuple(map(tuple, row)) for row in column["seed_segments"].to_pylist()]
+        entities = _per_row(column["entities"], _entities)
+        dates = _per_row(column["dates"], _time_expressions)
+        quotes = _per_row(column["quotes"], _quotes)
+    except (AttributeError, KeyError, TypeError, ValueError, IndexError):
+        return None
+    if not all(isinstance(text, str) for text in plain["text"]):
+        return None
+    documents = [
+        Document(id=document_id, title=title, text=text, language=language, source=source, dct=dct,
+                 dct_evidence=evidence, seed_file=seed_file, text_sha256=sha, seed_segments=segment,
+                 entities=entity_row, dates=date_row, quotes=quote_row)
+        for document_id, title, text, language, source, dct, evidence, seed_file, sha, segment, entity_row, date_row, quote_row
+        in zip(ids, *plain.values(), segments, entities, dates, quotes)
+    ]
+    documents.sort(key=lambda d: d.id)
+    return documents
+
+
+def _per_row(column, build) -> list[tuple]:
+    """A ``list<struct>`` column as one tuple of built items per row (a null list: none)."""
+    import pyarrow.compute as pc
+
+    array = column.combine_chunks()
+    lengths = pc.list_value_length(array).to_pylist()
+    items = build(array.flatten())
+    rows, position = [], 0
+    for length in lengths:
+        length = length or 0
+        rows.append(tuple(items[position:position + length]))
+        position += length
+    return rows
+
+
+def _python_list(array) -> list:
+    """``array.to_pylist()``, through numpy where that gives the same values (6x faster): strings
+    (a null is ``None`` either way) and integers without nulls."""
+    import pyarrow as pa
+
+    if pa.types.is_string(array.type) or (pa.types.is_integer(array.type) and array.null_count == 0):
+        return array.to_numpy(zero_copy_only=False).tolist()
+    return array.to_pylist()
+
+
+def _fields(struct) -> dict[str, list]:
+    """Each field of a struct array as a Python list (a null struct gives ``None`` in each)."""
+    return {struct.type.field(index).name: _python_list(child) for index, child in enumerate(struct.flatten())}
+
+
+def _entities(struct) -> list[Entity]:
+    f = _fields(struct)
+    return [Entity(start, end, text, label, entity_id, name, id=item_id) for start, end, text, label, entity_id, name, item_id
+            in zip(f["start"], f["end"], f["text"], f["label"], f["entity_id"], f["canonical_name"], f["id"])]
+
+
+def _time_expressions(struct) -> list[TimeExpression]:
+    f = _fields(struct)
+    return [TimeExpression(start, end, text, type_, value, mod, id=item_id) for start, end, text, type_, value, mod, item_id
+            in zip(f["start"], f["end"], f["text"], f["type"], f["value"], f["mod"], f["id"])]
+
+
+def _spans(struct) -> list[Span | None]:
+    valid = struct.is_valid().to_pylist()
+    f = _fields(struct)
+    return [Span(start, end, text) if present else None
+            for present, start, end, text in zip(valid, f["start"], f["end"], f["text"])]
+
+
+def _quotes(struct) -> list[Quote]:
+    children = dict(zip((struct.type.field(index).name for index in range(struct.type.num_fields)), struct.flatten()))
+    contents, speakers, cues = (_spans(children[role]) for role in ("content", "speaker", "cue"))
+    return [Quote(content, type_, speaker, speaker_id, cue, id=item_id) for content, type_, speaker, speaker_id, cue, item_id
+            in zip(contents, _python_list(children["type"]), speakers, _python_list(children["speaker_entity_id"]), cues,
+                   _python_list(children["id"]))]
