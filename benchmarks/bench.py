@@ -58,6 +58,7 @@ from nervaluate import Evaluator  # noqa: E402
 from seqeval.metrics import classification_report  # noqa: E402
 from seqeval.scheme import IOB2  # noqa: E402
 
+import end_to_end  # noqa: E402
 import generate  # noqa: E402
 from frnewsbench import build  # noqa: E402
 from frnewsbench.corpus import read_dataset, write_atomic  # noqa: E402
@@ -69,6 +70,7 @@ from frnewsbench.tokenize import iob2_tags, tokenize  # noqa: E402
 PACKAGES = ("frnewsbench", "seqeval", "nervaluate", "datasets", "pyarrow", "numpy", "scipy", "matplotlib")
 NERVALUATE_SCHEMES = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
 SPEED_TARGET = 20.0  # harness strict entity scoring at least this many times faster than seqeval
+E2E_TARGETS = {"over_parse": 10.0, "memory": 1.5}  # issue 15: the command against parsing its input, peak memory
 LINEAR_SLOPE_LIMIT = 1.15  # a log-log slope up to this counts as linear growth
 REPEAT_BELOW, RUNS = 2.0, 3  # steps shorter than 2 s: best of 3 runs
 F1_TOLERANCE = 1e-12  # seqeval and nervaluate compute F1 as 2PR/(P+R): equal up to rounding
@@ -185,7 +187,7 @@ def peak_memory(step: str, function: Callable[[], Any], kind: str) -> float:
 
 
 def harness_layer(documents, predictions, layer: str) -> dict:
-    result = evaluate(gold=documents, predictions=predictions, layers=[layer], token_view=False).layers[layer]
+    result = evaluate(gold=documents, predictions=predictions, layers=[layer], token_view=False, records=False).layers[layer]
     summary = {"counts": result.counts.to_dict(), "headline": result.headline.value}
     if layer == "entities":
         summary["strict_by_label"] = {label: counts.strict for label, counts in result.by_label.items()}
@@ -524,7 +526,8 @@ def _row(cells) -> str:
     return "| " + " | ".join(str(cell) for cell in cells) + " |"
 
 
-def render(runs: list[SizeRun], *, command: str, plot: Path | None, output: Path, seed: int, seconds: float) -> str:
+def render(runs: list[SizeRun], *, command: str, plot: Path | None, output: Path, seed: int, seconds: float,
+           e2e: list[str] = ()) -> str:
     largest = runs[-1]
     lines = [
         "# Benchmark: the harness against seqeval and nervaluate",
@@ -542,7 +545,10 @@ def render(runs: list[SizeRun], *, command: str, plot: Path | None, output: Path
         *(_row([key, value]) for key, value in machine().items()),
         *(_row([f"`{package}`", value]) for package, value in versions().items()),
         "",
-        "## Data",
+        *e2e,
+        "## Micro-functions: the scorers' functions on in-memory data",
+        "",
+        "### Data",
         "",
         "Synthetic corpora from `benchmarks/generate.py` (seeded; the smaller corpora are the first documents of the "
         "larger ones). Span density against the real corpus (DATASHEET.md):",
@@ -569,7 +575,7 @@ def render(runs: list[SizeRun], *, command: str, plot: Path | None, output: Path
     for layer in LAYERS:
         lines.append(_row([layer, *(f"{largest.ledger.get(layer, kind):,}" for kind in kinds)]))
 
-    lines += ["", "## Measurements", "",
+    lines += ["", "### Measurements", "",
               "Each step runs in the benchmark's process, after a garbage collection, with the inputs frozen out of the "
               "collector (`gc.freeze`). CPU time is the process's own (user + system); documents/s, spans/s, the speed "
               "ratios and the growth are computed from it, because the machine is shared (the 1-minute load average "
@@ -590,7 +596,7 @@ def render(runs: list[SizeRun], *, command: str, plot: Path | None, output: Path
                                _number(m.documents_per_second, 0), _number(m.spans_per_second, 0), _number(m.peak_mb, 1),
                                m.runs]))
 
-    lines += ["", "## Speed ratios", "",
+    lines += ["", "### Speed ratios", "",
               "How many times faster the harness is (reference CPU time / harness CPU time), on the same data. *Strict* is the "
               "harness's strict entity counts (the figure seqeval computes); *layer* is the whole entity layer of "
               "`evaluate` (strict, the four SemEval schemes with optimal matching, error records and the 1,000-sample "
@@ -605,7 +611,7 @@ def render(runs: list[SizeRun], *, command: str, plot: Path | None, output: Path
     lines += ["", f"Target: the harness's strict entity scoring at least {SPEED_TARGET:.0f}x faster than seqeval strict on "
               f"the {largest.size:,}-document corpus: **{'met' if ratio >= SPEED_TARGET else 'NOT met'}** ({ratio:.1f}x)."]
 
-    lines += ["", "## Identical figures", "",
+    lines += ["", "### Identical figures", "",
               "Strict micro P / R / F1 of the entities. The run stops with an error if any figure differs: P and R must be "
               f"bit-identical, F1 equal within {F1_TOLERANCE:g} (seqeval and nervaluate compute 2PR/(P+R), the harness "
               "2TP/(2TP+FP+FN)), per label too; the harness's SemEval strict/exact/partial/type counts must equal "
@@ -619,7 +625,7 @@ def render(runs: list[SizeRun], *, command: str, plot: Path | None, output: Path
     if problems:
         lines += ["", "Differences:", "", *(f"- {problem}" for problem in problems)]
 
-    lines += ["", "## Growth", "",
+    lines += ["", "### Growth", "",
               f"Slope of log(CPU time) against log(documents), least squares over the sizes run: 1 is linear growth "
               f"(counted as linear up to {LINEAR_SLOPE_LIMIT}). CPU microseconds per document at each size.", ""]
     sizes = [run.size for run in runs]
@@ -635,14 +641,14 @@ def render(runs: list[SizeRun], *, command: str, plot: Path | None, output: Path
     profiled = [run for run in runs if run.profiles]
     if profiled:
         run = profiled[-1]
-        lines += ["", "## Where the harness's time goes", "",
+        lines += ["", "### Where the harness's time goes", "",
                   f"cProfile of `evaluate` on the {run.size:,}-document corpus, one layer at a time, top functions by own "
                   "time (the profiler slows everything down; compare shares, not seconds)."]
         for layer, text in run.profiles.items():
-            lines += ["", f"### {layer}", "", "```text", text, "```"]
+            lines += ["", f"#### {layer}", "", "```text", text, "```"]
     for run in runs:
         if run.command_profile:
-            lines += ["", f"### the `score` command, {run.size:,} documents", "",
+            lines += ["", f"#### the `score` command, {run.size:,} documents", "",
                       "cProfile of `frnewsbench.api.score` (what `frnewsbench score` runs: read and check the gold and the "
                       "predictions, evaluate every layer with the token view, write the result JSON), by cumulative time.",
                       "", "```text", run.command_profile, "```"]
@@ -707,6 +713,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="pipeline size at which to profile what the score command runs (0: none)")
     parser.add_argument("--memory-sizes", type=int, nargs="*", default=[1000, 10000],
                         help="sizes at which to measure peak memory (one more run of each step)")
+    parser.add_argument("--e2e-sizes", type=int, nargs="*", default=[500, 5000, 50000],
+                        help="sizes at which to run the score command end to end, against parsing its input, "
+                             "seqeval and nervaluate (each in its own process)")
+    parser.add_argument("--e2e-corpora", nargs="*", default=list(end_to_end.CORPORA), choices=list(end_to_end.CORPORA),
+                        help="corpora of the end-to-end runs")
+    parser.add_argument("--e2e-real-max", type=int, default=50000,
+                        help="largest size of the real-copies corpus end to end (its texts are 6x longer)")
+    parser.add_argument("--e2e-profile", default="real copies:5000",
+                        help="CORPUS:SIZE whose score command is profiled (pyinstrument), '' for none")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--plot", type=Path, default=HERE / "scaling.png")
@@ -720,7 +735,19 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="frnewsbench-bench-") as temporary:
         workdir = args.workdir or Path(temporary)
         runs = []
+        e2e: list[end_to_end.EndToEnd] = []
+        e2e_profile = None
         try:
+            for corpus in args.e2e_corpora:
+                for size in sorted(set(args.e2e_sizes)):
+                    if corpus == "real copies" and size > args.e2e_real_max:
+                        continue
+                    e2e.append(end_to_end.measure(corpus, size, workdir, seed=args.seed))
+                    if args.e2e_profile == f"{corpus}:{size}":
+                        folder = workdir / f"{corpus.replace(' ', '-')}-{size}"
+                        print("  profiling the score command (pyinstrument)", flush=True)
+                        e2e_profile = end_to_end.profile_score(folder / "dataset", folder / "predictions.jsonl",
+                                                               folder / "profiled.json")
             for size in sizes:
                 runs.append(bench_size(size, seed=args.seed, pipeline=size in args.pipeline_sizes,
                                        profile_layers=size == args.profile_size,
@@ -732,7 +759,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.plot is not None:
         draw(runs, args.plot)
     report = render(runs, command=command, plot=args.plot, output=args.output, seed=args.seed,
-                    seconds=time.perf_counter() - started)
+                    seconds=time.perf_counter() - started,
+                    e2e=end_to_end.render_section(e2e, profile=e2e_profile, profile_of=args.e2e_profile,
+                                                  targets=E2E_TARGETS) if e2e else [])
     write_atomic(args.output, report)
     print(f"\nwrote {args.output}" + (f" and {args.plot}" if args.plot else ""))
     for run in runs:

@@ -1,0 +1,322 @@
+"""End to end: the ``frnewsbench score`` command against reading its input, seqeval and nervaluate.
+
+For each corpus (the synthetic generator's, and copies of the five real gold articles with
+generated errors) and size, the corpus is written as a built dataset (the gold ``score`` reads
+by default) and a predictions file; then, each in its own process, one after the other:
+
+* ``parse``: read the predictions file and ``json.loads`` each line (the floor: the cost of just
+  reading the input), CPU time inside the process;
+* ``objects``: the size of the parsed gold and predictions as Python objects (``tracemalloc``:
+  what the harness reads them into), the denominator of the memory target;
+* ``seqeval``: seqeval strict IOB2 on the entities alone (tags built first, not timed);
+* ``nervaluate``: nervaluate's four schemes on the same entities (spans built first, not timed);
+* ``score``: the command, end to end (all three layers, the 1,000-sample intervals, the token
+  view, the result JSON), CPU time and peak resident memory of the whole process (``wait4``).
+
+Every process is measured in the same run, so the ratios compare like with like on a shared
+machine. The figures of the three scorers must agree (strict micro TP/FP/FN).
+
+    python benchmarks/end_to_end.py child parse FILE   # one measurement (used by bench.py)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPOSITORY = HERE.parent
+REAL_ANNOTATIONS = REPOSITORY / "annotations"
+
+
+# ---------------------------------------------------------------- corpora
+
+
+def real_copies(size: int, *, seed: int = 0):
+    """``size`` copies of the five real gold articles (``real-0000000``...), each made unique by a
+    last line naming the copy (after every span, so the gold offsets stay), and their predictions
+    with the generator's errors."""
+    import generate
+    from frnewsbench.corpus import load_corpus
+    from frnewsbench.schema import sha256_text
+
+    articles = load_corpus(REAL_ANNOTATIONS)
+    documents = []
+    for index in range(size):
+        article = articles[index % len(articles)]
+        text = f"{article.text}\n(copie {index})"
+        documents.append(dataclasses.replace(article, id=f"real-{index:07d}", text=text, text_sha256=sha256_text(text)))
+    predictions, ledger = generate.generate_predictions(documents, seed=seed)
+    return documents, predictions, ledger
+
+
+def synthetic(size: int, *, seed: int = 0):
+    import generate
+
+    documents = generate.generate_corpus(size, seed=seed)
+    predictions, ledger = generate.generate_predictions(documents, seed=seed)
+    return documents, predictions, ledger
+
+
+CORPORA = {"synthetic": synthetic, "real copies": real_copies}
+
+
+def write_inputs(documents, predictions, folder: Path) -> tuple[Path, Path]:
+    """The built dataset (``frnewsbench.build.build_files``) and the predictions file."""
+    from frnewsbench.build import build_files
+    from frnewsbench.corpus import write_all
+    from frnewsbench.predictions import dumps_predictions
+
+    dataset = folder / "dataset"
+    files = [(dataset / name, content) for name, content in build_files(documents).items()]
+    files.append((folder / "predictions.jsonl", dumps_predictions(predictions.values())))
+    write_all(files)
+    return dataset, folder / "predictions.jsonl"
+
+
+# ---------------------------------------------------------------- the measurements, each in its own process
+
+
+def _strict_micro(tp: int, fp: int, fn: int) -> list[int]:
+    return [tp, fp, fn]
+
+
+def child(kind: str, *arguments: str) -> dict:
+    """One measurement, in this (fresh) process; returns what the parent prints as JSON."""
+    if kind == "parse":
+        (predictions,) = arguments
+        started = time.process_time()
+        with open(predictions, "rb") as handle:
+            lines = [json.loads(line) for line in handle.read().split(b"\n") if line.strip()]
+        return {"cpu_seconds": time.process_time() - started, "lines": len(lines)}
+    from frnewsbench.corpus import read_dataset
+    from frnewsbench.predictions import read_predictions
+
+    dataset, predictions_file = arguments
+    if kind == "objects":
+        import tracemalloc
+
+        tracemalloc.start()
+        gold = read_dataset(dataset)
+        predictions = read_predictions(predictions_file, documents=gold)
+        gc.collect()
+        size = tracemalloc.get_traced_memory()[0]
+        return {"bytes": size, "documents": len(gold), "entities": sum(len(d.entities) for d in gold),
+                "predicted_entities": sum(len(p.entities or ()) for p in predictions.values())}
+    gold = read_dataset(dataset)
+    predictions = read_predictions(predictions_file, documents=gold)
+    if kind == "seqeval":
+        from seqeval.metrics import classification_report
+        from seqeval.scheme import IOB2
+
+        from frnewsbench.scoring.tokens import iob2_sequences
+
+        gold_tags, predicted_tags, _ = iob2_sequences([
+            (d.id, d.text, d.entities, predictions[d.id].entities if d.id in predictions else ()) for d in gold])
+        del gold, predictions
+        gc.collect()
+        started = time.process_time()
+        report = classification_report(gold_tags, predicted_tags, mode="strict", scheme=IOB2, output_dict=True,
+                                       zero_division=0)
+        seconds = time.process_time() - started
+        micro = report["micro avg"]
+        return {"cpu_seconds": seconds, "precision": float(micro["precision"]), "recall": float(micro["recall"]),
+                "support": int(micro["support"])}
+    if kind == "nervaluate":
+        from nervaluate import Evaluator
+
+        from frnewsbench.schema import ENTITY_LABELS
+
+        def spans(entities) -> list[dict]:
+            return [{"label": e.label, "start": e.start, "end": e.end - 1} for e in entities]
+
+        true = [spans(d.entities) for d in gold]
+        pred = [spans(predictions[d.id].entities if d.id in predictions else ()) for d in gold]
+        del gold, predictions
+        gc.collect()
+        started = time.process_time()
+        results = Evaluator(true, pred, tags=list(ENTITY_LABELS), loader="dict").evaluate()
+        seconds = time.process_time() - started
+        strict = results["overall"]["strict"]
+        return {"cpu_seconds": seconds, "precision": float(strict.precision), "recall": float(strict.recall),
+                "correct": int(strict.correct), "possible": int(strict.possible), "actual": int(strict.actual)}
+    raise SystemExit(f"unknown measurement {kind!r}")
+
+
+def run_child(*arguments: str) -> tuple[dict, float, float]:
+    """Run :func:`child` in a new process: its answer, its whole CPU time and its peak RSS in MB."""
+    command = [sys.executable, str(Path(__file__).resolve()), "child", *arguments]
+    return _run(command)
+
+
+def _run(command: list[str]) -> tuple[str | dict, float, float]:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err, cwd=str(REPOSITORY),
+                                   env={**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])})
+        _, status, usage = os.wait4(process.pid, 0)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{stderr[-3000:]}")
+    answer = json.loads(stdout) if command[2:3] == ["child"] else stdout
+    return answer, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def run_score(dataset: Path, predictions: Path, output: Path) -> tuple[dict, float, float]:
+    """The command as a user runs it; its result, CPU seconds and peak RSS (MB)."""
+    command = [sys.executable, "-m", "frnewsbench.cli", "score", "--gold", str(dataset), "--predictions",
+               str(predictions), "--output", str(output)]
+    _, seconds, peak = _run(command)
+    return json.loads(output.read_text(encoding="utf-8")), seconds, peak
+
+
+@dataclasses.dataclass
+class EndToEnd:
+    corpus: str
+    size: int
+    documents: int
+    gold_entities: int
+    predicted_entities: int
+    predictions_mb: float
+    parse_seconds: float
+    objects_mb: float
+    seqeval_seconds: float
+    nervaluate_seconds: float
+    score_seconds: float
+    score_peak_mb: float
+    identical: bool
+    note: str = ""
+
+    @property
+    def over_parse(self) -> float:
+        return self.score_seconds / self.parse_seconds
+
+    @property
+    def seqeval_over_score(self) -> float:
+        return self.seqeval_seconds / self.score_seconds
+
+    @property
+    def nervaluate_over_score(self) -> float:
+        return self.nervaluate_seconds / self.score_seconds
+
+    @property
+    def memory_ratio(self) -> float:
+        return self.score_peak_mb / self.objects_mb
+
+
+def measure(corpus: str, size: int, workdir: Path, *, seed: int = 0) -> EndToEnd:
+    print(f"\nend to end: {corpus}, {size:,} documents", flush=True)
+    documents, predictions, _ = CORPORA[corpus](size, seed=seed)
+    gold_entities = sum(len(d.entities) for d in documents)
+    predicted_entities = sum(len(p.entities or ()) for p in predictions.values())
+    folder = workdir / f"{corpus.replace(' ', '-')}-{size}"
+    dataset, predictions_file = write_inputs(documents, predictions, folder)
+    del documents, predictions
+    gc.collect()
+    parse, _, _ = run_child("parse", str(predictions_file))
+    print(f"  read + json.loads the predictions: {parse['cpu_seconds']:.3f} CPU s", flush=True)
+    objects, _, _ = run_child("objects", str(dataset), str(predictions_file))
+    print(f"  parsed gold + predictions as Python objects: {objects['bytes'] / 2**20:,.1f} MB", flush=True)
+    result, score_seconds, score_peak = run_score(dataset, predictions_file, folder / "result.json")
+    print(f"  frnewsbench score: {score_seconds:.3f} CPU s, peak {score_peak:,.1f} MB", flush=True)
+    seqeval, _, _ = run_child("seqeval", str(dataset), str(predictions_file))
+    print(f"  seqeval strict IOB2 (entities): {seqeval['cpu_seconds']:.3f} CPU s", flush=True)
+    nervaluate, _, _ = run_child("nervaluate", str(dataset), str(predictions_file))
+    print(f"  nervaluate, 4 schemes (entities): {nervaluate['cpu_seconds']:.3f} CPU s", flush=True)
+    entities = result["evaluation"]["layers"]["entities"]
+    strict, view = entities["counts"]["strict"], entities["token_view"]["counts"]
+    identical = (view["precision"] == seqeval["precision"] and view["recall"] == seqeval["recall"]
+                 and view["tp"] + view["fn"] == seqeval["support"]
+                 and strict["tp"] == nervaluate["correct"] and strict["tp"] + strict["fn"] == nervaluate["possible"]
+                 and strict["tp"] + strict["fp"] == nervaluate["actual"])
+    return EndToEnd(corpus, size, size, gold_entities, predicted_entities, predictions_file.stat().st_size / 2**20,
+                    parse["cpu_seconds"], objects["bytes"] / 2**20, seqeval["cpu_seconds"], nervaluate["cpu_seconds"],
+                    score_seconds, score_peak, identical)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["child"]:
+        sys.path.insert(0, str(HERE))
+        print(json.dumps(child(*sys.argv[2:])))
+    else:
+        raise SystemExit("run benchmarks/bench.py; this module measures one step when called with `child`")
+
+
+# ---------------------------------------------------------------- the command's profile and the report section
+
+
+def profile_score(dataset: Path, predictions: Path, output: Path) -> str:
+    """pyinstrument's call tree of the command (sampled wall time; library frames folded)."""
+    command = [sys.executable, "-m", "pyinstrument", "--interval", "0.005", "-o", str(output.with_suffix(".txt")),
+               "-m", "frnewsbench.cli", "score",
+               "--gold", str(dataset), "--predictions", str(predictions), "--output", str(output)]
+    _run(command)
+    lines = output.with_suffix(".txt").read_text(encoding="utf-8").splitlines()
+    prefixes = sorted({str(REPOSITORY) + "/", sys.prefix + "/", sys.base_prefix + "/"}, key=len, reverse=True)
+    shown = []
+    for line in lines:
+        for prefix in prefixes:
+            line = line.replace(prefix, "")
+        if line.strip():
+            shown.append(line.rstrip())
+    return "\n".join(shown[:70])
+
+
+def _row(cells) -> str:
+    return "| " + " | ".join(str(cell) for cell in cells) + " |"
+
+
+def render_section(results: list[EndToEnd], *, profile: str | None, profile_of: str,
+                   targets: dict[str, float]) -> list[str]:
+    lines = ["## End to end: the `score` command", "",
+             "What a user runs: `frnewsbench score --gold DATASET --predictions FILE --output R.json` (all three layers, "
+             "the 1,000-sample bootstrap intervals, the token view, the result JSON), each measurement in its own "
+             "process, all in this one run (the machine is shared: ratios within one run compare like with like). "
+             "CPU seconds (user + system) of the whole process for the command, interpreter start and imports "
+             "included; for the references, the CPU time of their call alone (their input built first, not timed); "
+             "*parse* is reading the predictions file and `json.loads` of each line, the cost of just reading the "
+             "input. *Objects*: the parsed gold and predictions as Python objects (`tracemalloc`), the memory the "
+             "harness cannot do without; *peak*: the command's peak resident memory (`ru_maxrss`, interpreter and "
+             "libraries included).", "",
+             _row(["corpus", "documents", "entities (gold / predicted)", "predictions file MB", "parse s", "score s",
+                   "score / parse", "seqeval s", "seqeval / score", "nervaluate s", "nervaluate / score",
+                   "objects MB", "score peak MB", "peak / objects", "figures identical"]),
+             _row(["---"] * 15)]
+    for r in results:
+        lines.append(_row([r.corpus, f"{r.size:,}", f"{r.gold_entities:,} / {r.predicted_entities:,}",
+                           f"{r.predictions_mb:,.1f}", f"{r.parse_seconds:.2f}", f"{r.score_seconds:.2f}",
+                           f"**{r.over_parse:.1f}x**", f"{r.seqeval_seconds:.2f}", f"**{r.seqeval_over_score:.2f}x**",
+                           f"{r.nervaluate_seconds:.2f}", f"{r.nervaluate_over_score:.2f}x", f"{r.objects_mb:,.0f}",
+                           f"{r.score_peak_mb:,.0f}", f"**{r.memory_ratio:.2f}x**", "yes" if r.identical else "**NO**"]))
+    lines += ["", "Targets (issue 15): score at most "
+              f"{targets['over_parse']:.0f}x the parse; faster than seqeval (seqeval / score above 1); peak at most "
+              f"{targets['memory']:.1f}x the objects; linear growth.", ""]
+    by_corpus: dict[str, list[EndToEnd]] = {}
+    for r in results:
+        by_corpus.setdefault(r.corpus, []).append(r)
+    lines += [_row(["corpus", "score µs/document at each size", "slope of log(score s) on log(documents)"]), _row(["---"] * 3)]
+    for corpus, rows in by_corpus.items():
+        import math
+
+        per_document = ", ".join(f"{r.score_seconds / r.size * 1e6:,.0f} at {r.size:,}" for r in rows)
+        if len(rows) >= 2:
+            xs, ys = [math.log(r.size) for r in rows], [math.log(r.score_seconds) for r in rows]
+            mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+            slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+            shown = f"{slope:.2f} (the interpreter's start weighs on the smallest size)"
+        else:
+            shown = "-"
+        lines.append(_row([corpus, per_document, shown]))
+    if profile:
+        lines += ["", f"### Where the command's time goes ({profile_of})", "",
+                  "pyinstrument's call tree of the whole command (sampled wall-clock time, so on a shared machine "
+                  "read the shares, not the seconds; library frames folded).", "", "```text", profile, "```"]
+    return lines + [""]
