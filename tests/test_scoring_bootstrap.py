@@ -112,3 +112,16 @@ def test_paired_test_by_hand():
     assert (result.interval.low, result.interval.high) == (0.0, 1.0)
     reverse = paired_test(table[:, [3, 4, 5, 0, 1, 2]], layer="entities", metric="F1", samples=2000, seed=0)
     assert reverse.difference == pytest.approx(-1 / 3) and reverse.p_value == result.p_value
+
+
+def test_tables_resampled_together_get_the_intervals_they_get_alone():
+    import numpy as np
+
+    from frnewsbench.scoring.bootstrap import bootstrap_interval, bootstrap_intervals
+
+    rng = np.random.default_rng(4)
+    tables = {"a": rng.integers(0, 4, size=(40, 3)), "b": rng.integers(0, 3, size=(40, 3)),
+              "c": rng.integers(0, 5, size=(7, 3))}  # c has other units: its own draws
+    together = bootstrap_intervals(tables, samples=300, seed=9)
+    assert together == {name: bootstrap_interval(table, samples=300, seed=9) for name, table in tables.items()}
+    assert together["a"] != together["b"]

@@ -161,6 +161,24 @@ def bootstrap_interval(table: np.ndarray, *, samples: int, seed: int, level: flo
     return Interval(low, high, level, samples, seed, len(table), undefined)
 
 
+def bootstrap_intervals(tables: Mapping[str, np.ndarray], *, samples: int, seed: int,
+                        level: float = LEVEL) -> dict[str, Interval]:
+    """:func:`bootstrap_interval` of each table, the same intervals: the draws depend only on the
+    seed, the number of samples and the number of units, so tables with as many units share
+    one set of draws (one pass instead of one per layer)."""
+    check_resampling(samples, seed)
+    by_units: dict[int, list[str]] = {}
+    for name, table in tables.items():
+        by_units.setdefault(len(table), []).append(name)
+    intervals = {}
+    for units, names in by_units.items():
+        sums = resampled_sums(np.hstack([tables[name] for name in names]), samples=samples, seed=seed)
+        for number, name in enumerate(names):
+            low, high, undefined = _percentiles(f1_values(sums[:, 3 * number:3 * number + 3]), level)
+            intervals[name] = Interval(low, high, level, samples, seed, units, undefined)
+    return intervals
+
+
 def _scalar_f1(counts: np.ndarray) -> float | None:
     value = f1_values(counts.sum(axis=0))
     return None if np.isnan(value) else float(value)

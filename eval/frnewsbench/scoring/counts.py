@@ -67,10 +67,14 @@ class Counts:
     @classmethod
     def from_flat(cls: type[C], values: Sequence[int]) -> C:
         plan = cls._plan_cache or cls._plan()
+        # built without the frozen dataclass's __init__ (one object.__setattr__ per field): the same
+        # record, and the largest cost of scoring many small documents
+        record = object.__new__(cls)
         if plan.leaf:
-            return cls(*values)
-        record = cls(*(kind.from_flat(values[first:last]) for kind, first, last in plan.parts))
-        object.__setattr__(record, "_flat", tuple(values))
+            record.__dict__.update(zip(plan.names, values))
+            return record
+        record.__dict__.update(zip(plan.names, (kind.from_flat(values[first:last]) for kind, first, last in plan.parts)))
+        record.__dict__["_flat"] = tuple(values)
         return record
 
     def to_dict(self) -> dict[str, Any]:

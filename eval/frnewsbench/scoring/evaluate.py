@@ -13,7 +13,7 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from ..schema import LAYERS, Document, Prediction
 from . import dates, entities, offset_free, quotes
-from .bootstrap import (LEVEL, UNIT, Interval, PairedBootstrap, bootstrap_interval, check_resampling, paired_test,
+from .bootstrap import (LEVEL, UNIT, Interval, PairedBootstrap, bootstrap_intervals, check_resampling, paired_test,
                         paragraph_table)
 from .conventions import CONVENTIONS, GGT_THRESHOLDS, ggt_quote_counts
 from .counts import Counts, PRFCounts, total
@@ -260,6 +260,7 @@ def evaluate(
     _check(gold, predictions)
     scored = _layers(layers, predictions)
     results: dict[str, LayerEvaluation | None] = {layer: None for layer in LAYERS}
+    scored_documents: dict[str, tuple[list[DocumentEvaluation], list[DocumentScore]]] = {}
     for layer in scored:
         documents, scores = [], []
         for document in gold:
@@ -268,7 +269,13 @@ def evaluate(
             scores.append(score)
             documents.append(DocumentEvaluation(document.id, _status(layer, prediction), score.counts, score.by_label,
                                                 score.records if records else None))
-        results[layer] = _layer_result(layer, gold, predictions, documents, scores, bootstrap_samples, seed, token_view)
+        scored_documents[layer] = documents, scores
+    # the layers' paragraph tables resampled together: the same draws, the same intervals, one pass
+    intervals = bootstrap_intervals(
+        {layer: paragraph_table([(document.text, (score.headline,)) for document, score in zip(gold, scores)])
+         for layer, (_, scores) in scored_documents.items()}, samples=bootstrap_samples, seed=seed)
+    for layer, (documents, scores) in scored_documents.items():
+        results[layer] = _layer_result(layer, gold, predictions, documents, scores, intervals[layer], token_view)
     return Evaluation(
         layers=results,
         document_ids=tuple(d.id for d in gold),
@@ -298,15 +305,14 @@ def match_records(
                 yield layer, document.id, record
 
 
-def _layer_result(layer, gold, predictions, documents, scores, samples, seed, with_token_view) -> LayerEvaluation:
+def _layer_result(layer, gold, predictions, documents, scores, interval, with_token_view) -> LayerEvaluation:
     counts = total((score.counts for score in scores), ZERO[layer])
     grouped: dict[str, list[Counts]] = {}
     for score in scores:
         for label, label_counts in score.by_label.items():
             grouped.setdefault(label, []).append(label_counts)
     by_label = {label: total(grouped[label], ZERO[layer]) for label in sorted(grouped)}
-    table = paragraph_table([(document.text, (score.headline,)) for document, score in zip(gold, scores)])
-    headline = Headline(HEADLINES[layer], counts.headline.f1, bootstrap_interval(table, samples=samples, seed=seed))
+    headline = Headline(HEADLINES[layer], counts.headline.f1, interval)
     macro = view = ggt = None
     if layer == "quotes":
         ggt = {key: total((ggt_quote_counts(d.quotes, _predicted(layer, d, predictions), threshold) for d in gold),

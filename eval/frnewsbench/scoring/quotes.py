@@ -285,8 +285,13 @@ def _cues(gold: Sequence[Quote], predicted: Sequence[Quote], tallies: dict[str, 
             tallies[type_]["cue_overlap_fp"] += 1
 
 
+_PRF_KEYS = {name: (f"{name}_tp", f"{name}_fp", f"{name}_fn") for name in (
+    "content_exact", "content_overlap", "content_overlap_30", "content_overlap_80", "cue", "cue_overlap", "attribution")}
+
+
 def _prf(tally: Counter, name: str) -> PRFCounts:
-    return PRFCounts(tally[f"{name}_tp"], tally[f"{name}_fp"], tally[f"{name}_fn"])
+    tp, fp, fn = _PRF_KEYS[name]
+    return PRFCounts.from_flat((tally[tp], tally[fp], tally[fn]))
 
 
 def _counts(tally: Counter) -> QuoteCounts:
