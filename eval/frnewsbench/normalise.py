@@ -18,6 +18,8 @@ from, so a match in normalised text maps back to offsets in the original.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 APOSTROPHES = "’‘ʼ‛´`′"
 QUOTATION_MARKS = "«»“”„‟‹›\""
 DASHES = "‐‑‒–—−"
@@ -53,6 +55,7 @@ def normalise_with_origins(text: str) -> tuple[str, tuple[int, ...]]:
     return "".join(characters), tuple(origins)
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise(text: str) -> str:
-    """``text`` normalised by the table of this module."""
+    """``text`` normalised by the table of this module (remembered: a corpus repeats its names)."""
     return normalise_with_origins(text)[0]

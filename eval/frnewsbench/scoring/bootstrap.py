@@ -125,13 +125,16 @@ def resampled_sums(table: np.ndarray, *, samples: int, seed: int) -> np.ndarray:
     if units == 0:
         return sums
     chunk = max(1, CELLS_PER_CHUNK // units)
+    # the products below are exact in float64 (whole numbers far below 2**53), and run in BLAS
+    weights = table.astype(np.float64)
     for first in range(0, samples, chunk):
         size = min(chunk, samples - first)
         drawn = rng.integers(0, units, size=(size, units))
-        for row, draw in enumerate(drawn):
-            # how often each unit was drawn, times its counts: the sums of the drawn rows, read
-            # sequentially instead of gathered at random (3x faster at 400k units, same integers)
-            sums[first + row] = np.bincount(draw, minlength=units) @ table
+        # how often each unit was drawn (one bincount for the whole block), times its counts: the
+        # sums of the drawn rows, read sequentially instead of gathered at random (same integers)
+        drawn += np.arange(size, dtype=drawn.dtype)[:, None] * units
+        times = np.bincount(drawn.ravel(), minlength=size * units).reshape(size, units)
+        sums[first:first + size] = np.rint(times.astype(np.float64) @ weights).astype(np.int64)
     return sums
 
 
