@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from frnewsbench.tokenize import AlignmentError, ends_token, iob2_tags, spans_from_iob2, starts_token, tokenize
+from frnewsbench.tokenize import WORD_TOKEN_RE, AlignmentError, ends_token, iob2_tags, spans_from_iob2, starts_token, tokenize
 
 
 def words(text):
@@ -103,3 +103,12 @@ def test_token_edges_agree_with_tokenize_at_every_position(text):
 def test_token_edges_on_worked_examples(text, starts, ends):
     assert {p for p in range(len(text) + 1) if starts_token(text, p)} == starts
     assert {p for p in range(len(text) + 1) if ends_token(text, p)} == ends
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=EDGE_ALPHABET + "AZ9!?()", max_size=40))
+def test_word_tokens_are_the_tokens_with_a_letter_or_digit(text):
+    from frnewsbench.tokenize import TOKEN_RE
+
+    assert [m.span() for m in WORD_TOKEN_RE.finditer(text)] == [
+        m.span() for m in TOKEN_RE.finditer(text) if m.lastgroup != "other"]

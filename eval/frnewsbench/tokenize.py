@@ -19,12 +19,12 @@ from typing import Iterable, NamedTuple, Sequence
 
 APOSTROPHES = "'’‘ʼ"
 ELISIONS = ("jusqu", "lorsqu", "puisqu", "quoiqu", "qu", "l", "d", "j", "m", "n", "s", "t", "c")
-TOKEN_RE = re.compile(
-    rf"(?P<elision>\b(?:{'|'.join(ELISIONS)})[{APOSTROPHES}](?=[^\W\d_]))"
-    rf"|(?P<word>[^\W_]+(?:[{APOSTROPHES}][^\W_]+)*)"
-    r"|(?P<other>\S)",
-    re.IGNORECASE,
-)
+_ELISION = rf"(?P<elision>\b(?:{'|'.join(ELISIONS)})[{APOSTROPHES}](?=[^\W\d_]))"
+_WORD = rf"(?P<word>[^\W_]+(?:[{APOSTROPHES}][^\W_]+)*)"
+TOKEN_RE = re.compile(rf"{_ELISION}|{_WORD}|(?P<other>\S)", re.IGNORECASE)
+# the tokens that hold a letter or digit, alone: the same matches as TOKEN_RE's elision and word
+# rules (a lone punctuation mark is one character that neither rule can start on), found in C
+WORD_TOKEN_RE = re.compile(rf"{_ELISION}|{_WORD}", re.IGNORECASE)
 
 
 class Token(NamedTuple):

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from ..schema import Entity, Quote, Span
-from ..tokenize import TOKEN_RE
+from ..tokenize import WORD_TOKEN_RE
 from .counts import AccuracyCounts, Counts, PRFCounts, total
 from .matching import optimal_matching, overlapping_pairs, tally_exact
 from .records import BOUNDARY, CUE, FALSE_NEGATIVE, FALSE_POSITIVE, MATCH, SPEAKER, TYPE, DocumentScore, HeadlineAtoms, MatchRecord
@@ -75,10 +75,9 @@ class WordIndex:
         self.starts: list[int] = []
         self.ends: list[int] = []
         for first, last in ([(0, len(text))] if spans is None else _regions(text, spans)):
-            for match in TOKEN_RE.finditer(text, first, last):
-                if match.lastgroup != "other":
-                    self.starts.append(match.start())
-                    self.ends.append(match.end())
+            spans = [match.span() for match in WORD_TOKEN_RE.finditer(text, first, last)]
+            self.starts += [start for start, _ in spans]
+            self.ends += [end for _, end in spans]
 
     def run(self, span: Span) -> tuple[int, int]:
         """``[first, last)`` indices of the word tokens sharing a character with ``span``."""

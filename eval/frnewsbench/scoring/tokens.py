@@ -116,17 +116,25 @@ def _order(entity: Entity) -> tuple[int, int, str]:
 
 
 def carried_spans(text: str, entities: Sequence[Entity], *, document_id: str, side: str,
-                  left_out: list[LeftOutSpan]) -> set[tuple[int, int, str]]:
+                  left_out: list[LeftOutSpan], edges: dict[tuple[int, bool], bool] | None = None) -> set[tuple[int, int, str]]:
     """The ``(start, end, label)`` spans IOB2 can carry in ``text``; the others go to ``left_out``.
 
     The same decisions as :func:`representable`, with token edges found by
-    :func:`frnewsbench.tokenize.starts_token` / :func:`~frnewsbench.tokenize.ends_token`.
+    :func:`frnewsbench.tokenize.starts_token` / :func:`~frnewsbench.tokenize.ends_token`
+    (``edges``: what is known of ``text``'s edges, ``(position, is_start) -> bool``, shared by the
+    two sides of a document, whose spans mostly have the same edges).
     """
+    edges = {} if edges is None else edges
     kept: set[tuple[int, int, str]] = set()
     covered_until = -1
     for entity in sorted(entities, key=_order):
         start, end = entity.start, entity.end
-        if end <= start or not starts_token(text, start) or not ends_token(text, end):
+        starts, ends = edges.get((start, True)), edges.get((end, False))
+        if starts is None:
+            starts = edges[(start, True)] = starts_token(text, start)
+        if ends is None:
+            ends = edges[(end, False)] = ends_token(text, end)
+        if end <= start or not starts or not ends:
             reason = MISALIGNED
         elif start < covered_until:
             reason = OVERLAPPING
@@ -165,8 +173,10 @@ def token_view(documents: Iterable[tuple[str, str, Sequence[Entity], Sequence[En
     tallies: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     left_out: list[LeftOutSpan] = []
     for document_id, text, gold, predicted in documents:
-        gold_spans = carried_spans(text, gold, document_id=document_id, side="gold", left_out=left_out)
-        predicted_spans = carried_spans(text, predicted, document_id=document_id, side="predicted", left_out=left_out)
+        edges: dict[tuple[int, bool], bool] = {}
+        gold_spans = carried_spans(text, gold, document_id=document_id, side="gold", left_out=left_out, edges=edges)
+        predicted_spans = carried_spans(text, predicted, document_id=document_id, side="predicted", left_out=left_out,
+                                        edges=edges)
         for _, _, label in gold_spans & predicted_spans:
             tallies[label][0] += 1
         for _, _, label in predicted_spans:
