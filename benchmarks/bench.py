@@ -705,8 +705,8 @@ def draw(runs: list[SizeRun], path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000], help="corpus sizes to score")
-    parser.add_argument("--pipeline-sizes", type=int, nargs="*", default=[1000, 10000],
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="corpus sizes of the micro-functions")
+    parser.add_argument("--pipeline-sizes", type=int, nargs="*", default=[1000],
                         help="sizes at which to also run build, load_dataset and the score command")
     parser.add_argument("--profile-size", type=int, default=10000, help="size at which to profile the harness (0: none)")
     parser.add_argument("--profile-command-size", type=int, default=1000,
