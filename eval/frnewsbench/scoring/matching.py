@@ -28,7 +28,6 @@ from collections import Counter
 from typing import Callable, Hashable, Sequence, TypeVar
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 Interval = tuple[int, int]
 Pair = tuple[int, int]
@@ -159,6 +158,10 @@ def _solve_component(
         for k in range(width):
             packed = packed * radices[k] + row[k]
         weights[gold_row[g], predicted_column[p]] = packed
+    # imported here: scipy.optimize takes half a second to import, and most corpora have no component
+    # of more than one candidate pair
+    from scipy.optimize import linear_sum_assignment
+
     rows, columns = linear_sum_assignment(weights, maximize=True)
     return [
         (gold_ids[r], predicted_ids[c]) for r, c in zip(rows, columns) if weights[r, c] > 0
