@@ -368,7 +368,7 @@ def score(*, predictions: Predictions, gold: Gold = None,
         versions.setdefault("predictions_sha256", checked.sha256)
     info = SystemInfo(system_name(system or checked.name), versions, None if dropped_labels is None else dict(dropped_labels))
     result = _result(documents=documents, predictions=checked.predictions, layers=layer_names, system=info,
-                     bootstrap_samples=bootstrap_samples, seed=seed, keep_records=keep_records or html is not None)
+                     bootstrap_samples=bootstrap_samples, seed=seed, keep_records=keep_records)
     write_outputs(result, documents, output=output, markdown=markdown, errors=errors, html=html, records=records,
                   predictions=checked.predictions)
     return result
@@ -405,7 +405,7 @@ def run(*, extractor: str | Extractor | Callable[[Document], Any], gold: Gold = 
     dropped = None if before is None else dict(Counter(left_out) - before)
     result = _result(documents=documents, predictions=predictions, layers=layer_names,
                      system=SystemInfo(system.name, versions, dropped),
-                     bootstrap_samples=bootstrap_samples, seed=seed, keep_records=keep_records or html is not None)
+                     bootstrap_samples=bootstrap_samples, seed=seed, keep_records=keep_records)
     files = render_outputs(result, documents, output=output, markdown=markdown, errors=errors, html=html,
                            records=records, predictions=predictions)
     if predictions_output is not None:
