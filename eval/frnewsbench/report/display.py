@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..schema import LAYERS
-from ..scoring import Evaluation
+from ..scoring import GIVEN, DocumentEvaluation, Evaluation
 
 DIGITS = 3
 NOT_DEFINED = "–"  # nothing to score: no prediction, no gold item, no matched pair
@@ -28,6 +28,14 @@ def p_value(p: float | None, samples: int) -> str:
     return f"p < {1 / samples:g}" if p == 0 else f"p = {p:.3f}"
 
 
+def document_headline_counts(document: DocumentEvaluation) -> str:
+    """A document's headline counts, ``(TP 3 · FP 1 · FN 2)``, then why it was scored as empty
+    when the system gave it nothing (``(missing document)``, ``(missing layer)``)."""
+    headline = document.counts.headline
+    note = "" if document.prediction == GIVEN else f" ({document.prediction.replace('_', ' ')})"
+    return f"(TP {headline.tp} · FP {headline.fp} · FN {headline.fn}){note}"
+
+
 def table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
     header = list(header)
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -47,7 +55,6 @@ def headline_rows(evaluation: Evaluation) -> list[tuple[str, str, str, str]]:
             rows.append((layer, headline.metric, number(headline.value),
                          interval(headline.interval.low, headline.interval.high)))
     return rows
-
 
 
 HEADLINE_HEADER = ("layer", "headline", "value", "95% interval")

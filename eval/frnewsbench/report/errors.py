@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence
 
-from ..align import AlignmentReport
+from ..align import EXACT, METHODS, AlignmentReport
 from ..schema import LAYERS, Alignment, Document, Entity, Quote, Span, TimeExpression
 from ..scoring import (FALSE_NEGATIVE, FALSE_POSITIVE, HEADLINE_ERRORS, HEADLINES, Evaluation, MatchRecord, PRFCounts,
                        headline_counts)
@@ -227,8 +227,6 @@ def _summary(items: Iterable[ErrorItem]) -> str:
 def alignment_section(result: Result) -> list[str]:
     """Markdown lines on the spans given by their text alone: counts per layer, then every
     decision that was not an exact match in reading order (empty when there was none)."""
-    from ..align import METHODS
-
     report = result.alignment
     if report is None:
         return []
@@ -251,8 +249,6 @@ def alignment_section(result: Result) -> list[str]:
 def alignment_notes(report: AlignmentReport) -> list[tuple[str, Alignment, str]]:
     """``(document id, decision, how it was placed)`` of every decision worth a look: all but
     the exact matches found where they were looked for, in reading order."""
-    from ..align import EXACT
-
     notes = []
     for document, decision in report.decisions:
         if decision.method == EXACT and not decision.from_start:

@@ -28,7 +28,8 @@ from ..align import METHODS, AlignmentReport
 from .errors import (MISSED, OFF_HEADLINE, RIGHT, SPURIOUS, WRONG, ErrorTally, RecordStream, alignment_notes,
                      can_be_off_headline, evaluation_records, headline_rule, record_kind)
 from .highlight import Mark, blocks, highlight
-from .markdown import figure_rows, interval, number
+from .display import document_headline_counts, interval, number
+from .markdown import figure_rows
 from .result import Result
 
 COUNTERPART_CHARS = 40  # a counterpart's text is cut after this many characters
@@ -347,10 +348,8 @@ def _article_table(result: Result, scored: list[str], tallies: dict[tuple[str, s
         cells = [f'<td class="n">{number_}</td><td><a href="#a{number_}">{escape(document_id)}</a></td>']
         for layer in scored:
             document = scores[layer][document_id]
-            headline = document.counts.headline
-            note = "" if document.prediction == GIVEN else f" ({document.prediction.replace('_', ' ')})"
-            cells.append(f'<td><a href="#a{number_}-{layer}">{number(headline.f1)}</a> '
-                         f"(TP {headline.tp} · FP {headline.fp} · FN {headline.fn}){note}</td>"
+            cells.append(f'<td><a href="#a{number_}-{layer}">{number(document.counts.headline.f1)}</a> '
+                         f"{escape(document_headline_counts(document))}</td>"
                          f'<td class="n">{tallies[(layer, document_id)].errors}</td>')
         rows.append(f'<tr data-document="{escape(document_id)}">{"".join(cells)}</tr>')
     return f'<table id="articles"><tr><th class="n">#</th><th>article</th>{head}</tr>{"".join(rows)}</table>'
@@ -383,8 +382,8 @@ def render_html(result: Result, documents: Sequence[Document], records: RecordSt
     tallies = {key: value.tally for key, value in marks.items()}
     layer_tallies = {layer: sum((tallies[(layer, d)] for d in evaluation.document_ids), ErrorTally()) for layer in scored}
 
-    contents = [f'<li><a href="#figures">Figures</a>: <a href="#headline">headline</a> · '
-                f'<a href="#kinds">how the errors count</a> · '
+    contents = ['<li><a href="#figures">Figures</a>: <a href="#headline">headline</a> · '
+                '<a href="#kinds">how the errors count</a> · '
                 + " · ".join(f'<a href="#figures-{layer}">{layer}</a>' for layer in scored)
                 + ' · <a href="#articles">per article</a></li>']
     contents += [f'<li><a href="#{escape(section.id)}">{escape(section.title)}</a></li>' for section in sections]

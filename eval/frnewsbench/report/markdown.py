@@ -7,10 +7,10 @@ from dataclasses import fields
 from typing import Mapping
 
 from ..schema import LAYERS
-from ..scoring import CONVENTIONS, GIVEN, AccuracyCounts, Counts, LayerEvaluation, PRFCounts, SchemeCounts
+from ..scoring import CONVENTIONS, AccuracyCounts, Counts, LayerEvaluation, PRFCounts, SchemeCounts
 from ..align import alignment_line
 from ..scoring.offset_free import DEFINITIONS as OFFSET_FREE
-from .display import DIGITS, HEADLINE_HEADER, NOT_DEFINED, headline_rows, interval, number, table  # noqa: F401  (DIGITS, NOT_DEFINED, interval: for the other reports)
+from .display import HEADLINE_HEADER, document_headline_counts, headline_rows, number, table
 from .result import Result
 
 
@@ -93,9 +93,7 @@ def document_section(result: Result) -> str:
         cells = [document_id]
         for layer in scored:
             document = by_document[document_id][layer]
-            headline = document.counts.headline
-            note = "" if document.prediction == GIVEN else f" ({document.prediction.replace('_', ' ')})"
-            cells.append(f"{number(headline.f1)} (TP {headline.tp} · FP {headline.fp} · FN {headline.fn}){note}")
+            cells.append(f"{number(document.counts.headline.f1)} {document_headline_counts(document)}")
         rows.append(cells)
     return "\n".join(["## by document (headline F1)", "", table(["document", *scored], rows), ""])
 
