@@ -575,9 +575,13 @@ def _bootstrap_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=_non_negative_int, default=0, help="bootstrap seed, 0 or more (default 0)")
 
 
-def _scoring_options(parser: argparse.ArgumentParser) -> None:
+def _gold_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--gold", type=Path, default=None, metavar="DIR",
                         help="the gold: a built dataset folder or a folder of annotation files (default: $FRNEWSBENCH_GOLD if set, else the dataset shipped with frnewsbench)")
+
+
+def _scoring_options(parser: argparse.ArgumentParser) -> None:
+    _gold_option(parser)
     parser.add_argument("--layers", help="comma-separated layers to score, e.g. entities,dates (default: every predicted layer)")
     parser.add_argument("--output", type=Path, metavar="FILE", help="write the result (JSON, with provenance)")
     parser.add_argument("--markdown", type=Path, metavar="FILE", help="write the Markdown tables")
@@ -670,8 +674,7 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
                         help="system A's predictions (JSON Lines), its run folder or its result.json (the "
                              "predictions.jsonl beside it is compared)")
     parser.add_argument("--b", type=Path, required=True, metavar="PRED_B", help="system B's, the same way")
-    parser.add_argument("--gold", type=Path, default=None, metavar="DIR",
-                        help="the gold: a built dataset folder or a folder of annotation files (default: $FRNEWSBENCH_GOLD if set, else the dataset shipped with frnewsbench)")
+    _gold_option(parser)
     parser.add_argument("--a-name", metavar="NAME", help="system A's name (default: the name its metadata.json or "
                                                           "result.json gives, else the file name)")
     parser.add_argument("--b-name", metavar="NAME", help="system B's name (same default)")
@@ -729,8 +732,7 @@ def _refuse_board_inputs(output: Path, *, submissions: Path, gold: Path) -> None
 def _add_leaderboard(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("leaderboard", help="run every registered system and rank it with the submissions: "
                                                 "LEADERBOARD.md and its chart")
-    parser.add_argument("--gold", type=Path, default=None, metavar="DIR",
-                        help="the gold: a built dataset folder or a folder of annotation files (default: $FRNEWSBENCH_GOLD if set, else the dataset shipped with frnewsbench)")
+    _gold_option(parser)
     parser.add_argument("--runs", type=Path, default=None, metavar="DIR",
                         help="each system's predictions, result and metadata (default: leaderboard/runs)")
     parser.add_argument("--submissions", type=Path, default=None, metavar="DIR",
