@@ -169,14 +169,12 @@ def _extractor_failures(extractor: Extractor, document_id: str | None) -> Iterat
         yield
     except (ExtractorError, PredictionsError):
         raise
-    except SystemExit as error:
+    except (SystemExit, Exception) as error:
         where = "" if document_id is None else f" on document {document_id!r}"
         name = getattr(extractor, "name", type(extractor).__name__)
-        raise ExtractorError(f"the extractor {name} called sys.exit({error.code!r}){where}: an extractor returns its "
-                             "predictions and never exits; raise an exception instead") from None
-    except Exception as error:
-        where = "" if document_id is None else f" on document {document_id!r}"
-        name = getattr(extractor, "name", type(extractor).__name__)
+        if isinstance(error, SystemExit):
+            raise ExtractorError(f"the extractor {name} called sys.exit({error.code!r}){where}: an extractor returns "
+                                 "its predictions and never exits; raise an exception instead") from None
         raise ExtractorError(f"the extractor {name} failed{where}: {type(error).__name__}: {error}. "
                              "Fix the extractor (its traceback is chained to this error in the Python API)") from error
 
