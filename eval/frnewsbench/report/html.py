@@ -24,7 +24,7 @@ from typing import Sequence
 from ..schema import LAYERS, Document, Entity, Quote, Span, TimeExpression
 from ..scoring import GIVEN, DocumentEvaluation, LayerEvaluation, MatchRecord
 from ..scoring.records import CUE, SPEAKER
-from ..align import METHODS, AlignmentReport
+from ..align import METHODS, AlignmentReport, is_unaligned
 from .errors import (MISSED, OFF_HEADLINE, RIGHT, SPURIOUS, WRONG, ErrorTally, RecordStream, alignment_notes,
                      can_be_off_headline, evaluation_records, headline_rule, record_kind)
 from .highlight import Mark, blocks, highlight
@@ -212,7 +212,7 @@ def layer_marks(layer: str, records: Sequence[MatchRecord], prefix: str) -> Laye
                 badge = f"q{number_} " + badge
             classes = ("m", css, layer)
             main = item.content if isinstance(item, Quote) else item
-            if main.start >= main.end:  # a text the aligner did not find: no place in the article
+            if is_unaligned(main):  # a text the aligner did not find: no place in the article
                 not_found.append(f'<span class="{" ".join(classes)}" id="{ids[side]}"><span class="b">{badge}</span>'
                                  f"{html.escape(_item_text(item), quote=False)}</span>")
                 continue
