@@ -255,6 +255,11 @@ def test_an_article_without_output_says_so_and_extra_sections_are_listed():
     missed = [m for m in root.find_all("details", id="a2")[0].find_all("span", cls="fn")]
     assert sorted(m.find_all("span", cls="b")[0].text() for m in missed) == sorted(
         f"{e.label} ✗ missed" for e in gold[1].entities)
+    # the per-article table: F1 0 with every gold entity a FN, why, and as many errors
+    row = root.find_all("tr", **{"data-document": gold[1].id})[0]
+    cells = [cell.text() for cell in row.find_all("td")]
+    missed_count = len(gold[1].entities)
+    assert cells == ["2", gold[1].id, f"0.000 (TP 0 · FP 0 · FN {missed_count}) (missing document)", str(missed_count)]
 
 
 def test_spans_given_by_their_text_show_how_they_were_placed_and_the_unfound_ones_as_spurious(tmp_path):
