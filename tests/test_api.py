@@ -140,8 +140,10 @@ def test_the_result_is_compact_in_repr_and_markdown_and_complete_as_a_dataframe(
     assert "| entities | strict micro F1 (exact span and label) | 0.737 |" in markdown
 
     frame = result.to_pandas()
-    figures = {"entities": ["headline", "strict", "semeval_strict", "semeval_exact", "semeval_partial", "semeval_type"],
-               "dates": ["headline", "strict_span", "relaxed_span", "type_accuracy", "value_accuracy", "value"],
+    figures = {"entities": ["headline", "strict", "semeval_strict", "semeval_exact", "semeval_partial", "semeval_type",
+                            "offset_free"],
+               "dates": ["headline", "strict_span", "relaxed_span", "type_accuracy", "value_accuracy", "value",
+                         "offset_free"],
                "quotes": ["headline", "content_exact", "content_overlap", "content_overlap_30", "content_overlap_80",
                           "type_accuracy", "speaker_accuracy", "cue", "cue_overlap", "attribution"]}
     assert list(zip(frame["layer"], frame["figure"])) == [(layer, f) for layer, names in figures.items() for f in names]
@@ -156,3 +158,7 @@ def test_the_result_is_compact_in_repr_and_markdown_and_complete_as_a_dataframe(
     assert (exact.correct, exact.missed, exact.possible, exact.actual) == (7, 5, 12, 7)
     accuracy = frame[(frame.layer == "dates") & (frame.figure == "value_accuracy")].iloc[0]
     assert (accuracy.correct, accuracy.total, accuracy.accuracy) == (4, 4, 1.0)
+    # distinct (text, label) pairs: t-001's 5 (Xi Jinping thrice is one) found, t-002's 5 missed
+    free = frame[(frame.layer == "entities") & (frame.figure == "offset_free")].iloc[0]
+    assert (free.tp, free.fp, free.fn, free.precision, free.recall) == (5, 0, 5, 1.0, 0.5)
+    assert free.f1 == pytest.approx(2 / 3)

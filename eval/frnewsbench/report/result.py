@@ -102,7 +102,7 @@ class Result:
 
         Columns: ``layer``, ``figure`` (the scorer's name: ``strict``, ``semeval_exact``,
         ``value``, ``attribution``, ...; ``headline`` for the headline F1, with its 95% interval in
-        ``f1_low`` and ``f1_high``), then the figure's measures (``precision``, ``recall``, ``f1``,
+        ``f1_low`` and ``f1_high``; ``offset_free`` for the offset-free figure), then the figure's measures (``precision``, ``recall``, ``f1``,
         ``accuracy``) and counts (``tp``, ``fp``, ``fn``, ``correct``, ...); a measure a figure does
         not have is empty (NaN), and an undefined measure (nothing to score) is ``None``.
         """
@@ -117,6 +117,8 @@ class Result:
             rows.append({"layer": layer, "figure": "headline", "metric": headline.metric, "f1": headline.value,
                          "f1_low": headline.interval.low, "f1_high": headline.interval.high})
             rows += [{"layer": layer, "figure": name, **measures} for name, measures in _leaves(scored.counts.to_dict())]
+            if scored.offset_free is not None:
+                rows.append({"layer": layer, "figure": "offset_free", **scored.offset_free.to_dict()})
         frame = pd.DataFrame(rows)
         first = [column for column in FIGURE_COLUMNS if column in frame.columns]
         return frame[first + [column for column in frame.columns if column not in first]]
