@@ -23,6 +23,7 @@ from frnewsbench.report.errors import render_errors
 from frnewsbench.report.result import Result
 from frnewsbench.schema import Document, Entity, Prediction, sha256_text
 from frnewsbench.scoring import evaluate
+from conftest_paths import DATASET
 from helpers import find, small_document
 
 
@@ -156,7 +157,7 @@ def test_the_normalisation_table():
 
 @pytest.fixture(scope="module")
 def gold():
-    return load_gold("dataset")
+    return load_gold(DATASET)
 
 
 def text_only(document: Document) -> dict:

@@ -11,8 +11,9 @@ import frnewsbench
 from frnewsbench.api import load_gold, score
 from frnewsbench.cli import main
 from frnewsbench.predictions import PredictionsError
+from conftest_paths import DATASET as CHECKOUT_DATASET
 
-DATASET = "dataset"
+DATASET = str(CHECKOUT_DATASET)
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from frnewsbench.schema import Entity, Prediction, TimeExpression, gold_as_predi
 from frnewsbench.scoring import PRFCounts, evaluate
 from frnewsbench.scoring.evaluate import LayerEvaluation
 from frnewsbench.scoring.offset_free import entity_pairs, offset_free_counts
+from conftest_paths import DATASET
 
 
 def e(text: str, label: str, start: int = 0) -> Entity:
@@ -60,7 +61,7 @@ def test_evaluate_reports_offset_free_figures_next_to_the_span_figures():
 
 
 def test_the_oracle_scores_exactly_one():
-    gold = load_gold("dataset")
+    gold = load_gold(DATASET)
     evaluation = evaluate(gold=gold, predictions={d.id: gold_as_prediction(d) for d in gold}, bootstrap_samples=10)
     for layer in ("entities", "dates"):
         free = evaluation.layers[layer].offset_free
