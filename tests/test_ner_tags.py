@@ -86,3 +86,17 @@ def test_score_ner_tags_from_the_command_line(ner, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "row 1 (" in err and "tags, one per token of the row" in err and "traceback" not in err.lower()
     assert not (tmp_path / "r2.json").exists()
+
+
+def test_lines_of_a_tag_file_that_are_not_json_lists_are_each_named(tmp_path):
+    from frnewsbench.ner_tags import read_ner_tags
+
+    path = tmp_path / "tags.jsonl"
+    path.write_bytes(b'\xef\xbb\xbf["O", "B-PER"]\n\n[NaN]\n["O"\n\xff\n[0, 1]\n')
+    with pytest.raises(PredictionsError) as caught:
+        read_ner_tags(path)
+    assert [(problem.line, problem.found) for problem in caught.value.problems] == [
+        (2, "an empty line"), (3, "'NaN'"), (4, "Expecting ',' delimiter at column 5"),
+        (5, "the byte 0xff, which is not UTF-8 (at byte 1)")]
+    path.write_bytes(b'\xef\xbb\xbf["O", "B-PER"]\n[0, 1]\n')
+    assert read_ner_tags(path)[0] == [["O", "B-PER"], [0, 1]]

@@ -191,3 +191,15 @@ def test_command_line_refusals_are_clean(tmp_path, capsys):
     assert str(bad_map) in err and "'PERSON'" in err and "Traceback" not in err
     assert main(["run", "--extractor", "file:x.jsonl", "--aggregation", "max", "--gold", str(gold_dir)]) == 1
     assert "--aggregation, --device and --label-map apply to transformers: models only" in capsys.readouterr().err
+
+
+def test_a_label_map_with_a_label_given_twice_is_refused_not_read_as_its_last_entry(tmp_path):
+    from frnewsbench.extractors.labels import read_label_map
+
+    path = tmp_path / "labels.json"
+    path.write_text('{"NAME": "PER", "NORP": null, "NAME": null}', encoding="utf-8")
+    with pytest.raises(ExtractorError) as caught:
+        read_label_map(path)
+    assert str(caught.value) == f"{path}: expected each key once per object in a label map; found the key 'NAME' twice. Fix: keep one of them"
+    path.write_text('{"NAME": "PER", "NORP": null}', encoding="utf-8")
+    assert read_label_map(path) == {"NAME": "PER", "NORP": None}

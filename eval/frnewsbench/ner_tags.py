@@ -15,11 +15,11 @@ of tags per line, one line per row.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Sequence
 
+from .jsonread import JSONReadError, loads
 from .predictions import PredictionProblem, PredictionsError, sha256_of_bytes, show
 from .schema import Document, Entity, Prediction
 from .tokenize import Token, spans_from_iob2
@@ -123,11 +123,16 @@ def read_ner_tags(path: str | Path) -> tuple[list[Any], str]:
         lines.pop()  # the newline that ends the last line
     rows, problems = [], []
     for number, line in enumerate(lines, start=1):
-        try:
-            rows.append(json.loads(line.decode("utf-8").removeprefix("\ufeff")))
-        except (UnicodeDecodeError, ValueError) as error:
+        if not line.strip():
             problems.append(PredictionProblem(str(path), number, None, "(line)", "one JSON list of tags per line",
-                                              f"{type(error).__name__}: {error}" if line.strip() else "an empty line",
+                                              "an empty line", "write each row's tags as a JSON list on its own line"))
+            continue
+        try:
+            rows.append(loads(line))
+        except JSONReadError as error:
+            problems.append(PredictionProblem(str(path), number, None, "(line)", "one JSON list of tags per line",
+                                              f"{error.found} at column {error.column}" if error.column is not None else
+                                              error.found + ("" if error.where.startswith("(") else f" (at {error.where})"),
                                               "write each row's tags as a JSON list on its own line"))
     if problems:
         raise PredictionsError(problems)

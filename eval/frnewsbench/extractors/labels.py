@@ -26,6 +26,7 @@ import json
 from pathlib import Path
 from typing import Mapping
 
+from ..jsonread import JSONReadError, loads
 from ..schema import ENTITY_LABELS
 from .errors import ExtractorError
 
@@ -75,11 +76,15 @@ def read_label_map(path: str | Path) -> dict[str, str | None]:
     or ``null`` (left out on purpose)."""
     path = Path(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = loads(path.read_bytes())
     except FileNotFoundError:
         raise ExtractorError(f"{path}: no such label map file") from None
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise ExtractorError(f"{path}: not a JSON label map ({type(error).__name__}: {error})") from None
+    except OSError as error:
+        raise ExtractorError(f"{path}: cannot read the label map ({error.strerror or error})") from None
+    except JSONReadError as error:  # a key given twice too: never keep one of the two silently
+        where = "" if error.where.startswith("(") else f" at {error.where}"
+        raise ExtractorError(f"{path}{where}: expected {error.expected} in a label map; found {error.found}. "
+                             f"Fix: {error.fix}") from None
     if not isinstance(data, dict):
         raise ExtractorError(f"{path}: expected a JSON object such as {{\"PERSON\": \"PER\", \"DATE\": null}}; "
                              f"found a {type(data).__name__}")
