@@ -112,29 +112,68 @@ def test_spacy_adapter_refuses_an_unknown_label():
     assert custom.extract(document(FRENCH)).entities == (Entity(36, 41, "Paris", "MISC"),)
 
 
-# --- transformers: a tiny randomly initialised model built here, nothing downloaded ----------
+# --- transformers: a tiny model built here, nothing downloaded -------------------------------
 
 LABELS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-FOO"]
+VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "emmanuel", "macron", "a", "paris", ".", "nous", ","]
 
 
 def tiny_token_classifier(tmp_path, winner: str, model_max_length: int = 64):
-    """A 1-layer BERT whose classifier always picks ``winner`` (zero weights, one positive bias)."""
+    """A BERT without encoder layers that tags every word of its vocabulary ``winner`` and ``[UNK]`` ``O``.
+
+    Word embeddings are two rows of a Hadamard matrix (zero mean, unit variance: the embedding layer
+    norm leaves them as they are), one for ``[UNK]``, one for every other token; the classifier gives
+    the first logit 5 on ``O``, the second logit 5 on ``winner``. So a word the tokenizer does not know
+    is never an entity, and a tokenizer that makes every word ``[UNK]`` predicts nothing.
+    """
     import torch
+    from scipy.linalg import hadamard
     from transformers import BertConfig, BertForTokenClassification, BertTokenizerFast, pipeline
 
-    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "emmanuel", "macron", "a", "paris", ".", "nous", ","]
-    (tmp_path / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
-    tokenizer = BertTokenizerFast(vocab_file=str(tmp_path / "vocab.txt"), model_max_length=model_max_length)
-    config = BertConfig(vocab_size=len(vocab), hidden_size=8, num_hidden_layers=1, num_attention_heads=2,
+    tokenizer = BertTokenizerFast(vocab={word: index for index, word in enumerate(VOCAB)}, model_max_length=model_max_length)
+    config = BertConfig(vocab_size=len(VOCAB), hidden_size=8, num_hidden_layers=0, num_attention_heads=2,
                         intermediate_size=16, max_position_embeddings=64, num_labels=len(LABELS),
                         id2label=dict(enumerate(LABELS)), label2id={label: i for i, label in enumerate(LABELS)})
-    torch.manual_seed(0)
     model = BertForTokenClassification(config).eval()
+    known, unknown = torch.tensor(hadamard(8)[1:3], dtype=torch.float32)  # orthogonal, entries +-1
     with torch.no_grad():
-        model.classifier.weight.zero_()
+        embeddings = model.bert.embeddings
+        embeddings.position_embeddings.weight.zero_()
+        embeddings.token_type_embeddings.weight.zero_()
+        embeddings.word_embeddings.weight[:] = known
+        embeddings.word_embeddings.weight[VOCAB.index("[UNK]")] = unknown
+        weight = torch.zeros(len(LABELS), 8)
+        weight[LABELS.index(winner)] += known * 5 / 8  # known . known = 8: logit 5 for winner
+        weight[LABELS.index("O")] += unknown * 5 / 8  # unknown . known = 0
+        model.classifier.weight.copy_(weight)
         model.classifier.bias.zero_()
-        model.classifier.bias[LABELS.index(winner)] = 5.0
     return pipeline("token-classification", model=model, tokenizer=tokenizer, aggregation_strategy="simple", device=-1)
+
+
+def test_tiny_token_classifier_knows_its_words_and_tags_unknown_ones_outside(tmp_path):
+    token_classifier = tiny_token_classifier(tmp_path, "I-PER")
+    # "reçu" is not in the vocabulary
+    assert token_classifier.tokenizer.tokenize("Emmanuel Macron a reçu Paris.") == [
+        "emmanuel", "macron", "a", "[UNK]", "paris", "."]
+    tags = [(token["word"], token["entity"]) for token in
+            pipeline_tokens(token_classifier, "Emmanuel Macron a reçu Paris.")]
+    assert tags == [("emmanuel", "I-PER"), ("macron", "I-PER"), ("a", "I-PER"), ("reçu", "O"), ("paris", "I-PER"),
+                    (".", "I-PER")]  # the pipeline names an [UNK] token by its text
+
+
+def pipeline_tokens(token_classifier, text: str) -> list[dict]:
+    """Every token's tag, ``O`` included (the pipeline without aggregation and without ignored labels)."""
+    return token_classifier(text, aggregation_strategy="none", ignore_labels=[])
+
+
+def test_transformers_adapter_leaves_a_word_it_does_not_know_outside(tmp_path):
+    from frnewsbench.extractors.transformers_pipeline import TransformersExtractor
+
+    extractor = TransformersExtractor(tiny_token_classifier(tmp_path, "I-PER"), name="tiny.v1")
+    # "reçu" [16, 20) is [UNK], tagged O: it splits the paragraph into two PER entities
+    text = "Emmanuel Macron reçu Paris."
+    assert extractor.extract(document(text)).entities == (Entity(0, 15, "Emmanuel Macron", "PER"),
+                                                          Entity(21, 27, "Paris.", "PER"))
 
 
 def test_transformers_adapter_shifts_offsets_paragraph_by_paragraph(tmp_path):
