@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -17,6 +18,7 @@ from frnewsbench.cli import main
 from frnewsbench.corpus import corpus_hash
 from frnewsbench.extractors.callable import CallableExtractor
 from frnewsbench.extractors.command import CommandExtractor
+from frnewsbench.extractors.errors import ExtractorError
 from frnewsbench.extractors.file import FileExtractor
 from frnewsbench.gold import load_corpus
 from frnewsbench.predictions import PredictionsError, read_predictions, write_predictions
@@ -366,11 +368,36 @@ def test_the_api_keeps_the_extractor_s_own_exception(failing_module):
     ("command:'unterminated", "error: the command \"'unterminated\" cannot be split into arguments like a shell would"),
     ("Spacy-fr-core-news-sm.v1", "no extractor named 'Spacy-fr-core-news-sm.v1'. Extractor names are lower-case. "
                                  "Did you mean 'spacy-fr-core-news-sm.v1'"),
+    # a misspelt prefix is not read as module:attr (no "no module 'pyhton:my_sys'", no "python:path/to/pyhton:...")
+    ("pyhton:my_sys:extract", "error: 'pyhton:my_sys:extract': 'pyhton:' is not a kind of system (did you mean "
+                              "'python:'?); expected a registered name (--list) or python:, spacy:, transformers:, "
+                              "command:, file: followed by its argument"),
+    ("pyhton:./my_sys.py:extract", "'pyhton:' is not a kind of system (did you mean 'python:'?)"),
+    ("spacey:fr_core_news_sm", "'spacey:' is not a kind of system (did you mean 'spacy:'?)"),
+    # a file given as a name: how to name its function
+    ("my_sys.py", "no extractor named 'my_sys.py'. Registered: "),
+    ("my_sys.py", ". To run a Python file, name the function or class in it: python:./my_sys.py:NAME"),
+    ("sub/my_sys.py", "name the function or class in it: python:sub/my_sys.py:NAME"),
 ])
 def test_run_spec_problems_are_user_errors(tmp_path, capsys, extractor, message):
     assert cli("run", "--extractor", extractor, "--gold", GOLD_DIR, "--output", tmp_path / "r.json") == 1
     error = capsys.readouterr().err
     assert message in error and "Traceback" not in error and "not versioned" not in error
+
+
+def test_run_a_module_whose_name_is_close_to_a_prefix_still_imports(tmp_path, monkeypatch, capsys):
+    (tmp_path / "spacey.py").write_text("def extract(document):\n    return {'entities': []}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert cli("run", "--extractor", "spacey:extract", "--gold", GOLD_DIR) == 0
+    assert "spacey:extract on 2 document(s)" in capsys.readouterr().out
+
+
+def test_run_an_extractor_that_is_not_one_from_python(tmp_path):
+    for value, found in ((42, "found int 42"), (None, "found NoneType None")):
+        with pytest.raises(ExtractorError, match=re.escape(
+                "extractor: expected a spec such as 'python:./my_system.py:extract', an extractor, a class or a "
+                f"function f(document); {found}")):
+            run(extractor=value, gold=GOLD, bootstrap_samples=10)
 
 
 @pytest.mark.parametrize("timeout", ["-1", "0", "inf", "soon"])

@@ -450,7 +450,7 @@ def test_callable_output_is_checked(user_module):
     ("no_such_module_xyz:f", "no module 'no_such_module_xyz' in the current folder"),
     ("user_system:missing", "has no attribute 'missing'"),
     ("user_system:NeedsArguments", "cannot be built without arguments"),
-    ("user_system:NOT_CALLABLE", "is a int: expected a function"),
+    ("user_system:NOT_CALLABLE", "is int 3: expected a function"),
 ])
 def test_bad_callable_reference(user_module, spec, message):
     with pytest.raises(ExtractorError, match=re.escape(message)):

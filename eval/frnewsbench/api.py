@@ -22,6 +22,7 @@ the paired bootstrap test between two systems' predictions.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 from collections import Counter
@@ -33,7 +34,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 from . import writes
 from .align import alignment_report
 from .corpus import ANNOTATION_GLOB, DATASET_DOCUMENTS, corpus_hash
-from .extractors import Extractor, get_extractor, strip_gold
+from .extractors import Extractor, RegistryError, get_extractor, strip_gold
 from .extractors.base import extractor_versions
 from .extractors.callable import as_extractor
 from .extractors.errors import ExtractorError
@@ -72,6 +73,9 @@ class OutputError(HarnessError):
     """An output file that cannot be written; nothing was written."""
 
 
+SPEC_PREFIXES = ("python", "spacy", "transformers", "command", "file")  # the adapters build_extractor names
+
+
 def build_extractor(spec: str, *, documents: Sequence[Document] = (), timeout: float | None = None,
                     transformers_options: Mapping[str, Any] | None = None) -> Extractor:
     """The extractor named by ``spec``: a registered name, or ``PREFIX:ARGUMENT`` for an adapter.
@@ -91,7 +95,13 @@ def build_extractor(spec: str, *, documents: Sequence[Document] = (), timeout: f
         raise HarnessError(f"{', '.join(sorted(transformers_options))}: options of transformers: models only, "
                            f"and the system is {spec!r}")
     if not colon:
-        return get_extractor(spec)
+        try:
+            return get_extractor(spec)
+        except RegistryError as error:
+            if spec.endswith(".py") or Path(spec).is_file():
+                raise RegistryError(f"{error}. To run a Python file, name the function or class in it: "
+                                    f"python:{spec if '/' in spec else './' + spec}:NAME") from None
+            raise
     if prefix == "python":
         from .extractors.callable import load_callable
 
@@ -114,7 +124,16 @@ def build_extractor(spec: str, *, documents: Sequence[Document] = (), timeout: f
         return FileExtractor(argument, documents=documents, name=spec)
     from .extractors.callable import load_callable
 
-    return load_callable(spec)
+    try:
+        return load_callable(spec)  # module:attr, path/to/file.py:attr
+    except ExtractorError as error:
+        close = difflib.get_close_matches(prefix.lower(), SPEC_PREFIXES, n=1, cutoff=0.6)
+        if ":" in argument or close:  # two colons, or a misspelt prefix: not a module:attr reference
+            hint = f" (did you mean {close[0] + ':'!r}?)" if close else ""
+            raise ExtractorError(
+                f"{spec!r}: {prefix + ':'!r} is not a kind of system{hint}; expected a registered name (--list) or "
+                f"{', '.join(name + ':' for name in SPEC_PREFIXES)} followed by its argument") from error
+        raise
 
 
 def extractor_input(extractor: str | Extractor) -> Path | None:

@@ -187,6 +187,9 @@ def as_extractor(target: Any, *, name: str | None = None, versions: Mapping[str,
 
     ``where`` names it in messages (the spec, or the Python name of ``target``).
     """
+    if where is None and not (isinstance(target, type) or callable(target) or hasattr(target, "extract")):
+        raise ExtractorError(f"extractor: expected a spec such as 'python:./my_system.py:extract', an extractor, a class "
+                             f"or a function f(document); found {type(target).__name__} {show(target)}")
     where = where or callable_name(target)
     if isinstance(target, type):
         try:
@@ -213,7 +216,7 @@ def as_extractor(target: Any, *, name: str | None = None, versions: Mapping[str,
                                  layers=tuple(getattr(target, "layers", LAYERS)), versions=versions)
     if callable(target):
         return CallableExtractor(target, name=name or where, versions=versions)
-    raise ExtractorError(f"{where!r} is a {type(target).__name__}: expected a function f(document), "
+    raise ExtractorError(f"{where!r} is {type(target).__name__} {show(target)}: expected a function f(document), "
                          "a class, or an object with an extract(document) method")
 
 
