@@ -141,7 +141,7 @@ def test_the_result_is_compact_in_repr_and_markdown_and_complete_as_a_dataframe(
 
     frame = result.to_pandas()
     figures = {"entities": ["headline", "strict", "semeval_strict", "semeval_exact", "semeval_partial", "semeval_type",
-                            "offset_free"],
+                            "token_view", "offset_free"],
                "dates": ["headline", "strict_span", "relaxed_span", "type_accuracy", "value_accuracy", "value",
                          "offset_free"],
                "quotes": ["headline", "content_exact", "content_overlap", "content_overlap_30", "content_overlap_80",
@@ -158,7 +158,12 @@ def test_the_result_is_compact_in_repr_and_markdown_and_complete_as_a_dataframe(
     assert (exact.correct, exact.missed, exact.possible, exact.actual) == (7, 5, 12, 7)
     accuracy = frame[(frame.layer == "dates") & (frame.figure == "value_accuracy")].iloc[0]
     assert (accuracy.correct, accuracy.total, accuracy.accuracy) == (4, 4, 1.0)
-    # distinct (text, label) pairs: t-001's 5 (Xi Jinping thrice is one) found, t-002's 5 missed
-    free = frame[(frame.layer == "entities") & (frame.figure == "offset_free")].iloc[0]
-    assert (free.tp, free.fp, free.fn, free.precision, free.recall) == (5, 0, 5, 1.0, 0.5)
-    assert free.f1 == pytest.approx(2 / 3)
+    # offset-free: t-001's distinct (text, label) pairs are Macron, Xi Jinping (3 mentions), Paris, Emmanuel Macron,
+    # Élysée (5, all predicted); t-002's OTAN, Bruxelles, Jens Stoltenberg, Alliance, AFP (5, all missed)
+    listed = frame[(frame.layer == "entities") & (frame.figure == "offset_free")].iloc[0]
+    assert (listed.tp, listed.fp, listed.fn, listed.precision, listed.recall) == (5, 0, 5, 1.0, 0.5)
+    assert listed.f1 == pytest.approx(2 / 3)
+    values = frame[(frame.layer == "dates") & (frame.figure == "offset_free")].iloc[0]
+    assert (values.tp, values.fp, values.fn) == (4, 0, 0)  # (2023-02-28, DATE), (2023-02-27, DATE); (2023-02-28, DATE), (P2D, DURATION)
+    tokens = frame[(frame.layer == "entities") & (frame.figure == "token_view")].iloc[0]
+    assert (tokens.tp, tokens.fp, tokens.fn) == (7, 0, 5)  # the 7 entities of t-001 found, the 5 of t-002 missed

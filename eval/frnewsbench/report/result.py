@@ -102,8 +102,9 @@ class Result:
 
         Columns: ``layer``, ``figure`` (the scorer's name: ``strict``, ``semeval_exact``,
         ``value``, ``attribution``, ...; ``headline`` for the headline F1, with its 95% interval in
-        ``f1_low`` and ``f1_high``; ``offset_free`` for the offset-free figure), then the figure's measures (``precision``, ``recall``, ``f1``,
-        ``accuracy``) and counts (``tp``, ``fp``, ``fn``, ``correct``, ...); a measure a figure does
+        ``f1_low`` and ``f1_high``; ``token_view``, seqeval's strict IOB2 figure of entities;
+        ``offset_free``, the distinct pairs per document of entities and dates), then the figure's
+        measures (``precision``, ``recall``, ``f1``, ``accuracy``) and counts (``tp``, ``fp``, ``fn``, ``correct``, ...); a measure a figure does
         not have is empty (NaN), and an undefined measure (nothing to score) is ``None``.
         """
         import pandas as pd
@@ -117,6 +118,8 @@ class Result:
             rows.append({"layer": layer, "figure": "headline", "metric": headline.metric, "f1": headline.value,
                          "f1_low": headline.interval.low, "f1_high": headline.interval.high})
             rows += [{"layer": layer, "figure": name, **measures} for name, measures in _leaves(scored.counts.to_dict())]
+            if scored.token_view is not None:
+                rows.append({"layer": layer, "figure": "token_view", **scored.token_view.counts.to_dict()})
             if scored.offset_free is not None:
                 rows.append({"layer": layer, "figure": "offset_free", **scored.offset_free.to_dict()})
         frame = pd.DataFrame(rows)
