@@ -579,3 +579,35 @@ def test_compare_needs_a_layer_in_common(tmp_path, capsys):
     write_predictions(only_entities, [Prediction(id="t-001", entities=())])
     assert cli("compare", "--a", only_dates, "--b", only_entities, "--gold", GOLD_DIR) == 1
     assert "no layer in common: A predicts dates, B predicts entities" in capsys.readouterr().err
+
+
+# --- an output never replaces an input: the extractor's Python file, any file of a built dataset ------------
+
+def test_run_refuses_to_write_over_the_extractor_s_python_file(tmp_path, capsys):
+    system = tmp_path / "my_sys.py"
+    system.write_text("def extract(document):\n    return {'entities': []}\n", encoding="utf-8")
+    before = system.read_bytes()
+    for spec in (f"python:{system}:extract", f"{system}:extract"):
+        assert cli("run", "--extractor", spec, "--gold", GOLD_DIR, "--output", system) == 1
+        assert (f"error: --output {system} is the Python file of the extractor ({system}): an output never replaces "
+                "an input; give --output another path. Nothing was written") in capsys.readouterr().err
+    assert system.read_bytes() == before
+    with pytest.raises(HarnessError, match="is the Python file of the extractor"):
+        run(extractor=f"python:{system}:extract", gold=GOLD_DIR, markdown=system)
+    assert system.read_bytes() == before
+
+
+def test_no_output_lands_in_a_built_dataset_gold(tmp_path, capsys):
+    import shutil
+
+    gold = tmp_path / "gold"
+    shutil.copytree(frnewsbench.dataset_path(), gold)
+    card = (gold / "README.md").read_bytes()
+    predictions = tmp_path / "p.jsonl"
+    predictions.write_text('{"id": "frnb-000", "entities": []}\n', encoding="utf-8")
+    for target in (gold / "README.md", gold / "data" / "ner" / "report.html", gold / "report.html"):
+        assert cli("score", "--predictions", predictions, "--gold", gold, "--html", target) == 1
+        assert (f"error: --html {target} is in the gold ({gold}, every file there is read as input): an output never "
+                f"replaces an input; give --html a path outside {gold}. Nothing was written") in capsys.readouterr().err
+    assert (gold / "README.md").read_bytes() == card
+    assert not (gold / "report.html").exists() and not (gold / "data" / "ner" / "report.html").exists()

@@ -145,6 +145,20 @@ def extractor_input(extractor: str | Extractor) -> Path | None:
     return Path(path) if isinstance(path, (str, Path)) else None
 
 
+def extractor_inputs(extractor: str | Extractor) -> list[tuple[str, Path | None]]:
+    """The files an extractor spec reads, as ``(what, path)`` for :func:`check_outputs`: the predictions
+    file of ``file:PATH``, the Python file of ``python:path/to/file.py:ATTR``."""
+    inputs: list[tuple[str, Path | None]] = [("the predictions file of the extractor", extractor_input(extractor))]
+    if isinstance(extractor, str):
+        from .extractors.callable import is_file_reference
+
+        target = extractor.removeprefix("python:").rpartition(":")[0]
+        if (extractor.startswith("python:") or extractor.partition(":")[0] not in SPEC_PREFIXES) \
+                and target and is_file_reference(target):
+            inputs.append(("the Python file of the extractor", Path(target)))
+    return inputs
+
+
 def predict(extractor: Extractor, documents: Sequence[Document], *,
             progress: Callable[[int], None] | None = None) -> dict[str, Prediction]:
     """Run ``extractor`` over ``documents`` (gold layers stripped) and check every output.
@@ -241,7 +255,9 @@ def check_outputs(*, gold: Gold = None, inputs: Sequence[tuple[str, str | Path |
             folder = resolve_gold(gold).path
         except GoldError:  # no gold to protect: reading it says so
             folder = None
-        if folder is not None:
+        if folder is not None and (folder / DATASET_DOCUMENTS).is_file():  # a built dataset: every file is the gold's
+            gold_folders.append(("the gold", folder, None))
+        elif folder is not None:
             gold_files.append(("the gold", folder / DATASET_DOCUMENTS))
             gold_folders.append(("the gold", folder, ANNOTATION_GLOB))
     try:
@@ -407,7 +423,7 @@ def run(*, extractor: str | Extractor | Callable[[Document], Any], gold: Gold = 
     extractor left out on purpose during this run (its ``left_out`` counter, when it keeps one)
     are recorded in ``result.system.dropped_labels``. ``records`` and ``keep_records``: as in :func:`score`.
     """
-    check_outputs(gold=gold, inputs=[("the predictions file of the extractor", extractor_input(extractor))],
+    check_outputs(gold=gold, inputs=extractor_inputs(extractor),
                   outputs=[*_report_options(output, markdown, errors, html, records), ("--save-predictions", predictions_output)])
     documents = load_gold(gold)
     layer_names = _layers(layers)

@@ -541,7 +541,7 @@ def _ner_tag_predictions(path: Path, documents):
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .api import build_extractor, extractor_input, run
+    from .api import build_extractor, extractor_inputs, run
     from .extractors import entry_point_problems, registered_names
 
     if args.list:
@@ -554,7 +554,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         raise UserError("give the system to run with --extractor NAME or PREFIX:ARGUMENT (--list shows the names)")
     from tqdm import tqdm
 
-    _refuse_outputs_that_are_inputs(args, [("the predictions file of the extractor", extractor_input(args.extractor))])
+    _refuse_outputs_that_are_inputs(args, extractor_inputs(args.extractor))
     documents = _read_gold(args).documents
     with _HarnessUserErrors():
         extractor = build_extractor(args.extractor, documents=documents, timeout=args.timeout,
