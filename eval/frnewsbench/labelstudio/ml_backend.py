@@ -34,6 +34,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Mapping, Sequence
 
+from ..extractors.base import extractor_versions
 from ..schema import Document, sha256_text
 from ..validate import is_iso_date
 from . import label_config
@@ -87,7 +88,7 @@ class PredictionService:
     """An :class:`~frnewsbench.extractors.base.Extractor`."""
 
     def __post_init__(self) -> None:
-        self.model_version = versioned_name(self.extractor.name, self.extractor.versions())
+        self.model_version = versioned_name(self.extractor.name, extractor_versions(self.extractor))
         self._lock = threading.Lock()
 
     def check_config(self, config: Any) -> None:

@@ -9,6 +9,7 @@ from typing import Any, Mapping, Sequence
 
 from ..api import predict, score
 from ..extractors import RegistryError, get_extractor
+from ..extractors.base import extractor_versions
 from ..extractors.errors import ExtractorError
 from ..jsonread import JSONReadError, loads
 from ..predictions import PredictionsError, dumps_predictions, read_predictions
@@ -61,8 +62,9 @@ def read_cache(folder: Path, *, system: str, dataset_hash: str, documents: Seque
 
 
 def versions_of(extractor: Any) -> dict[str, str]:
-    """The versions that decide ``extractor``'s outputs, as strings (part of the cache key)."""
-    return {key: str(value) for key, value in extractor.versions().items()}
+    """The versions that decide ``extractor``'s outputs, as strings (part of the cache key); a
+    ``versions`` that is not a method returning a mapping is an ExtractorError (:func:`extractor_versions`)."""
+    return extractor_versions(extractor)
 
 
 def version_changes(cached: Mapping[str, str], installed: Mapping[str, str]) -> str:
