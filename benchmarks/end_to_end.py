@@ -156,7 +156,19 @@ def run_child(*arguments: str) -> tuple[dict, float, float]:
     return _run(command)
 
 
+def _own_peak_mb() -> float:
+    """This process's peak resident memory (``VmHWM``: the high-water mark of its own memory, which
+    ``exec`` resets; ``ru_maxrss`` keeps the parent's peak of before the ``exec``)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def _run(command: list[str]) -> tuple[str | dict, float, float]:
+    """Run ``command``: its answer, its CPU seconds and its peak RSS in MB (reported by the process
+    itself as ``peak_mb N`` on its last stderr line when it can, else ``ru_maxrss``)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         process = subprocess.Popen(command, stdout=out, stderr=err, cwd=str(REPOSITORY),
                                    env={**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])})
@@ -167,12 +179,14 @@ def _run(command: list[str]) -> tuple[str | dict, float, float]:
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{stderr[-3000:]}")
     answer = json.loads(stdout) if command[2:3] == ["child"] else stdout
-    return answer, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    reported = [line for line in stderr.splitlines() if line.startswith("peak_mb ")]
+    peak = float(reported[-1].split()[1]) if reported else usage.ru_maxrss / 1024
+    return answer, usage.ru_utime + usage.ru_stime, peak
 
 
 def run_score(dataset: Path, predictions: Path, output: Path) -> tuple[dict, float, float]:
     """The command as a user runs it; its result, CPU seconds and peak RSS (MB)."""
-    command = [sys.executable, "-m", "frnewsbench.cli", "score", "--gold", str(dataset), "--predictions",
+    command = [sys.executable, str(Path(__file__).resolve()), "command", "score", "--gold", str(dataset), "--predictions",
                str(predictions), "--output", str(output)]
     _, seconds, peak = _run(command)
     return json.loads(output.read_text(encoding="utf-8")), seconds, peak
@@ -246,6 +260,13 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["child"]:
         sys.path.insert(0, str(HERE))
         print(json.dumps(child(*sys.argv[2:])))
+    elif sys.argv[1:2] == ["command"]:  # `frnewsbench ARGS` in this process, its own peak memory at exit
+        import atexit
+        import runpy
+
+        atexit.register(lambda: print(f"peak_mb {_own_peak_mb()}", file=sys.stderr))
+        sys.argv = ["frnewsbench", *sys.argv[2:]]
+        runpy.run_module("frnewsbench.cli", run_name="__main__")
     else:
         raise SystemExit("run benchmarks/bench.py; this module measures one step when called with `child`")
 
@@ -284,8 +305,9 @@ def render_section(results: list[EndToEnd], *, profile: str | None, profile_of: 
              "included; for the references, the CPU time of their call alone (their input built first, not timed); "
              "*parse* is reading the predictions file and `json.loads` of each line, the cost of just reading the "
              "input. *Objects*: the parsed gold and predictions as Python objects (`tracemalloc`), the memory the "
-             "harness cannot do without; *peak*: the command's peak resident memory (`ru_maxrss`, interpreter and "
-             "libraries included).", "",
+             "harness cannot do without; *peak*: the command's own peak resident memory (`VmHWM` read by the "
+             "process at exit: `ru_maxrss` would keep the benchmark's own peak from before the `exec`), interpreter and "
+             "libraries included.", "",
              _row(["corpus", "documents", "entities (gold / predicted)", "predictions file MB", "parse s", "score s",
                    "score / parse", "seqeval s", "seqeval / score", "nervaluate s", "nervaluate / score",
                    "objects MB", "score peak MB", "peak / objects", "figures identical"]),
