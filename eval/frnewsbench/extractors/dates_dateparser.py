@@ -46,13 +46,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
 from ..schema import Document, Prediction, TimeExpression
 from ..timex import type_value_problem, value_problem
+from .skipped import SkippedString, reasons_line
 
 NAME = "dateparser-fr.v1"
 LANGUAGES = ["fr"]
@@ -107,31 +107,19 @@ the failures of dateparser itself (:data:`UNEXPECTED_REASONS`)."""
 UNEXPECTED_REASONS = frozenset({"not-located", "unparseable", "invalid-value"})
 
 
-@dataclass(frozen=True)
-class Skipped:
+class Skipped(SkippedString):
     """A dateparser string that gives no prediction, and why (reported, never silently dropped).
 
     ``reason`` is a key of :data:`SKIP_REASONS`; ``detail`` says what was seen.
     """
 
-    document_id: str
-    text: str
-    start: int | None
-    reason: str
-    detail: str
-
-    def __post_init__(self) -> None:
-        if self.reason not in SKIP_REASONS:
-            raise ValueError(f"unknown skip reason {self.reason!r}: expected one of {', '.join(SKIP_REASONS)}")
+    REASONS = SKIP_REASONS
+    WHAT = "dateparser string"
 
     @property
     def unexpected(self) -> bool:
         """True when dateparser's string cannot be located or parsed (not a documented filter)."""
         return self.reason in UNEXPECTED_REASONS
-
-    def __str__(self) -> str:
-        where = f"at {self.start}" if self.start is not None else "not located"
-        return f"{self.document_id}: dateparser string {self.text!r} ({where}) skipped ({self.reason}): {self.detail}"
 
 
 @dataclass(frozen=True)
@@ -277,12 +265,6 @@ def find_time_expressions(document: Document) -> DateparserOutput:
             continue
         dates.append(TimeExpression(start=span_start, end=span_end, text=span_text, type=timex_type, value=value))
     return DateparserOutput(tuple(dates), tuple(skipped))
-
-
-def reasons_line(skipped: Sequence[Skipped]) -> str:
-    """``"abbreviation 2, overlap 1"``: the count per reason, most frequent first."""
-    counts = Counter(item.reason for item in skipped)
-    return ", ".join(f"{reason} {count}" for reason, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 class DateparserExtractor:

@@ -48,17 +48,16 @@ import re
 import subprocess
 import tempfile
 import zipfile
-from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import metadata
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Sequence
 
 from ..schema import TIMEX_MODS, TIMEX_TYPES, Document, Prediction, TimeExpression
 from ..timex import type_value_problem, value_problem
 from .errors import ExtractorError
+from .skipped import SkippedString, reasons_line
 
 NAME = "heideltime-fr.v1"
 LANGUAGE = "french"
@@ -82,23 +81,11 @@ _TIMEX_RE = re.compile(r"<TIMEX3 ([^>]*)>(.*?)</TIMEX3>", re.DOTALL)
 _ATTRIBUTE_RE = re.compile(r'(\w+)="([^"]*)"')
 
 
-@dataclass(frozen=True)
-class Skipped:
+class Skipped(SkippedString):
     """A HeidelTime expression that gives no prediction, and why (:data:`SKIP_REASONS`)."""
 
-    document_id: str
-    text: str
-    start: int | None
-    reason: str
-    detail: str
-
-    def __post_init__(self) -> None:
-        if self.reason not in SKIP_REASONS:
-            raise ValueError(f"unknown skip reason {self.reason!r}: expected one of {', '.join(SKIP_REASONS)}")
-
-    def __str__(self) -> str:
-        where = f"at {self.start}" if self.start is not None else "not located"
-        return f"{self.document_id}: HeidelTime expression {self.text!r} ({where}) skipped ({self.reason}): {self.detail}"
+    REASONS = SKIP_REASONS
+    WHAT = "HeidelTime expression"
 
 
 @dataclass(frozen=True)
@@ -293,8 +280,3 @@ class HeidelTimeExtractor:
 
     def versions(self) -> dict[str, str]:
         return dict(self._versions)
-
-
-def reasons_line(skipped: Sequence[Skipped]) -> str:
-    """``"invalid-value 2, overlap 1"``: the count of skipped expressions per reason."""
-    return ", ".join(f"{reason} {count}" for reason, count in sorted(Counter(s.reason for s in skipped).items()))
