@@ -258,7 +258,7 @@ def test_a_file_extractor_keeps_the_decisions_through_run(tmp_path):
     saved = [json.loads(line) for line in (tmp_path / "saved.jsonl").read_text(encoding="utf-8").splitlines()]
     poutine = find(gold.text, "Poutine")
     assert saved[0]["entities"][0]["start"] == poutine[0] and saved[0]["entities"][1] == {
-        "id": "", "text": "Biden", "label": "PER", "entity_id": None, "canonical_name": None}
+        "text": "Biden", "label": "PER", "entity_id": None, "canonical_name": None}
 
 
 def test_the_documented_text_anchored_example_is_valid_and_scores_as_with_offsets():

@@ -611,3 +611,35 @@ def test_no_output_lands_in_a_built_dataset_gold(tmp_path, capsys):
                 f"replaces an input; give --html a path outside {gold}. Nothing was written") in capsys.readouterr().err
     assert (gold / "README.md").read_bytes() == card
     assert not (gold / "report.html").exists() and not (gold / "data" / "ner" / "report.html").exists()
+
+
+DICT_SYSTEM = """\
+def extract(document):
+    start = document.text.find("Paris")
+    found = [] if start < 0 else [{"start": start, "end": start + 5, "label": "LOC"}]
+    day = document.text.find("lundi")
+    dates = [] if day < 0 else [{"start": day, "end": day + 5, "type": "DATE", "value": "2023-02-27"}]
+    content = document.text.find("Nous voulons la paix")
+    quotes = [] if content < 0 else [{"type": "direct", "content": {"start": content, "end": content + 20}}]
+    return {"entities": found, "dates": dates, "quotes": quotes}
+"""
+
+
+def test_saved_predictions_of_a_dict_extractor_carry_no_empty_ids(tmp_path):
+    system = tmp_path / "dict_system.py"
+    system.write_text(DICT_SYSTEM, encoding="utf-8")
+    saved = tmp_path / "p.jsonl"
+    assert cli("run", "--extractor", f"python:{system}:extract", "--gold", GOLD_DIR, "--bootstrap-samples", 10,
+               "--save-predictions", saved, "--output", tmp_path / "run.json") == 0
+    records = [json.loads(line) for line in saved.read_text(encoding="utf-8").splitlines()]
+    t001 = next(record for record in records if record["id"] == "t-001")
+    # the system gave no ids: none written (no "id": ""), the spans as given
+    assert t001["entities"] == [{"start": 27, "end": 32, "text": "Paris", "label": "LOC", "entity_id": None,
+                                 "canonical_name": None}]
+    assert "id" not in t001["dates"][0] and "id" not in t001["quotes"][0]
+    assert '"id": ""' not in saved.read_text(encoding="utf-8")
+    # read back, the file scores as the run did
+    assert cli("score", "--predictions", saved, "--gold", GOLD_DIR, "--bootstrap-samples", 10,
+               "--output", tmp_path / "score.json") == 0
+    ran, scored = (json.loads((tmp_path / name).read_text(encoding="utf-8")) for name in ("run.json", "score.json"))
+    assert ran["evaluation"]["layers"] == scored["evaluation"]["layers"]

@@ -89,7 +89,7 @@ def test_the_extractor_runs_through_the_harness_with_its_report(tmp_path):
         "quotes": {"exact": 2, "normalised": 1, "fuzzy": 0, "not_found": 0}}
     assert "entities[4] mention 'Pékin': **not found**" in (tmp_path / "errors.md").read_text(encoding="utf-8")
     saved = json.loads((tmp_path / "saved.jsonl").read_text(encoding="utf-8"))
-    assert saved["entities"][4] == {"id": "", "text": "Pékin", "label": "LOC", "entity_id": None, "canonical_name": None}
+    assert saved["entities"][4] == {"text": "Pékin", "label": "LOC", "entity_id": None, "canonical_name": None}
 
 
 def test_an_answer_that_is_not_a_json_object_is_refused():

@@ -507,9 +507,9 @@ def prediction_from_record(record: Any, document: Document, *, source: str, line
 
 
 def prediction_to_record(prediction: Prediction) -> dict[str, Any]:
-    """The JSON Lines record of ``prediction``: layers that are ``None`` are left out; a string
-    that could not be placed in the text (:func:`frnewsbench.align.is_unaligned`) is written by
-    its text alone."""
+    """The JSON Lines record of ``prediction``: layers that are ``None`` are left out, and so is
+    the ``id`` of an item the system gave none (an empty id); a string that could not be placed in
+    the text (:func:`frnewsbench.align.is_unaligned`) is written by its text alone."""
     writers = {"entities": entity_to_dict, "dates": time_expression_to_dict, "quotes": quote_to_dict}
     record: dict[str, Any] = {"id": prediction.id}
     for layer in LAYERS:
@@ -517,6 +517,8 @@ def prediction_to_record(prediction: Prediction) -> dict[str, Any]:
         if items is not None:
             record[layer] = [writers[layer](item) for item in items]
             for raw in record[layer]:
+                if not raw["id"]:
+                    del raw["id"]
                 for span in ((raw,) if layer != "quotes" else (raw[role] for role in ("content", "speaker", "cue"))):
                     if span is not None and span["start"] == span["end"]:
                         del span["start"], span["end"]
