@@ -261,3 +261,20 @@ def test_escaped_context_renders_as_the_text_itself_in_commonmark(seed):
     assert parser.tags == ["strong", "br"], line  # no markup but the kind in bold and the line break
     shown = "".join(parser.items[0])
     assert shown == f"false positive: predicted MISC {text!r} [0, 1)\n{text}", line
+
+
+def test_error_analysis_shows_no_break_spaces_as_themselves_not_as_escapes():
+    text = "Il a annoncé qu’il se rendrait en Chine «\xa0début avril\xa0».\nFin."
+    start, end = at(text, "début avril")
+    gold = Document(id="nb", title=None, text=text, language="fr", source=None, dct="2023-03-01",
+                    dct_evidence="test", seed_file="", text_sha256=sha256_text(text),
+                    dates=(TimeExpression(start, end, "début avril", "DATE", "2023-04", "START"),))
+    wide = text.index("Chine")
+    predicted = Prediction(id="nb", dates=(TimeExpression(wide, end + 2, text[wide:end + 2], "DATE", "2023-04"),))
+    markdown = render_errors(score(gold=[gold], predictions={"nb": predicted}, bootstrap_samples=10), [gold])
+    assert "\\xa0" not in markdown
+    # the predicted text with its two real no-break spaces, quoted as the gold's is
+    assert "predicted DATE 2023-04 'Chine «\xa0début avril\xa0»' [34, 55)" in markdown
+    assert "gold DATE 2023-04 mod=START 'début avril' [42, 53)" in markdown
+    # the context: real characters, the line break as ⏎
+    assert "⟦Chine «\xa0début avril\xa0»⟧.⏎Fin." in markdown

@@ -20,6 +20,7 @@ and its :attr:`~ErrorTally.headline` equals the layer's headline counts.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -140,13 +141,26 @@ class ErrorItem:
         return min(item.start for item in (self.gold, self.predicted) if item is not None)
 
 
+def readable(text: str) -> str:
+    """``text`` as a reader should see it: its real characters (no-break spaces, « », accents),
+    line breaks shown as ⏎, and only the characters that show nothing at all (controls such as a
+    tab, format characters such as a zero-width space) escaped as Python would (``\\t``, ``\\u200b``)."""
+    return "".join("⏎" if char == "\n" else repr(char)[1:-1] if unicodedata.category(char) in ("Cc", "Cf") else char
+                   for char in text)
+
+
+def quoted(text: str) -> str:
+    """A span's text quoted in a report: ``'`` + :func:`readable` ``text`` + ``'`` (not ``repr``,
+    which shows a no-break space as ``\\xa0``)."""
+    return f"'{readable(text)}'"
+
+
 def context(text: str, start: int, end: int, width: int = CONTEXT) -> str:
-    """``text`` around ``[start, end)`` with the span in ⟦ ⟧ and line breaks shown as ⏎."""
+    """``text`` around ``[start, end)`` with the span in ⟦ ⟧, shown by :func:`readable`."""
     left = max(0, start - width)
     right = min(len(text), end + width)
-    shown = (("…" if left > 0 else "") + text[left:start] + "⟦" + text[start:end] + "⟧" + text[end:right]
-             + ("…" if right < len(text) else ""))
-    return shown.replace("\n", "⏎")
+    return (("…" if left > 0 else "") + readable(text[left:start]) + "⟦" + readable(text[start:end]) + "⟧"
+            + readable(text[end:right]) + ("…" if right < len(text) else ""))
 
 
 MARKDOWN_SPECIAL = "\\|*_`[]<>&"
@@ -168,10 +182,10 @@ def escape_markdown(text: str) -> str:
 def describe(item: Entity | TimeExpression | Quote, *, escape: Callable[[str], str] = str) -> str:
     """One line about ``item``; ``escape`` is applied to the text it quotes (texts and ids)."""
     if isinstance(item, Entity):
-        return f"{item.label} {escape(repr(item.text))} [{item.start}, {item.end})"
+        return f"{item.label} {escape(quoted(item.text))} [{item.start}, {item.end})"
     if isinstance(item, TimeExpression):
         mod = f" mod={item.mod}" if item.mod else ""
-        return f"{item.type} {escape(item.value)}{mod} {escape(repr(item.text))} [{item.start}, {item.end})"
+        return f"{item.type} {escape(item.value)}{mod} {escape(quoted(item.text))} [{item.start}, {item.end})"
     speaker = "no speaker" if item.speaker is None else f"speaker {_span(item.speaker, escape)}"
     if item.speaker_entity_id:
         speaker += f" ({escape(item.speaker_entity_id)})"
@@ -181,7 +195,7 @@ def describe(item: Entity | TimeExpression | Quote, *, escape: Callable[[str], s
 
 def _span(span: Span, escape: Callable[[str], str]) -> str:
     text = span.text if len(span.text) <= 60 else span.text[:57] + "…"
-    return f"{escape(repr(text))} [{span.start}, {span.end})"
+    return f"{escape(quoted(text))} [{span.start}, {span.end})"
 
 
 def _kind(record: MatchRecord) -> str:
@@ -241,7 +255,7 @@ def alignment_section(result: Result) -> list[str]:
     for document, decision, how in alignment_notes(report):
         where = "" if decision.start is None else f" -> [{decision.start}, {decision.end})"
         parts.append(f"- {escape_markdown(document)} {decision.layer}[{decision.item}] {decision.role} "
-                     f"{escape_markdown(repr(decision.text))}: **{how}**{where}")
+                     f"{escape_markdown(quoted(decision.text))}: **{how}**{where}")
     parts.append("")
     return parts
 
