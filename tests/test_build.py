@@ -147,6 +147,25 @@ def test_build_refuses_an_empty_annotations_folder_and_writes_nothing(tmp_path, 
     assert not (tmp_path / "dataset").exists()
 
 
+@pytest.mark.parametrize("command", [["build", "--check"], ["build", "--no-datasheet"], ["validate"]])
+def test_from_an_empty_folder_the_error_names_the_annotations_option(tmp_path, monkeypatch, capsys, command):
+    monkeypatch.chdir(tmp_path)
+    assert main(command) == 1
+    assert capsys.readouterr().err == ("error: annotations: no annotation files (*.json) found; "
+                                       "pass their folder with --annotations DIR\n")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("command", "options"), [("validate", ["--annotations"]), ("build", ["--annotations", "--output"])])
+def test_folder_options_have_a_help_text(capsys, command, options):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "--annotations DIR the folder of the annotation files, one <document id>.json each (default: ./annotations)" in shown
+    if "--output" in options:
+        assert "--output DIR the folder of the built dataset" in shown
+
+
 def test_build_refuses_an_unannotated_article(built, capsys):
     seed = built / "seed.txt"
     seed.write_text("Un article sans annotation.", encoding="utf-8")

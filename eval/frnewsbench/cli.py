@@ -26,13 +26,23 @@ class UserError(Exception):
     """A problem with the user's input: printed as it is, exit status 1."""
 
 
-def _cmd_validate(args: argparse.Namespace) -> int:
+ANNOTATIONS_HELP = "the folder of the annotation files, one <document id>.json each (default: ./annotations)"
+
+
+def _annotation_files(folder: Path) -> list[Path]:
+    """The annotation files of ``folder`` (``--annotations``); a clear error when there is none."""
     from .corpus import annotation_files
+
+    files = annotation_files(folder)
+    if not files:
+        raise UserError(f"{folder}: no annotation files (*.json) found; pass their folder with --annotations DIR")
+    return files
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
     from .validate import validate_files
 
-    files = annotation_files(args.annotations)
-    if not files:
-        raise UserError(f"{args.annotations}: no annotation files (*.json) found; pass --annotations DIR")
+    files = _annotation_files(args.annotations)
     problems = validate_files(files, seeds_dir=args.seeds)
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -45,7 +55,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _add_validate(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("validate", help="check every annotation file and report all problems")
-    parser.add_argument("--annotations", type=Path, default=DEFAULT_ANNOTATIONS)
+    parser.add_argument("--annotations", type=Path, default=DEFAULT_ANNOTATIONS, metavar="DIR", help=ANNOTATIONS_HELP)
     parser.add_argument("--seeds", type=Path, default=None, help="also check each text against its seed file")
     parser.set_defaults(handler=_cmd_validate)
 
@@ -55,6 +65,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from .tokenize import AlignmentError
 
     datasheet = None if args.no_datasheet else args.datasheet
+    _annotation_files(args.annotations)
     try:
         if args.check:
             stale = stale_files(args.annotations, args.output, datasheet)
@@ -72,9 +83,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _add_build(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("build", help="annotations/ -> dataset/ (Parquet and dataset card), datasheet figures")
-    parser.add_argument("--annotations", type=Path, default=DEFAULT_ANNOTATIONS)
-    parser.add_argument("--output", type=Path, default=DEFAULT_DATASET)
-    parser.add_argument("--datasheet", type=Path, default=Path("DATASHEET.md"))
+    parser.add_argument("--annotations", type=Path, default=DEFAULT_ANNOTATIONS, metavar="DIR", help=ANNOTATIONS_HELP)
+    parser.add_argument("--output", type=Path, default=DEFAULT_DATASET, metavar="DIR",
+                        help="the folder of the built dataset: Parquet files per config and the dataset card "
+                             "README.md (default: ./dataset)")
+    parser.add_argument("--datasheet", type=Path, default=Path("DATASHEET.md"),
+                        help="the datasheet whose figures are refreshed (default: ./DATASHEET.md)")
     parser.add_argument("--no-datasheet", action="store_true", help="do not refresh the datasheet figures")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a build would change any file")
     parser.set_defaults(handler=_cmd_build)
@@ -113,7 +127,8 @@ def _add_new_article(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--dct-evidence", required=True, help="how the DCT was inferred from the text")
     parser.add_argument("--title", default=None, help="the title line, as it stands in the text")
     parser.add_argument("--source", default=None, help="the outlet as the text states it")
-    parser.add_argument("--annotations", type=Path, default=DEFAULT_ANNOTATIONS)
+    parser.add_argument("--annotations", type=Path, default=DEFAULT_ANNOTATIONS,
+                        help="the folder of the annotation files, where <id>.json is written (default: ./annotations)")
     parser.set_defaults(handler=_cmd_new_article)
 
 
