@@ -527,6 +527,26 @@ def test_compare_by_hand(tmp_path, capsys):
     assert "quotes: not compared, only A (oracle) predicts it; B gives no quotes" in printed
 
 
+def test_a_comparison_shows_itself_briefly_and_as_the_command_s_table(tmp_path, capsys):
+    oracle = oracle_file(tmp_path)
+    weak = tmp_path / "weak.jsonl"
+    write_predictions(weak, [Prediction(id="t-001", entities=(Entity(0, 6, "Macron", "PER"),))])
+    comparison = frnewsbench.compare(a=oracle, b=weak, gold=GOLD, bootstrap_samples=500)
+    # as in test_compare_by_hand: d = 1 - 2/13 = 0.846, no draw of 500 beyond 2d
+    (test,) = comparison.tests
+    shown = repr(comparison)
+    assert shown == (f"<Comparison A='oracle' B='weak', dataset {corpus_hash(GOLD)[:19]}…; entities: A − B 0.846 "
+                     f"[{test.interval.low:.3f}, {test.interval.high:.3f}], p < 0.002>")
+    assert len(shown) < 200
+    markdown = comparison._repr_markdown_()
+    assert markdown.startswith(f"A = **oracle**, B = **weak**, dataset `{corpus_hash(GOLD)}`\n\n")
+    assert cli("compare", "--a", oracle, "--b", weak, "--gold", GOLD_DIR, "--bootstrap-samples", 500) == 0
+    printed = capsys.readouterr().out.splitlines()
+    table = [line for line in printed if line.startswith("|")]
+    assert len(table) == 3 and table[2].startswith("| entities | strict micro F1 (exact span and label) | 1.000 | 0.154 | 0.846 |")
+    assert markdown.endswith("\n\n" + "\n".join(table) + "\n")  # the command's table, row for row
+
+
 def test_compare_names_systems_by_their_metadata_result_or_option(tmp_path, capsys):
     """A run folder's predictions are named by its metadata.json, a result.json by its system name
     (its predictions.jsonl beside it), --a-name/--b-name win; the file name is the last resort."""

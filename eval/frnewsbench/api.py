@@ -44,6 +44,7 @@ from .predictions import (
     PredictionProblem, PredictionsError, check_prediction, dumps_predictions, parse_records, prediction_from_record,
     read_predictions_with_hash, show,
 )
+from .report.display import comparison_table, interval, number, p_value
 from .report.result import Result, SystemInfo
 from .schema import LAYERS, SCHEMA_VERSION, Document, Prediction
 from .scoring import PairedBootstrap, evaluate, match_records, paired_bootstrap
@@ -478,6 +479,16 @@ class Comparison:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+
+    def __repr__(self) -> str:
+        """A − B per layer with its interval and p-value (the whole comparison: :meth:`to_dict`)."""
+        tests = "; ".join(f"{test.layer}: A − B {number(test.difference)} {interval(test.interval.low, test.interval.high)}, "
+                          f"{p_value(test.p_value, test.interval.samples)}" for test in self.tests)
+        return f"<Comparison A={self.a!r} B={self.b!r}, dataset {self.dataset_hash[:19]}…; {tests or 'no layer compared'}>"
+
+    def _repr_markdown_(self) -> str:
+        """The table of the ``compare`` command, for notebooks."""
+        return f"A = **{self.a}**, B = **{self.b}**, dataset `{self.dataset_hash}`\n\n{comparison_table(self.tests)}\n"
 
 
 RUN_FILES = ("metadata.json", "result.json")  # beside a predictions file: where its system is named

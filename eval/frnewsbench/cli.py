@@ -656,7 +656,7 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from .api import compare
-    from .report.display import interval, number, p_value, table
+    from .report.display import comparison_table
 
     _refuse_outputs_that_are_inputs(args, [("the predictions of A", args.a), ("the predictions of B", args.b)])
     gold = _read_gold(args)
@@ -666,11 +666,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                              seed=args.seed)
     print(f"A = {comparison.a}, B = {comparison.b}, dataset {comparison.dataset_hash}")
     print(f"  names from: A {comparison.a_named_from}; B {comparison.b_named_from} (set them with --a-name, --b-name)")
-    rows = []
-    for test in comparison.tests:
-        rows.append((test.layer, test.metric, number(test.a), number(test.b), number(test.difference),
-                     interval(test.interval.low, test.interval.high), p_value(test.p_value, test.interval.samples)))
-    print(table(("layer", "headline", "A", "B", "A − B", "95% interval of A − B", "p-value"), rows))
+    print(comparison_table(comparison.tests))
     for layer, side in comparison.one_sided:
         other = "B" if side == "A" else "A"
         print(f"{layer}: not compared, only {side} ({getattr(comparison, side.lower())}) predicts it; "

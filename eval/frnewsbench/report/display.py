@@ -1,12 +1,13 @@
 """How figures are shown: rounding (here and in reports only), intervals, Markdown tables, the
-headline table. Shared by the Markdown report and the result's own ``repr``."""
+headline table and the comparison table. Shared by the Markdown report, the ``compare`` command
+and the ``repr`` of a result and of a comparison."""
 
 from __future__ import annotations
 
 from typing import Iterable
 
 from ..schema import LAYERS
-from ..scoring import GIVEN, DocumentEvaluation, Evaluation
+from ..scoring import GIVEN, DocumentEvaluation, Evaluation, PairedBootstrap
 
 DIGITS = 3
 NOT_DEFINED = "–"  # nothing to score: no prediction, no gold item, no matched pair
@@ -58,3 +59,14 @@ def headline_rows(evaluation: Evaluation) -> list[tuple[str, str, str, str]]:
 
 
 HEADLINE_HEADER = ("layer", "headline", "value", "95% interval")
+
+
+COMPARISON_HEADER = ("layer", "headline", "A", "B", "A − B", "95% interval of A − B", "p-value")
+
+
+def comparison_table(tests: Iterable[PairedBootstrap]) -> str:
+    """The paired tests of two systems as a Markdown table, one row per layer."""
+    return table(COMPARISON_HEADER, [
+        (test.layer, test.metric, number(test.a), number(test.b), number(test.difference),
+         interval(test.interval.low, test.interval.high), p_value(test.p_value, test.interval.samples))
+        for test in tests])
