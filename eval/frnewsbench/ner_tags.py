@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .jsonread import JSONReadError, loads
-from .predictions import PredictionProblem, PredictionsError, sha256_of_bytes, show
+from .predictions import PredictionProblem, PredictionsError, read_input_bytes, sha256_of_bytes, show
 from .schema import Document, Entity, Prediction
 from .tokenize import Token, spans_from_iob2
 
@@ -112,12 +112,7 @@ def _row_tags(number: int, row: dict[str, Any], row_tags: Any, rows: list[dict[s
 def read_ner_tags(path: str | Path) -> tuple[list[Any], str]:
     """The tag lists of a JSON Lines file (one list per line) and the ``sha256:`` hash of its bytes."""
     path = Path(path)
-    try:
-        content = path.read_bytes()
-    except OSError as error:
-        raise PredictionsError([PredictionProblem(str(path), None, None, "(file)", "a readable JSON Lines file of tag lists",
-                                                  f"{type(error).__name__}: {error.strerror or error}",
-                                                  "check the file's path")]) from None
+    content = read_input_bytes(path, expected="a readable JSON Lines file of tag lists", fix="check the file's path")
     lines = content.split(b"\n")
     if lines and not lines[-1].strip():
         lines.pop()  # the newline that ends the last line

@@ -457,14 +457,19 @@ def read_predictions_with_hash(path: str | Path, *, documents: Iterable[Document
     """:func:`read_predictions`, and the ``sha256:`` hash of the very bytes that were checked
     (the file is read once, so the hash always describes what was scored)."""
     path = Path(path)
-    try:
-        content = path.read_bytes()
-    except OSError as error:
-        raise PredictionsError([PredictionProblem(str(path), None, None, "(file)", "a readable predictions file",
-                                                  f"{type(error).__name__}: {error.strerror or error}",
-                                                  "check the file's path and that it can be read")]) from None
+    content = read_input_bytes(path, expected="a readable predictions file",
+                               fix="check the file's path and that it can be read")
     predictions = parse_predictions(content.split(b"\n"), documents=documents, source=str(path))
     return predictions, sha256_of_bytes(content)
+
+
+def read_input_bytes(path: Path, *, expected: str, fix: str) -> bytes:
+    """The bytes of an input file; a file that cannot be read is a :class:`PredictionsError` naming it."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise PredictionsError([PredictionProblem(str(path), None, None, "(file)", expected,
+                                                  f"{type(error).__name__}: {error.strerror or error}", fix)]) from None
 
 
 def sha256_of_bytes(content: bytes) -> str:
