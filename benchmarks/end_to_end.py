@@ -44,7 +44,7 @@ def real_copies(size: int, *, seed: int = 0):
     last line naming the copy (after every span, so the gold offsets stay), and their predictions
     with the generator's errors."""
     import generate
-    from frnewsbench.corpus import load_corpus
+    from frnewsbench.gold import load_corpus
     from frnewsbench.schema import sha256_text
 
     articles = load_corpus(REAL_ANNOTATIONS)
