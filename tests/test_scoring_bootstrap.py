@@ -13,6 +13,7 @@ from frnewsbench.scoring.bootstrap import (
     resampled_sums,
 )
 from frnewsbench.schema import paragraph_spans
+from frnewsbench.scoring import bootstrap
 from frnewsbench.scoring.errors import ScoringError
 from frnewsbench.scoring.records import HeadlineAtoms
 
@@ -66,6 +67,16 @@ def test_resampled_sums_are_seeded_and_draw_whole_paragraphs():
     first = resampled_sums(table, samples=200, seed=7)
     assert (first == resampled_sums(table, samples=200, seed=7)).all()
     assert (first.sum(axis=1) == 2).all()  # two paragraphs of one item each per draw
+
+
+@pytest.mark.parametrize("units", [1, 57, 1000])
+def test_resampled_sums_are_the_rows_numpy_draws(units, monkeypatch):
+    """The definition: ``samples`` rows of ``units`` draws of numpy's seeded generator (64-bit
+    integers, one block), each row's table rows summed; blocks of a few rows give the same."""
+    monkeypatch.setattr(bootstrap, "CELLS_PER_CHUNK", 3 * units + 1)  # blocks of 3 draws
+    table = np.random.default_rng(1).integers(0, 5, size=(units, 6))
+    draws = np.random.default_rng(3).integers(0, units, size=(40, units))
+    assert (resampled_sums(table, samples=40, seed=3) == table[draws].sum(axis=1)).all()
 
 
 def test_interval_of_two_paragraphs():

@@ -30,7 +30,7 @@ import numpy as np
 
 from ..schema import paragraph_spans
 from .errors import ScoringError
-from .records import HeadlineAtoms
+from .records import HeadlineAtoms, HeadlineColumns
 
 UNIT = "paragraph"
 LEVEL = 0.95
@@ -76,37 +76,57 @@ class PairedBootstrap:
         }
 
 
-def paragraph_table(documents: Sequence[tuple[str, Sequence[HeadlineAtoms]]]) -> np.ndarray:
-    """Rows of (TP, FP, FN) per unit, columns repeated for each system's atoms.
+@dataclass(frozen=True)
+class Paragraphs:
+    """The units of a corpus on one line (document ``d`` from ``bases[d]``, each text followed by one
+    position): each unit's start on that line, whether it stands for a document without paragraphs,
+    and per document its first unit's start and its length (where its items are clipped to)."""
 
-    ``documents``: ``(text, (atoms of system 1, atoms of system 2, ...))`` per document. Offsets
-    of every document are shifted into one corpus-wide line, so the assignment is one
-    ``searchsorted`` and one ``bincount`` per column.
-    """
-    systems = len(documents[0][1]) if documents else 1
-    starts: list[int] = []
-    blank_document: list[bool] = []  # the one unit of a document without paragraphs
-    offsets: list[list[int]] = [[] for _ in range(3 * systems)]
-    base = 0
-    for text, atoms_per_system in documents:
-        spans = paragraph_spans(text) or [(0, len(text))]
-        starts.extend(base + start for start, _ in spans)
-        blank_document.extend([not text.strip()] * len(spans))
-        first = spans[0][0]
-        for system, atoms in enumerate(atoms_per_system):
-            for column, items in enumerate((atoms.tp, atoms.fp, atoms.fn)):
+    starts: np.ndarray
+    blank: np.ndarray
+    bases: np.ndarray
+    firsts: np.ndarray
+    lengths: np.ndarray
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> Paragraphs:
+        starts: list[int] = []
+        blank: list[bool] = []
+        firsts: list[int] = []
+        base = 0
+        for text in texts:
+            spans = paragraph_spans(text) or [(0, len(text))]
+            starts.extend(base + start for start, _ in spans)
+            blank.extend([not text.strip()] * len(spans))
+            firsts.append(spans[0][0])
+            base += len(text) + 1
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        return cls(np.asarray(starts, dtype=np.int64), np.asarray(blank, dtype=bool),
+                   np.cumsum(lengths + 1) - (lengths + 1), np.asarray(firsts, dtype=np.int64), lengths)
+
+
+def unit_table(paragraphs: Paragraphs, systems: Sequence[HeadlineColumns]) -> np.ndarray:
+    """Rows of (TP, FP, FN) per unit, columns repeated for each system, of the headline positions
+    ``systems`` (document indices into ``paragraphs``' texts): one ``searchsorted`` and one
+    ``bincount`` per column. Units of blank documents without any item are left out."""
+    table = np.zeros((len(paragraphs.starts), 3 * len(systems)), dtype=np.int64)
+    for system, columns in enumerate(systems):
+        for column, (documents, offsets) in enumerate(zip(columns.documents, columns.offsets)):
+            if len(documents):
                 # before the first paragraph: to the first one; outside the text (refused by the
                 # predictions contract): kept in its document
-                offsets[3 * system + column].extend(base + min(max(offset, first), len(text)) for offset in items)
-        base += len(text) + 1
-    starts_array = np.asarray(starts, dtype=np.int64)
-    table = np.zeros((len(starts), 3 * systems), dtype=np.int64)
-    for column, items in enumerate(offsets):
-        if items:
-            rows = np.searchsorted(starts_array, np.asarray(items, dtype=np.int64), side="right") - 1
-            table[:, column] = np.bincount(rows, minlength=len(starts))
-    keep = ~np.asarray(blank_document, dtype=bool) | table.any(axis=1)
-    return table[keep]
+                clipped = np.minimum(np.maximum(offsets, paragraphs.firsts[documents]), paragraphs.lengths[documents])
+                rows = np.searchsorted(paragraphs.starts, paragraphs.bases[documents] + clipped, side="right") - 1
+                table[:, 3 * system + column] = np.bincount(rows, minlength=len(paragraphs.starts))
+    return table[~paragraphs.blank | table.any(axis=1)]
+
+
+def paragraph_table(documents: Sequence[tuple[str, Sequence[HeadlineAtoms]]]) -> np.ndarray:
+    """:func:`unit_table` of per-document atoms: ``documents`` holds ``(text, (atoms of system 1,
+    atoms of system 2, ...))`` per document."""
+    systems = len(documents[0][1]) if documents else 1
+    return unit_table(Paragraphs.of([text for text, _ in documents]),
+                      [HeadlineColumns.from_atoms([atoms[system] for _, atoms in documents]) for system in range(systems)])
 
 
 def f1_values(counts: np.ndarray) -> np.ndarray:
@@ -130,11 +150,12 @@ def resampled_sums(table: np.ndarray, *, samples: int, seed: int) -> np.ndarray:
     for first in range(0, samples, chunk):
         size = min(chunk, samples - first)
         drawn = rng.integers(0, units, size=(size, units))
-        # how often each unit was drawn (one bincount for the whole block), times its counts: the
-        # sums of the drawn rows, read sequentially instead of gathered at random (same integers)
-        drawn += np.arange(size, dtype=drawn.dtype)[:, None] * units
-        times = np.bincount(drawn.ravel(), minlength=size * units).reshape(size, units)
-        sums[first:first + size] = np.rint(times.astype(np.float64) @ weights).astype(np.int64)
+        # how often each unit was drawn, times its counts: the sums of the drawn rows, read
+        # sequentially instead of gathered at random (the same integers)
+        times = np.empty((size, units), dtype=np.float64)
+        for row in range(size):
+            times[row] = np.bincount(drawn[row], minlength=units)
+        sums[first:first + size] = np.rint(times @ weights).astype(np.int64)
     return sums
 
 

@@ -13,15 +13,16 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from ..schema import LAYERS, Document, Prediction
 from . import dates, entities, offset_free, quotes
-from .bootstrap import (LEVEL, UNIT, Interval, PairedBootstrap, bootstrap_intervals, check_resampling, paired_test,
-                        paragraph_table)
+from .bootstrap import (LEVEL, UNIT, Interval, PairedBootstrap, Paragraphs, bootstrap_intervals, check_resampling,
+                        paired_test, paragraph_table, unit_table)
+from .columnar import CORPUS_SCORERS, LayerScores
 from .conventions import CONVENTIONS, GGT_THRESHOLDS, ggt_quote_counts
 from .counts import Counts, PRFCounts, total
 from .entities import EntityCounts, MacroScores, macro_scores, score_entities
 from .errors import ScoringError
 from .dates import DateCounts, score_dates
 from .quotes import QuoteCounts, score_quotes
-from .records import DocumentScore, MatchRecord
+from .records import DocumentScore, HeadlineColumns, MatchRecord
 from .tokens import TokenView, token_view as score_token_view
 
 HEADLINES = {"entities": entities.HEADLINE, "dates": dates.HEADLINE, "quotes": quotes.HEADLINE}
@@ -260,21 +261,21 @@ def evaluate(
     _check(gold, predictions)
     scored = _layers(layers, predictions)
     results: dict[str, LayerEvaluation | None] = {layer: None for layer in LAYERS}
-    scored_documents: dict[str, tuple[list[DocumentEvaluation], list[DocumentScore]]] = {}
+    scored_layers: dict[str, tuple[list[DocumentEvaluation], LayerScores]] = {}
     for layer in scored:
-        documents, scores = [], []
-        for document in gold:
-            prediction = predictions.get(document.id)
-            score = score_document(layer, document, prediction, records=records)
-            scores.append(score)
-            documents.append(DocumentEvaluation(document.id, _status(layer, prediction), score.counts, score.by_label,
-                                                score.records if records else None))
-        scored_documents[layer] = documents, scores
-    # the layers' paragraph tables resampled together: the same draws, the same intervals, one pass
-    intervals = bootstrap_intervals(
-        {layer: paragraph_table([(document.text, (score.headline,)) for document, score in zip(gold, scores)])
-         for layer, (_, scores) in scored_documents.items()}, samples=bootstrap_samples, seed=seed)
-    for layer, (documents, scores) in scored_documents.items():
+        if records:
+            documents, scores = _documents(layer, gold, predictions)
+        else:
+            scores = score_layer(layer, gold, predictions)
+            documents = [DocumentEvaluation(document.id, _status(layer, predictions.get(document.id)), counts)
+                         for document, counts in zip(gold, scores.document_counts)]
+        scored_layers[layer] = documents, scores
+    # the layers' unit tables resampled together: the same draws, the same intervals, one pass
+    paragraphs = Paragraphs.of([document.text for document in gold])
+    intervals = bootstrap_intervals({layer: unit_table(paragraphs, [scores.headline])
+                                     for layer, (_, scores) in scored_layers.items()},
+                                    samples=bootstrap_samples, seed=seed)
+    for layer, (documents, scores) in scored_layers.items():
         results[layer] = _layer_result(layer, gold, predictions, documents, scores, intervals[layer], token_view)
     return Evaluation(
         layers=results,
@@ -283,6 +284,43 @@ def evaluate(
         bootstrap_samples=bootstrap_samples,
         seed=seed,
     )
+
+
+def _documents(layer: str, gold: Sequence[Document],
+               predictions: Mapping[str, Prediction]) -> tuple[list[DocumentEvaluation], LayerScores]:
+    """One layer scored document by document, with every match record."""
+    documents, scores = [], []
+    for document in gold:
+        prediction = predictions.get(document.id)
+        score = score_document(layer, document, prediction)
+        scores.append(score)
+        documents.append(DocumentEvaluation(document.id, _status(layer, prediction), score.counts, score.by_label,
+                                            score.records))
+    return documents, _summed(layer, scores)
+
+
+def score_layer(layer: str, gold: Sequence[Document], predictions: Mapping[str, Prediction]) -> LayerScores:
+    """One layer's counts over the corpus, without match records: in arrays for the span layers
+    (:mod:`.columnar`), document by document for the others. The same counts as
+    :func:`score_document` summed."""
+    def per_document(index: int) -> DocumentScore:
+        return score_document(layer, gold[index], predictions.get(gold[index].id), records=False)
+
+    if layer in CORPUS_SCORERS:
+        return CORPUS_SCORERS[layer]([getattr(document, layer) for document in gold],
+                                     [_predicted(layer, document, predictions) for document in gold], per_document)
+    return _summed(layer, [per_document(index) for index in range(len(gold))])
+
+
+def _summed(layer: str, scores: Sequence[DocumentScore]) -> LayerScores:
+    """The per-document scores of a layer as a corpus's: per-label totals, headline positions."""
+    grouped: dict[str, list[Counts]] = {}
+    for score in scores:
+        for label, label_counts in score.by_label.items():
+            grouped.setdefault(label, []).append(label_counts)
+    by_label = {label: total(grouped[label], ZERO[layer]) for label in sorted(grouped)}
+    return LayerScores([score.counts for score in scores], by_label,
+                       HeadlineColumns.from_atoms([score.headline for score in scores]))
 
 
 def match_records(
@@ -305,13 +343,9 @@ def match_records(
                 yield layer, document.id, record
 
 
-def _layer_result(layer, gold, predictions, documents, scores, interval, with_token_view) -> LayerEvaluation:
-    counts = total((score.counts for score in scores), ZERO[layer])
-    grouped: dict[str, list[Counts]] = {}
-    for score in scores:
-        for label, label_counts in score.by_label.items():
-            grouped.setdefault(label, []).append(label_counts)
-    by_label = {label: total(grouped[label], ZERO[layer]) for label in sorted(grouped)}
+def _layer_result(layer, gold, predictions, documents, scores: LayerScores, interval, with_token_view) -> LayerEvaluation:
+    counts = total(scores.document_counts, ZERO[layer])
+    by_label = scores.by_label
     headline = Headline(HEADLINES[layer], counts.headline.f1, interval)
     macro = view = ggt = None
     if layer == "quotes":

@@ -8,7 +8,10 @@ respect), a false negative (gold only) or a false positive (predicted only).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Generic, Mapping, TypeVar
+from itertools import chain
+from typing import Any, Generic, Mapping, Sequence, TypeVar
+
+import numpy as np
 
 from ..schema import Entity, Quote, Span, TimeExpression
 from .counts import Counts, PRFCounts
@@ -128,6 +131,26 @@ class HeadlineAtoms:
     @property
     def counts(self) -> PRFCounts:
         return PRFCounts(len(self.tp), len(self.fp), len(self.fn))
+
+
+@dataclass(frozen=True)
+class HeadlineColumns:
+    """Where the headline's TP, FP and FN occur: document indices and character offsets (the
+    start of the gold item for TP and FN, of the predicted item for FP), as arrays."""
+
+    documents: tuple[np.ndarray, np.ndarray, np.ndarray]
+    offsets: tuple[np.ndarray, np.ndarray, np.ndarray]
+
+    @classmethod
+    def from_atoms(cls, atoms: Sequence[HeadlineAtoms]) -> HeadlineColumns:
+        """The columns of per-document atoms (``atoms[d]`` is document ``d``'s)."""
+        documents, offsets = [], []
+        for column in ("tp", "fp", "fn"):
+            items = [getattr(a, column) for a in atoms]
+            lengths = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
+            documents.append(np.repeat(np.arange(len(items), dtype=np.int64), lengths))
+            offsets.append(np.fromiter(chain.from_iterable(items), dtype=np.int64, count=int(lengths.sum())))
+        return cls(tuple(documents), tuple(offsets))
 
 
 @dataclass(frozen=True)
