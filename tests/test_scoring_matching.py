@@ -6,9 +6,11 @@ import itertools
 import random
 from collections import Counter, defaultdict
 
+import numpy as np
 import pytest
 
-from frnewsbench.scoring.matching import components, optimal_matching, overlapping_pairs, tally_exact
+from frnewsbench.scoring import matching
+from frnewsbench.scoring.matching import components, optimal_matching, overlapping_pairs, shortest_augmenting_path, tally_exact
 
 
 def brute_pairs(gold, predicted):
@@ -106,3 +108,43 @@ def test_exact_tally_counts_add_up(seed):
     assert tp == common
     assert tp + sum(t["x_fn"] for t in tallies.values()) == len(gold)
     assert tp + sum(t["x_fp"] for t in tallies.values()) == len(predicted)
+
+
+def test_shortest_augmenting_path_by_hand():
+    # rows [5 2 0] and [4 0 3]: both rows prefer column 0; row 0 -> 0 and row 1 -> 2 total 5 + 3 = 8,
+    # the best (row 0 -> 1 and row 1 -> 0 total 2 + 4 = 6; any other pair of cells at most 5)
+    assert sorted(shortest_augmenting_path([5.0, 2.0, 0.0, 4.0, 0.0, 3.0], 2, 3)) == [(0, 0), (1, 2)]
+    # a tall matrix (3 rows, 1 column): the best row takes the column, and only one pair comes back
+    assert shortest_augmenting_path([1.0, 7.0, 3.0], 3, 1) == [(1, 0)]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_shortest_augmenting_path_gives_scipys_assignment_ties_included(seed):
+    # the pure-Python solver must give the very pairs of linear_sum_assignment (match records list
+    # them): random small matrices, many with ties (few distinct weights, zeros for non-candidates)
+    from scipy.optimize import linear_sum_assignment
+
+    rng = random.Random(seed)
+    for _ in range(500):
+        rows, columns = rng.randint(1, 6), rng.randint(1, 6)
+        high, density = rng.choice([1, 2, 3, 10, 2**40]), rng.random()
+        weights = [float(rng.randint(1, high)) if rng.random() < density else 0.0 for _ in range(rows * columns)]
+        found = linear_sum_assignment(np.array(weights).reshape(rows, columns), maximize=True)
+        expected = sorted(zip(found[0].tolist(), found[1].tolist()))
+        assert sorted(shortest_augmenting_path(weights, rows, columns)) == expected
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_small_and_large_components_are_solved_alike(seed, monkeypatch):
+    # the same candidate graphs solved by the pure-Python path and, with the size limit at 0, by scipy
+    rng = random.Random(seed)
+    for _ in range(50):
+        gold = random_intervals(rng, rng.randrange(1, 7), length=12)
+        predicted = random_intervals(rng, rng.randrange(1, 7), length=12)
+        pairs = overlapping_pairs(gold, predicted)
+        table = {pair: (1, rng.randrange(2), rng.randrange(3)) for pair in pairs}
+        small = optimal_matching(pairs, lambda g, p: table[(g, p)], tiebreak_keys=1)
+        with monkeypatch.context() as patch:
+            patch.setattr(matching, "SMALL_COMPONENT_CELLS", 0)
+            large = optimal_matching(pairs, lambda g, p: table[(g, p)], tiebreak_keys=1)
+        assert small == large

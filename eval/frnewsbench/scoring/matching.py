@@ -12,7 +12,9 @@
    candidate graph is split into connected components; a component of one pair is taken as it
    is, larger ones are solved exactly by :func:`scipy.optimize.linear_sum_assignment` on the
    keys packed into one integer per pair (mixed radix, each digit sized so that no sum over a
-   matching can carry into the next one).
+   matching can carry into the next one); components of at most ``SMALL_COMPONENT_CELLS``
+   gold x predicted cells (nearly all of them) by :func:`shortest_augmenting_path`, the same
+   algorithm in pure Python, which gives the same pairs, ties included.
 
 Ties left after every key are broken by the solver, deterministically, on items sorted by
 (start, end, then the layer's attributes); callers make sure the keys fix every count, so
@@ -24,6 +26,7 @@ large) component would exceed exact float range; counts never depend on them.
 from __future__ import annotations
 
 import heapq
+import math
 from collections import Counter
 from typing import Callable, Hashable, Sequence, TypeVar
 
@@ -33,6 +36,7 @@ Interval = tuple[int, int]
 Pair = tuple[int, int]
 
 EXACT_WEIGHT_LIMIT = 2**50  # packed weights stay exact in float64 arithmetic, with headroom
+SMALL_COMPONENT_CELLS = 64  # up to this many gold x predicted cells, solved in pure Python
 T = TypeVar("T")
 
 
@@ -84,24 +88,29 @@ def overlapping_pairs(gold: Sequence[Interval], predicted: Sequence[Interval]) -
 
 
 def components(pairs: Sequence[Pair]) -> list[list[Pair]]:
-    """The connected components of the bipartite candidate graph, as lists of pairs."""
-    parent: dict[tuple[int, int], tuple[int, int]] = {}
+    """The connected components of the bipartite candidate graph, as lists of pairs (each in
+    the order given, the components in the order of their first pair)."""
+    if len(pairs) <= 1:
+        return [list(pairs)] if pairs else []
+    # union-find over gold nodes 0..n-1 and predicted nodes n.., in flat lists (the graphs are small)
+    offset = max(g for g, _ in pairs) + 1
+    parent = list(range(offset + max(p for _, p in pairs) + 1))
 
-    def find(node: tuple[int, int]) -> tuple[int, int]:
+    def find(node: int) -> int:
         root = node
-        while parent.setdefault(root, root) != root:
+        while parent[root] != root:
             root = parent[root]
         while parent[node] != root:
             parent[node], node = root, parent[node]
         return root
 
     for gold, predicted in pairs:
-        a, b = find((0, gold)), find((1, predicted))
+        a, b = find(gold), find(offset + predicted)
         if a != b:
             parent[b] = a
-    grouped: dict[tuple[int, int], list[Pair]] = {}
+    grouped: dict[int, list[Pair]] = {}
     for pair in pairs:
-        grouped.setdefault(find((0, pair[0])), []).append(pair)
+        grouped.setdefault(find(pair[0]), []).append(pair)
     return list(grouped.values())
 
 
@@ -142,7 +151,7 @@ def _solve_component(
     while True:
         ceilings = [max(row[k] for row in key_rows) for k in range(width)]
         radices = [most_pairs * ceiling + 1 for ceiling in ceilings]
-        if int(np.prod(radices, dtype=object)) <= EXACT_WEIGHT_LIMIT:
+        if math.prod(radices) <= EXACT_WEIGHT_LIMIT:
             break
         if tiebreak_keys == 0 or width == 1:
             raise ValueError(
@@ -152,17 +161,91 @@ def _solve_component(
         width, tiebreak_keys = width - 1, tiebreak_keys - 1
     gold_row = {g: r for r, g in enumerate(gold_ids)}
     predicted_column = {p: c for c, p in enumerate(predicted_ids)}
-    weights = np.zeros((len(gold_ids), len(predicted_ids)))
+    rows, columns = len(gold_ids), len(predicted_ids)
+    weights = [0.0] * (rows * columns)  # row-major; 0 where there is no candidate
     for (g, p), row in zip(component, key_rows):
         packed = 0
         for k in range(width):
             packed = packed * radices[k] + row[k]
-        weights[gold_row[g], predicted_column[p]] = packed
-    # imported here: scipy.optimize takes half a second to import, and most corpora have no component
-    # of more than one candidate pair
-    from scipy.optimize import linear_sum_assignment
+        weights[gold_row[g] * columns + predicted_column[p]] = float(packed)
+    if rows * columns <= SMALL_COMPONENT_CELLS:
+        assignment = shortest_augmenting_path(weights, rows, columns)
+    else:
+        # imported here: scipy.optimize takes half a second to import, and most corpora have no
+        # component this large
+        from scipy.optimize import linear_sum_assignment
 
-    rows, columns = linear_sum_assignment(weights, maximize=True)
-    return [
-        (gold_ids[r], predicted_ids[c]) for r, c in zip(rows, columns) if weights[r, c] > 0
-    ]
+        found = linear_sum_assignment(np.array(weights).reshape(rows, columns), maximize=True)
+        assignment = list(zip(found[0].tolist(), found[1].tolist()))
+    return [(gold_ids[r], predicted_ids[c]) for r, c in assignment if weights[r * columns + c] > 0]
+
+
+def shortest_augmenting_path(weights: Sequence[float], rows: int, columns: int) -> list[Pair]:
+    """``(row, column)`` of a maximum-weight assignment of a dense ``rows x columns`` matrix
+    (``weights`` row-major): the same assignment as ``scipy.optimize.linear_sum_assignment(...,
+    maximize=True)``, ties included, in pure Python (faster on the small matrices of most
+    components, and no scipy import).
+
+    The same algorithm, step for step and in the same floating-point operations: the shortest
+    augmenting path method of Crouse (2016, "On implementing 2D rectangular assignment
+    algorithms", IEEE TAES 52(4)) as scipy implements it: the costs negated, a wide matrix
+    (more columns than rows) kept and a tall one transposed, one augmenting path per row, the
+    path's next column the cheapest one, the last in scan order on a cost tie unless an earlier
+    tied one is still unassigned (columns scanned from the last one down, the scanned column
+    replaced by the last remaining one).
+    """
+    if rows == 0 or columns == 0:
+        return []
+    transposed = columns < rows
+    if transposed:
+        cost = [-weights[i * columns + j] for j in range(columns) for i in range(rows)]
+        rows, columns = columns, rows
+    else:
+        cost = [-weight for weight in weights]
+    u, v = [0.0] * rows, [0.0] * columns
+    path, column_of_row, row_of_column = [-1] * columns, [-1] * rows, [-1] * columns
+    for current in range(rows):
+        lowest_so_far = 0.0
+        remaining = list(range(columns - 1, -1, -1))
+        rows_seen, columns_seen = [False] * rows, [False] * columns
+        path_costs = [math.inf] * columns
+        row, sink = current, -1
+        while sink == -1:
+            rows_seen[row] = True
+            base, row_potential = row * columns, u[row]
+            lowest, index = math.inf, -1
+            for position, column in enumerate(remaining):
+                reduced = lowest_so_far + cost[base + column] - row_potential - v[column]
+                if reduced < path_costs[column]:
+                    path[column], path_costs[column] = row, reduced
+                candidate = path_costs[column]
+                if candidate < lowest or (candidate == lowest and row_of_column[column] == -1):
+                    lowest, index = candidate, position
+            if lowest == math.inf:
+                raise ValueError("no feasible assignment")  # unreachable: every cell is finite
+            lowest_so_far = lowest
+            column = remaining[index]
+            if row_of_column[column] == -1:
+                sink = column
+            else:
+                row = row_of_column[column]
+            columns_seen[column] = True
+            remaining[index] = remaining[-1]
+            remaining.pop()
+        u[current] += lowest_so_far
+        for other in range(rows):
+            if rows_seen[other] and other != current:
+                u[other] += lowest_so_far - path_costs[column_of_row[other]]
+        for column in range(columns):
+            if columns_seen[column]:
+                v[column] -= lowest_so_far - path_costs[column]
+        column = sink
+        while True:
+            row = path[column]
+            row_of_column[column] = row
+            column_of_row[row], column = column, column_of_row[row]
+            if row == current:
+                break
+    if transposed:
+        return [(column_of_row[i], i) for i in range(rows)]
+    return list(enumerate(column_of_row))
