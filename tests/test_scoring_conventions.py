@@ -4,11 +4,15 @@ HIPE strict and fuzzy entity micro F1, the Gender Gap Tracker's quote F1 at 0.3 
 from __future__ import annotations
 
 import json
+import random
+
+import pytest
+
 from frnewsbench.report.markdown import render_markdown
 from frnewsbench.report.result import Result, SystemInfo
 from frnewsbench.schema import Document, Entity, Prediction, Quote, Span, sha256_text
 from frnewsbench.scoring import evaluate, ggt_quote_counts
-from frnewsbench.scoring.conventions import ggt_overlap
+from frnewsbench.scoring.conventions import GGT_THRESHOLDS, ggt_counts, ggt_overlap, ggt_totals
 
 from helpers import find
 
@@ -99,6 +103,55 @@ def test_ggt_is_greedy_in_gold_order_and_the_rest_are_false_positives():
     # not > 0.3) though the long one covered it whole: TP 1, FN 1, FP 2 at 0.3
     counts = ggt_quote_counts(gold, predicted, 0.3)
     assert (counts.tp, counts.fp, counts.fn) == (1, 2, 1)
+
+
+def test_ggt_counts_every_threshold_in_one_call():
+    # the gold quote of 100 characters against a prediction covering 31 of them and one covering
+    # 85: at 0.3 the 0.85 one is the best (TP 1, the 0.31 one FP); at 0.8 too; at 0.9 neither passes
+    gold = [quote(GOLD_START, GOLD_START + 100)]
+    predicted = [quote(GOLD_START + 69, GOLD_START + 100), quote(GOLD_START, GOLD_START + 85)]
+    assert ggt_counts(gold, predicted, (0.3, 0.8, 0.9)) == [(1, 1, 0), (1, 1, 0), (0, 2, 1)]
+    with pytest.raises(ValueError, match="at least 0"):
+        ggt_counts(gold, predicted, (-0.1,))
+
+
+def greedy_by_definition(gold, predicted, threshold):
+    """The evaluator's loop as its docstring states it: every gold quote against every prediction left."""
+    remaining = sorted(predicted, key=lambda q: (q.content.start, q.content.end))
+    tp = fn = 0
+    for item in sorted(gold, key=lambda q: (q.content.start, q.content.end)):
+        scores = [ggt_overlap(item, candidate) for candidate in remaining]
+        passing = [score for score in scores if score > threshold]
+        if passing:
+            tp += 1
+            del remaining[scores.index(max(passing))]  # the first of the best
+        else:
+            fn += 1
+    return tp, len(remaining), fn
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_ggt_counts_equal_the_all_pairs_greedy_on_random_quotes(seed):
+    # overlapping, nested, duplicated and empty contents, thresholds hit exactly (0.5 of a 2-long quote)
+    rng = random.Random(seed)
+    text = "x" * 60
+
+    def random_quotes():
+        quotes = []
+        for _ in range(rng.randrange(10)):
+            start = rng.randrange(50)
+            quotes.append(quote(start, start + rng.choice([0, 1, 2, 4, 5, 10, 20]), text))
+        return quotes + rng.sample(quotes, min(2, len(quotes)))  # some duplicates
+
+    thresholds = (0.0, 0.3, 0.5, 0.8)
+    for _ in range(30):
+        gold, predicted = random_quotes(), random_quotes()
+        assert ggt_counts(gold, predicted, thresholds) == [greedy_by_definition(gold, predicted, t) for t in thresholds]
+    documents = [(random_quotes(), random_quotes()) for _ in range(5)]
+    totals = ggt_totals(documents)
+    for key, threshold in GGT_THRESHOLDS.items():
+        sums = [sum(column) for column in zip(*(greedy_by_definition(g, p, threshold) for g, p in documents))]
+        assert (totals[key].tp, totals[key].fp, totals[key].fn) == tuple(sums)
 
 
 def test_the_result_json_and_markdown_carry_the_conventions_with_their_sources():

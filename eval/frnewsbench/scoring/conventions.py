@@ -8,16 +8,18 @@
 * **TempEval-3** (UzZaman et al. 2013, the convention HeidelTime publishes): strict and relaxed
   span F1 and value F1 (:mod:`.dates`).
 * **Gender Gap Tracker** (Asr et al. 2021; its evaluator ``NLP/evaluation/src/eval/evaluate_quotes.py``):
-  quote F1 at character-overlap thresholds 0.3 and 0.8, reproduced by :func:`ggt_quote_counts`.
+  quote F1 at character-overlap thresholds 0.3 and 0.8, reproduced by :func:`ggt_quote_counts`
+  (:func:`ggt_totals` for a corpus, every threshold in one pass).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from ..schema import Quote
 from .counts import Counts, PRFCounts
+from .matching import overlapping_pairs
 
 GGT_THRESHOLDS: Mapping[str, float] = {"ggt_overlap_0.3": 0.3, "ggt_overlap_0.8": 0.8}
 """The Gender Gap Tracker's thresholds (``QUOTE_MATCH_THRESHOLDS`` of its evaluator), by key."""
@@ -41,20 +43,50 @@ def ggt_quote_counts(gold: Sequence[Quote], predicted: Sequence[Quote], threshol
     text order on a tie); a gold quote that takes one is a TP, one that takes none a FN; the
     predictions left are FP. Greedy, as the evaluator is (not an optimal matching).
     """
-    remaining = sorted(predicted, key=lambda quote: (quote.content.start, quote.content.end))
-    tp = fn = 0
-    for quote in sorted(gold, key=lambda quote: (quote.content.start, quote.content.end)):
-        best, best_score = None, 0.0
-        for index, candidate in enumerate(remaining):
-            score = ggt_overlap(quote, candidate)
-            if score > threshold and score > best_score:
-                best, best_score = index, score
-        if best is None:
-            fn += 1
-        else:
-            tp += 1
-            del remaining[best]
-    return PRFCounts(tp, len(remaining), fn)
+    return PRFCounts.from_flat(ggt_counts(gold, predicted, (threshold,))[0])
+
+
+def ggt_counts(gold: Sequence[Quote], predicted: Sequence[Quote], thresholds: Sequence[float]) -> list[tuple[int, int, int]]:
+    """``(tp, fp, fn)`` of :func:`ggt_quote_counts` at each of ``thresholds`` (each at least 0), in one pass.
+
+    Only a prediction that overlaps a gold quote can score above a threshold, so each gold
+    quote looks at its overlapping predictions alone (a sorted sweep), the overlap computed
+    once for every threshold.
+    """
+    if any(not threshold >= 0 for threshold in thresholds):
+        raise ValueError(f"GGT thresholds must be at least 0, found {list(thresholds)}")
+    gold_spans = sorted((quote.content.start, quote.content.end) for quote in gold)
+    predicted_spans = sorted((quote.content.start, quote.content.end) for quote in predicted)
+    candidates: list[list[tuple[int, float]]] = [[] for _ in gold_spans]  # per gold quote: (prediction, overlap)
+    for g, p in overlapping_pairs(gold_spans, predicted_spans):  # empty spans overlap nothing: overlap 0
+        (start, end), (other_start, other_end) = gold_spans[g], predicted_spans[p]
+        candidates[g].append((p, (min(end, other_end) - max(start, other_start)) / (end - start)))
+    results = []
+    for threshold in thresholds:
+        taken: set[int] = set()
+        for options in candidates:
+            best, best_score = -1, 0.0
+            for p, score in options:  # in text order: the first of equal scores stays
+                if score > threshold and score > best_score and p not in taken:
+                    best, best_score = p, score
+            if best >= 0:
+                taken.add(best)
+        tp = len(taken)
+        results.append((tp, len(predicted_spans) - tp, len(gold_spans) - tp))
+    return results
+
+
+def ggt_totals(documents: Iterable[tuple[Sequence[Quote], Sequence[Quote]]]) -> dict[str, PRFCounts]:
+    """The GGT counts of a corpus of ``(gold quotes, predicted quotes)`` documents, by key of
+    :data:`GGT_THRESHOLDS`: the sums of :func:`ggt_quote_counts` over the documents."""
+    thresholds = tuple(GGT_THRESHOLDS.values())
+    sums = [[0, 0, 0] for _ in thresholds]
+    for gold, predicted in documents:
+        for row, counts in zip(sums, ggt_counts(gold, predicted, thresholds)):
+            row[0] += counts[0]
+            row[1] += counts[1]
+            row[2] += counts[2]
+    return {key: PRFCounts.from_flat(row) for key, row in zip(GGT_THRESHOLDS, sums)}
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from . import dates, entities, offset_free, quotes
 from .bootstrap import (LEVEL, UNIT, Interval, PairedBootstrap, Paragraphs, bootstrap_intervals, check_resampling,
                         paired_test, paragraph_table, unit_table)
 from .columnar import CORPUS_SCORERS, LayerScores
-from .conventions import CONVENTIONS, GGT_THRESHOLDS, ggt_quote_counts
+from .conventions import CONVENTIONS, ggt_totals
 from .counts import Counts, PRFCounts, total
 from .entities import EntityCounts, MacroScores, macro_scores, score_entities
 from .errors import ScoringError
@@ -349,9 +349,7 @@ def _layer_result(layer, gold, predictions, documents, scores: LayerScores, inte
     headline = Headline(HEADLINES[layer], counts.headline.f1, interval)
     macro = view = ggt = None
     if layer == "quotes":
-        ggt = {key: total((ggt_quote_counts(d.quotes, _predicted(layer, d, predictions), threshold) for d in gold),
-                          PRFCounts())
-               for key, threshold in GGT_THRESHOLDS.items()}
+        ggt = ggt_totals((d.quotes, _predicted(layer, d, predictions)) for d in gold)
     if layer == "entities":
         macro = macro_scores(by_label)
         if with_token_view:
