@@ -3,8 +3,8 @@
 0. :func:`tally_exact` counts exact matches (equal keys) as a multiset intersection: with
    ``k`` equal keys on the gold side and ``m`` on the predicted side, ``min(k, m)`` are TP.
 1. :func:`overlapping_pairs` finds every (gold, predicted) pair of half-open intervals that
-   share at least one position, by a sorted sweep: O((n + m) log(n + m) + pairs), no
-   quadratic loop.
+   share at least one position, by bisection on the sorted starts: O((n + m) log(n + m) +
+   pairs), no quadratic loop.
 2. :func:`optimal_matching` picks a one-to-one subset of candidate pairs that maximises a
    *lexicographic* objective: each candidate pair gets a tuple of non-negative integer keys
    (say ``(2 if correct else 1 if partial else 0, correct, 1, overlap)``) and the matching
@@ -25,7 +25,7 @@ large) component would exceed exact float range; counts never depend on them.
 
 from __future__ import annotations
 
-import heapq
+from bisect import bisect_left, bisect_right
 import math
 from collections import Counter
 from typing import Callable, Hashable, Sequence, TypeVar
@@ -69,20 +69,29 @@ def overlapping_pairs(gold: Sequence[Interval], predicted: Sequence[Interval]) -
     """Index pairs ``(i, j)`` with ``gold[i]`` and ``predicted[j]`` overlapping (half-open).
 
     Empty intervals (``start >= end``) overlap nothing. Pairs come sorted.
+
+    Two intervals overlap when one starts inside the other: each gold interval pairs with the
+    predicted ones that start in ``[start, end)`` of it, each predicted one with the gold ones
+    that start in ``(start, end)`` of it (strictly after, so no pair is found twice); both by
+    bisection on the sorted starts.
     """
-    events = sorted(
-        [(start, 0, index, end) for index, (start, end) in enumerate(gold) if start < end]
-        + [(start, 1, index, end) for index, (start, end) in enumerate(predicted) if start < end]
-    )
-    active: tuple[list[tuple[int, int]], list[tuple[int, int]]] = ([], [])  # heaps of (end, index)
+    gold_items = sorted([(start, end, index) for index, (start, end) in enumerate(gold) if start < end])
+    predicted_items = sorted([(start, end, index) for index, (start, end) in enumerate(predicted) if start < end])
+    gold_starts = [start for start, _, _ in gold_items]
+    predicted_starts = [start for start, _, _ in predicted_items]
+    gold_indices = [index for _, _, index in gold_items]
+    predicted_indices = [index for _, _, index in predicted_items]
     pairs: list[Pair] = []
-    for start, side, index, end in events:
-        other = active[1 - side]
-        while other and other[0][0] <= start:
-            heapq.heappop(other)
-        for _, other_index in other:
-            pairs.append((index, other_index) if side == 0 else (other_index, index))
-        heapq.heappush(active[side], (end, index))
+    for start, end, index in gold_items:
+        first = bisect_left(predicted_starts, start)
+        last = bisect_left(predicted_starts, end, first)
+        if first < last:
+            pairs += [(index, other) for other in predicted_indices[first:last]]
+    for start, end, index in predicted_items:
+        first = bisect_right(gold_starts, start)
+        last = bisect_left(gold_starts, end, first)
+        if first < last:
+            pairs += [(other, index) for other in gold_indices[first:last]]
     pairs.sort()
     return pairs
 

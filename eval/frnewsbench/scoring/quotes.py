@@ -29,14 +29,15 @@ the predicted type; a cue counts under the type of the first quote (by offsets) 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
-from dataclasses import dataclass
-from typing import Mapping, Sequence
+from re import Match
+from collections import Counter
+from dataclasses import dataclass, fields
+from typing import Iterable, Mapping, Sequence
 
 from ..schema import Entity, Quote, Span
 from ..tokenize import WORD_TOKEN_RE
 from .counts import AccuracyCounts, Counts, PRFCounts, total
-from .matching import optimal_matching, overlapping_pairs, tally_exact
+from .matching import Interval, Pair, components, optimal_matching, overlapping_pairs
 from .records import BOUNDARY, CUE, FALSE_NEGATIVE, FALSE_POSITIVE, MATCH, SPEAKER, TYPE, DocumentScore, HeadlineAtoms, MatchRecord
 
 HEADLINE = "full attribution F1 (content overlap match with the right speaker)"
@@ -72,26 +73,48 @@ class WordIndex:
     """
 
     def __init__(self, text: str, spans: Sequence[Span] | None = None):
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for first, last in ([(0, len(text))] if spans is None else _regions(text, spans)):
-            spans = [match.span() for match in WORD_TOKEN_RE.finditer(text, first, last)]
-            self.starts += [start for start, _ in spans]
-            self.ends += [end for _, end in spans]
+        self._tokenise(text, None if spans is None else [(span.start, span.end) for span in spans])
+
+    @classmethod
+    def around(cls, text: str, intervals: Sequence[tuple[int, int]]) -> WordIndex:
+        """The index of the stretches of ``text`` around ``(start, end)`` intervals."""
+        index = cls.__new__(cls)
+        index._tokenise(text, intervals)
+        return index
+
+    def _tokenise(self, text: str, intervals: Sequence[tuple[int, int]] | None) -> None:
+        regions = [(0, len(text))] if intervals is None else _regions(text, intervals)
+        matches = [match for first, last in regions for match in WORD_TOKEN_RE.finditer(text, first, last)]
+        self.starts: list[int] = list(map(Match.start, matches))
+        self.ends: list[int] = list(map(Match.end, matches))
 
     def run(self, span: Span) -> tuple[int, int]:
         """``[first, last)`` indices of the word tokens sharing a character with ``span``."""
         return bisect_right(self.ends, span.start), bisect_left(self.starts, span.end)
 
+    def runs(self, intervals: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        """:meth:`run` of each ``(start, end)``."""
+        starts, ends = self.starts, self.ends
+        return [(bisect_right(ends, start), bisect_left(starts, end)) for start, end in intervals]
 
-def _regions(text: str, spans: Sequence[Span]) -> list[tuple[int, int]]:
-    """The spans widened to the whitespace around them, merged, in order."""
+
+def _regions(text: str, intervals: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The ``(start, end)`` intervals merged, widened to the whitespace around them, merged again, in order."""
+    size = len(text)
+    merged: list[list[int]] = []
+    for start, end in sorted(intervals):
+        start = 0 if start < 0 else size if start > size else start
+        end = 0 if end < 0 else size if end > size else end
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1][1] = end
+        else:
+            merged.append([start, end])
     regions: list[tuple[int, int]] = []
-    for span in sorted(spans, key=lambda s: (s.start, s.end)):
-        first, last = max(0, min(span.start, len(text))), max(0, min(span.end, len(text)))
+    for first, last in merged:
         while first > 0 and not text[first - 1].isspace():
             first -= 1
-        while last < len(text) and not text[last].isspace():
+        while last < size and not text[last].isspace():
             last += 1
         if regions and first <= regions[-1][1]:
             regions[-1] = (regions[-1][0], max(regions[-1][1], last))
@@ -153,102 +176,153 @@ def score_quotes(
     """
     gold = sorted(gold, key=_key)
     predicted = sorted(predicted, key=_key)
+    gold_spans = [(q.content.start, q.content.end) for q in gold]
+    predicted_spans = [(q.content.start, q.content.end) for q in predicted]
     if words is None:
-        words = WordIndex(text, [q.content for q in (*gold, *predicted)])
-    gold_runs = [words.run(q.content) for q in gold]
-    predicted_runs = [words.run(q.content) for q in predicted]
-    tallies: dict[str, Counter] = defaultdict(Counter)
+        words = WordIndex.around(text, gold_spans + predicted_spans)
+    gold_runs, predicted_runs = words.runs(gold_spans), words.runs(predicted_spans)
+    gold_types, predicted_types = [q.type for q in gold], [q.type for q in predicted]
+    tallies = _Tallies({*gold_types, *predicted_types})
 
-    tally_exact("content_exact", gold, predicted, key=_content_span, label=_type, tallies=tallies)
+    _tally_exact(gold_spans, predicted_spans, gold_types, predicted_types, tallies)
     pairs = overlapping_pairs(gold_runs, predicted_runs)
+    shared, longest = {}, {}
+    for g, p in pairs:
+        (a, b), (c, d) = gold_runs[g], predicted_runs[p]
+        shared[(g, p)] = min(b, d) - max(a, c)
+        longest[(g, p)] = max(b - a, d - c)
+    groups = components(pairs)
 
-    def shared(g: int, p: int) -> int:
-        return min(gold_runs[g][1], predicted_runs[p][1]) - max(gold_runs[g][0], predicted_runs[p][0])
+    def shared_keys(g: int, p: int) -> tuple[int, int]:
+        return 1, shared[(g, p)]
 
     for name, (numerator, denominator) in THRESHOLDS.items():
-        kept = [
-            (g, p) for g, p in pairs
-            if shared(g, p) * denominator >= numerator * max(gold_runs[g][1] - gold_runs[g][0], predicted_runs[p][1] - predicted_runs[p][0])
-        ]
-        _tally_matching(name, optimal_matching(kept, lambda g, p: (1, shared(g, p)), tiebreak_keys=1), gold, predicted, tallies)
+        kept: list[list[Pair]] = []
+        for group in groups:
+            passing = [pair for pair in group if shared[pair] * denominator >= numerator * longest[pair]]
+            if len(passing) == len(group) == 1:
+                kept.append(passing)
+            elif passing:
+                kept.extend(components(passing))
+        matched = optimal_matching((), shared_keys, tiebreak_keys=1, groups=kept)
+        tallies.matching(name, matched, gold_types, predicted_types)
 
     gold_names, predicted_names = canonical_names(gold_entities), canonical_names(predicted_entities)
-    right_speaker = {(g, p): speaker_is_right(gold[g], predicted[p], gold_names, predicted_names) for g, p in pairs}
+    right_speaker = {pair: speaker_is_right(gold[pair[0]], predicted[pair[1]], gold_names, predicted_names) for pair in pairs}
 
     def keys(g: int, p: int) -> tuple[int, int, int, int, int]:
-        a, b = gold[g], predicted[p]
-        exact = (a.content.start, a.content.end) == (b.content.start, b.content.end)
-        return 1, int(right_speaker[(g, p)]), int(a.type == b.type), int(exact), shared(g, p)
+        return (1, int(right_speaker[(g, p)]), int(gold_types[g] == predicted_types[p]),
+                int(gold_spans[g] == predicted_spans[p]), shared[(g, p)])
 
-    matched = optimal_matching(pairs, keys, tiebreak_keys=1)
-    _tally_matching("content_overlap", matched, gold, predicted, tallies)
+    matched = optimal_matching((), keys, tiebreak_keys=1, groups=groups)
+    is_matched_gold, is_matched_predicted = tallies.matching("content_overlap", matched, gold_types, predicted_types)
     keep = records
     records: list[MatchRecord] = []
     tp, fp, fn = [], [], []
     for g, p in matched:
-        a, b = gold[g], predicted[p]
-        tally = tallies[a.type]
-        tally["type_accuracy_total"] += 1
-        tally["type_accuracy_correct"] += a.type == b.type
-        tally["speaker_accuracy_total"] += 1
+        row = tallies.rows[gold_types[g]]
+        row[_TYPE_TOTAL] += 1
+        row[_TYPE_CORRECT] += gold_types[g] == predicted_types[p]
+        row[_SPEAKER_TOTAL] += 1
         if right_speaker[(g, p)]:
-            tally["speaker_accuracy_correct"] += 1
-            tally["attribution_tp"] += 1
-            tp.append(a.content.start)
+            row[_SPEAKER_CORRECT] += 1
+            row[_ATTRIBUTION_TP] += 1
+            tp.append(gold_spans[g][0])
         else:
-            tally["attribution_fp"] += 1
-            tally["attribution_fn"] += 1
-            fp.append(b.content.start)
-            fn.append(a.content.start)
+            row[_ATTRIBUTION_FP] += 1
+            row[_ATTRIBUTION_FN] += 1
+            fp.append(predicted_spans[p][0])
+            fn.append(gold_spans[g][0])
         if keep:
+            a, b = gold[g], predicted[p]
             differences = tuple(name for name, differs in (
-                (BOUNDARY, (a.content.start, a.content.end) != (b.content.start, b.content.end)),
+                (BOUNDARY, gold_spans[g] != predicted_spans[p]),
                 (TYPE, a.type != b.type), (SPEAKER, not right_speaker[(g, p)]), (CUE, not _same_cue(a, b)),
             ) if differs)
             records.append(MatchRecord(MATCH, a, b, differences, overlap_ratio(gold_runs[g], predicted_runs[p])))
-    matched_gold, matched_predicted = {g for g, _ in matched}, {p for _, p in matched}
     for index, quote in enumerate(gold):
-        if index not in matched_gold:
-            tallies[quote.type]["attribution_fn"] += 1
-            fn.append(quote.content.start)
+        if not is_matched_gold[index]:
+            tallies.rows[quote.type][_ATTRIBUTION_FN] += 1
+            fn.append(gold_spans[index][0])
             if keep:
                 records.append(MatchRecord(FALSE_NEGATIVE, gold=quote))
     for index, quote in enumerate(predicted):
-        if index not in matched_predicted:
-            tallies[quote.type]["attribution_fp"] += 1
-            fp.append(quote.content.start)
+        if not is_matched_predicted[index]:
+            tallies.rows[quote.type][_ATTRIBUTION_FP] += 1
+            fp.append(predicted_spans[index][0])
             if keep:
                 records.append(MatchRecord(FALSE_POSITIVE, predicted=quote))
 
     _cues(gold, predicted, tallies)
-    by_label = {type_: _counts(tallies[type_]) for type_ in sorted(tallies)}
+    by_label = tallies.by_label()
     records.sort(key=lambda r: ((r.gold or r.predicted).start, (r.gold or r.predicted).end, r.gold is None))
+    tp.sort()
+    fp.sort()
+    fn.sort()
     return DocumentScore(
         by_label=by_label,
         counts=total(by_label.values(), QuoteCounts()),
         records=tuple(records),
-        headline=HeadlineAtoms(tuple(sorted(tp)), tuple(sorted(fp)), tuple(sorted(fn))),
+        headline=HeadlineAtoms(tuple(tp), tuple(fp), tuple(fn)),
     )
 
 
-def _content_span(quote: Quote) -> tuple[int, int]:
-    return quote.content.start, quote.content.end
+def _slots() -> dict[str, int]:
+    """``{"content_exact_tp": 0, ...}``: each count's position in :meth:`QuoteCounts.flat`."""
+    names = [f"{item.name}_{part.name}" for item in fields(QuoteCounts) for part in fields(type(item.default))]
+    return {name: position for position, name in enumerate(names)}
 
 
-def _type(quote: Quote) -> str:
-    return quote.type
+_SLOTS = _slots()
+_TYPE_CORRECT, _TYPE_TOTAL = _SLOTS["type_accuracy_correct"], _SLOTS["type_accuracy_total"]
+_SPEAKER_CORRECT, _SPEAKER_TOTAL = _SLOTS["speaker_accuracy_correct"], _SLOTS["speaker_accuracy_total"]
+_ATTRIBUTION_TP, _ATTRIBUTION_FP, _ATTRIBUTION_FN = (_SLOTS[f"attribution_{part}"] for part in ("tp", "fp", "fn"))
 
 
-def _tally_matching(name: str, matched, gold, predicted, tallies: dict[str, Counter]) -> None:
-    for g, _ in matched:
-        tallies[gold[g].type][f"{name}_tp"] += 1
-    matched_gold, matched_predicted = {g for g, _ in matched}, {p for _, p in matched}
-    for index, quote in enumerate(gold):
-        if index not in matched_gold:
-            tallies[quote.type][f"{name}_fn"] += 1
-    for index, quote in enumerate(predicted):
-        if index not in matched_predicted:
-            tallies[quote.type][f"{name}_fp"] += 1
+class _Tallies:
+    """The counts of one document per quote type, as flat rows in :meth:`QuoteCounts.flat`'s layout."""
+
+    def __init__(self, types: Iterable[str]) -> None:
+        self.rows: dict[str, list[int]] = {type_: [0] * len(_SLOTS) for type_ in types}
+
+    def by_label(self) -> dict[str, QuoteCounts]:
+        """The counts of each type that counts anything, by type in sorted order."""
+        return {type_: QuoteCounts.from_flat(row) for type_, row in sorted(self.rows.items()) if any(row)}
+
+    def matching(self, name: str, matched: Sequence[Pair], gold_types: Sequence[str],
+                 predicted_types: Sequence[str]) -> tuple[list[bool], list[bool]]:
+        """``{name}_tp`` / ``_fn`` under each gold quote's type, ``_fp`` under each unmatched
+        prediction's; returns which gold and which predicted quotes are matched."""
+        tp, fp, fn = _SLOTS[f"{name}_tp"], _SLOTS[f"{name}_fp"], _SLOTS[f"{name}_fn"]
+        matched_gold, matched_predicted = [False] * len(gold_types), [False] * len(predicted_types)
+        for g, p in matched:
+            matched_gold[g] = matched_predicted[p] = True
+        for is_matched, type_ in zip(matched_gold, gold_types):
+            self.rows[type_][tp if is_matched else fn] += 1
+        for is_matched, type_ in zip(matched_predicted, predicted_types):
+            if not is_matched:
+                self.rows[type_][fp] += 1
+        return matched_gold, matched_predicted
+
+
+def _tally_exact(gold_spans: Sequence[Interval], predicted_spans: Sequence[Interval], gold_types: Sequence[str],
+                 predicted_types: Sequence[str], tallies: _Tallies) -> None:
+    """*content exact* as a multiset intersection of the spans (:func:`.matching.tally_exact`): of
+    ``k`` gold and ``m`` predicted quotes with one span, the first ``min(k, m)`` of each match."""
+    tp, fp, fn = _SLOTS["content_exact_tp"], _SLOTS["content_exact_fp"], _SLOTS["content_exact_fn"]
+    left = Counter(predicted_spans)
+    for span, type_ in zip(gold_spans, gold_types):
+        if left.get(span, 0) > 0:
+            left[span] -= 1
+            tallies.rows[type_][tp] += 1
+        else:
+            tallies.rows[type_][fn] += 1
+    left = Counter(gold_spans)
+    for span, type_ in zip(predicted_spans, predicted_types):
+        if left.get(span, 0) > 0:
+            left[span] -= 1
+        else:
+            tallies.rows[type_][fp] += 1
 
 
 def _distinct_cues(quotes: Sequence[Quote]) -> list[tuple[int, int, str]]:
@@ -260,15 +334,16 @@ def _distinct_cues(quotes: Sequence[Quote]) -> list[tuple[int, int, str]]:
     return [(start, end, type_) for (start, end), type_ in sorted(seen.items())]
 
 
-def _cues(gold: Sequence[Quote], predicted: Sequence[Quote], tallies: dict[str, Counter]) -> None:
+def _cues(gold: Sequence[Quote], predicted: Sequence[Quote], tallies: _Tallies) -> None:
     gold_cues, predicted_cues = _distinct_cues(gold), _distinct_cues(predicted)
     predicted_spans = {(start, end) for start, end, _ in predicted_cues}
     gold_spans = {(start, end) for start, end, _ in gold_cues}
+    exact_tp, exact_fp, exact_fn = _SLOTS["cue_tp"], _SLOTS["cue_fp"], _SLOTS["cue_fn"]
     for start, end, type_ in gold_cues:
-        tallies[type_]["cue_tp" if (start, end) in predicted_spans else "cue_fn"] += 1
+        tallies.rows[type_][exact_tp if (start, end) in predicted_spans else exact_fn] += 1
     for start, end, type_ in predicted_cues:
         if (start, end) not in gold_spans:
-            tallies[type_]["cue_fp"] += 1
+            tallies.rows[type_][exact_fp] += 1
     pairs = overlapping_pairs([c[:2] for c in gold_cues], [c[:2] for c in predicted_cues])
 
     def keys(g: int, p: int) -> tuple[int, int]:
@@ -276,32 +351,4 @@ def _cues(gold: Sequence[Quote], predicted: Sequence[Quote], tallies: dict[str, 
         return 1, min(b, d) - max(a, c)
 
     matched = optimal_matching(pairs, keys, tiebreak_keys=1)
-    matched_gold, matched_predicted = {g for g, _ in matched}, {p for _, p in matched}
-    for index, (_, _, type_) in enumerate(gold_cues):
-        tallies[type_]["cue_overlap_tp" if index in matched_gold else "cue_overlap_fn"] += 1
-    for index, (_, _, type_) in enumerate(predicted_cues):
-        if index not in matched_predicted:
-            tallies[type_]["cue_overlap_fp"] += 1
-
-
-_PRF_KEYS = {name: (f"{name}_tp", f"{name}_fp", f"{name}_fn") for name in (
-    "content_exact", "content_overlap", "content_overlap_30", "content_overlap_80", "cue", "cue_overlap", "attribution")}
-
-
-def _prf(tally: Counter, name: str) -> PRFCounts:
-    tp, fp, fn = _PRF_KEYS[name]
-    return PRFCounts.from_flat((tally[tp], tally[fp], tally[fn]))
-
-
-def _counts(tally: Counter) -> QuoteCounts:
-    return QuoteCounts(
-        content_exact=_prf(tally, "content_exact"),
-        content_overlap=_prf(tally, "content_overlap"),
-        content_overlap_30=_prf(tally, "content_overlap_30"),
-        content_overlap_80=_prf(tally, "content_overlap_80"),
-        type_accuracy=AccuracyCounts(tally["type_accuracy_correct"], tally["type_accuracy_total"]),
-        speaker_accuracy=AccuracyCounts(tally["speaker_accuracy_correct"], tally["speaker_accuracy_total"]),
-        cue=_prf(tally, "cue"),
-        cue_overlap=_prf(tally, "cue_overlap"),
-        attribution=_prf(tally, "attribution"),
-    )
+    tallies.matching("cue_overlap", matched, [c[2] for c in gold_cues], [c[2] for c in predicted_cues])
