@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from test_scoring_evaluate import random_document, random_prediction
 
-from frnewsbench.schema import Entity, TimeExpression
+from frnewsbench.schema import Document, Entity, Prediction, Quote, Span, TimeExpression, sha256_text
 from frnewsbench.scoring.columnar import CORPUS_SCORERS, score_dates_corpus, score_entities_corpus
 from frnewsbench.scoring.counts import PRFCounts, SchemeCounts
 from frnewsbench.scoring.dates import score_dates
@@ -122,3 +122,99 @@ def test_dates_worked_by_hand():
     assert scores.by_label["SET"].relaxed_span == PRFCounts(fp=1)
     assert sorted(scores.by_label) == ["DATE", "DURATION", "SET", "TIME"]
     assert scores.headline.offsets[1].tolist() == [12, 50]  # FP of the value figure: the predicted starts
+
+
+# --- quotes: nested and shared contents, shared cues, speakers by span, id and canonical name --------
+
+QUOTE_WORDS = ("Il", "a", "dit", "que", "la", "paix", "«", "»", ",", "l’Ukraine", "Xi", "Jinping", "déclaré", ".", "—")
+
+
+def _random_quote_document(rng: random.Random, number: int):
+
+    words = [rng.choice(QUOTE_WORDS) for _ in range(rng.randint(4, 40))]
+    text = " ".join(words)
+    bounds, position = [], 0
+    for word in words:
+        bounds.append((position, position + len(word)))
+        position += len(word) + 1
+
+    def span(max_words: int) -> Span:
+        first = rng.randrange(len(bounds))
+        last = min(len(bounds) - 1, first + rng.randrange(max_words))
+        start, end = bounds[first][0], bounds[last][1]
+        return Span(start, end, text[start:end])
+
+    entities = [Entity(*bounds[i], text[slice(*bounds[i])], "PER", f"e{rng.randrange(3)}", rng.choice([None, "Xi", "xi"]))
+                for i in rng.sample(range(len(bounds)), min(3, len(bounds)))]
+    cues = [span(1) for _ in range(2)]
+
+    def quote() -> Quote:
+        speaker = span(2) if rng.random() < 0.7 else None
+        return Quote(span(8), rng.choice(["direct", "indirect", "mixed"]), speaker,
+                     rng.choice([None, "e0", "e1", "e2"]), rng.choice(cues + [None]))
+
+    gold = [quote() for _ in range(rng.randint(0, 6))]
+    gold += [Quote(q.content, rng.choice(["direct", "indirect"]), q.speaker, q.speaker_entity_id, q.cue)
+             for q in gold if rng.random() < 0.2]  # the same content twice, perhaps of another type
+    document = Document(f"q{number:03d}", None, text, "fr", None, "2023-03-01", "test", "seed.txt", sha256_text(text),
+                        entities=tuple(entities), quotes=tuple(gold))
+    predicted = [q for q in gold if rng.random() < 0.6]
+    predicted += [Quote(span(8) if rng.random() < 0.5 else q.content, rng.choice(["direct", "indirect"]),
+                        span(2) if rng.random() < 0.5 else q.speaker, rng.choice([None, "e0", "e1"]),
+                        rng.choice(cues + [None])) for q in gold if rng.random() < 0.5]
+    predicted += [quote() for _ in range(rng.randint(0, 2))]
+    predicted_entities = [Entity(e.start, e.end, e.text, "PER", e.entity_id, rng.choice([None, "XI", "Li"]))
+                          for e in entities]
+    return document, Prediction(document.id, entities=tuple(predicted_entities), quotes=tuple(predicted))
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_quotes_of_random_corpora_give_the_per_document_counts(seed):
+    from frnewsbench.scoring.columnar import score_quotes_corpus
+    from frnewsbench.scoring.quotes import score_quotes
+
+    rng = random.Random(seed)
+    pairs = [_random_quote_document(rng, number) for number in range(50)]
+    documents = [document for document, _ in pairs]
+    predictions = [prediction if rng.random() < 0.95 else None for _, prediction in pairs]
+
+    def reference(index):
+        prediction = predictions[index]
+        return score_quotes(gold=documents[index].quotes, predicted=() if prediction is None else prediction.quotes,
+                            text=documents[index].text, gold_entities=documents[index].entities,
+                            predicted_entities=() if prediction is None else prediction.entities, records=False)
+
+    expected = [reference(index) for index in range(len(documents))]
+    left: set[int] = set()
+
+    def per_document(index):
+        left.add(index)
+        return expected[index]
+
+    scores = score_quotes_corpus(documents, predictions, per_document)
+    assert scores.document_counts == [score.counts for score in expected]
+    by_label: dict = {}
+    for score in expected:
+        for label, counts in score.by_label.items():
+            by_label[label] = by_label[label] + counts if label in by_label else counts
+    assert scores.by_label == dict(sorted(by_label.items())) and list(scores.by_label) == sorted(by_label)
+    assert _headline_by_document(scores.headline, len(documents)) == [
+        tuple(Counter(getattr(score.headline, column)) for column in ("tp", "fp", "fn")) for score in expected]
+    assert len(left) < len(documents) // 2  # the arrays scored most documents themselves
+
+
+def test_quote_data_exercises_shared_components_and_every_figure():
+    """The random quote corpora above hold what makes quotes hard: contents overlapping more than
+    one quote of the other side, and every count non-zero."""
+    from frnewsbench.scoring.matching import components, overlapping_pairs
+    from frnewsbench.scoring.quotes import WordIndex
+
+    rng = random.Random(0)
+    shared = 0
+    for number in range(50):
+        document, prediction = _random_quote_document(rng, number)
+        words = WordIndex(document.text)
+        pairs = overlapping_pairs([words.run(q.content) for q in document.quotes],
+                                  [words.run(q.content) for q in prediction.quotes])
+        shared += sum(len(group) > 1 for group in components(pairs))
+    assert shared >= 20

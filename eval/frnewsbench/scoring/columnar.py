@@ -1,22 +1,26 @@
-"""The span layers scored over a whole corpus at once, in arrays: the fast path of ``evaluate``.
+"""Every layer scored over a whole corpus at once, in arrays: the fast path of ``evaluate``.
 
-:func:`frnewsbench.scoring.entities.score_entities` and
-:func:`frnewsbench.scoring.dates.score_dates` score one document at a time and are the
-definition. Scoring a large corpus through them spends most of its time in per-document Python
-(sorting, tallies, small records); here the same figures come from a few numpy passes:
+The per-document scorers (:func:`~frnewsbench.scoring.entities.score_entities`,
+:func:`~frnewsbench.scoring.dates.score_dates`, :func:`~frnewsbench.scoring.quotes.score_quotes`)
+are the definition. Scoring a large corpus through them spends most of its time in
+per-document Python (sorting, tallies, small records); here the same figures come from a few
+numpy passes:
 
 1. every item of the corpus becomes a row of arrays (document, start, end, label code), on one
    corpus-wide line where document ``d`` starts at ``d * stride``;
 2. the overlapping (gold, predicted) pairs come from two ``searchsorted`` range queries: a pair
    overlaps when the predicted item starts in ``[gold.start, gold.end)`` or the gold item starts
    in ``[predicted.start, predicted.end)`` (half-open, non-empty spans);
-3. when every pair of a document is its own matching component (each item overlaps at most one
-   item of the other side), every scheme's optimal matching is the set of pairs itself, and
-   every count is a ``bincount`` of a per-item outcome. Documents with a larger component, or
-   an empty span, are scored by the per-document function (exact by construction).
+3. a pair alone in its matching component (each of its items overlaps no other item) is
+   matched in every scheme, and every count is a ``bincount`` of a per-item outcome. For
+   entities and dates, a document with a larger component is scored by the per-document
+   function (none in the real corpus); for quotes, whose contents nest, the larger components
+   are solved by :func:`~frnewsbench.scoring.matching.optimal_matching` on the same items in the
+   same order as the per-document function, so they get the same pairs. A document with an
+   empty span goes to the per-document function.
 
 So the counts per document, per label and in total, and the headline's TP/FP/FN positions,
-are those of the per-document scorers (tested on random corpora).
+are those of the per-document scorers (tests/test_scoring_columnar.py, on random corpora).
 """
 
 from __future__ import annotations
@@ -31,6 +35,9 @@ import numpy as np
 from .counts import Counts
 from .dates import DateCounts
 from .entities import EntityCounts
+from .matching import optimal_matching
+from .quotes import THRESHOLDS, QuoteCounts, WordIndex, canonical_names, speaker_is_right
+from .quotes import _key as quote_order
 from .records import DocumentScore, HeadlineColumns
 
 _start, _end = attrgetter("start"), attrgetter("end")
@@ -108,18 +115,35 @@ class _Pairing:
     by_document: np.ndarray  # per document: True when the per-document scorer must score it
 
 
-def _pairing(gold: _Side, predicted: _Side, documents: int) -> _Pairing:
-    stride = int(max(gold.ends.max(initial=0), predicted.ends.max(initial=0),
-                     gold.starts.max(initial=0), predicted.starts.max(initial=0))) + 2
-    fallback = np.zeros(documents, dtype=bool)
-    # negative offsets would cross into the previous document's stretch of the line
-    for side in (gold, predicted):
-        fallback[side.documents[(side.ends <= side.starts) | (side.starts < 0)]] = True
-    pair_gold, pair_predicted = overlapping_pairs(gold, predicted, stride)
+def _stride(*sides: _Side) -> int:
+    """A document's length on the corpus-wide line: more than any offset."""
+    return int(max(max(side.ends.max(initial=0), side.starts.max(initial=0)) for side in sides)) + 2
+
+
+def _empty_spans(documents: int, *sides: _Side) -> np.ndarray:
+    """Per document: holds an empty or negative span (left to the per-document scorer; a
+    negative offset would cross into the previous document's stretch of the line)."""
+    found = np.zeros(documents, dtype=bool)
+    for side in sides:
+        found[side.documents[(side.ends <= side.starts) | (side.starts < 0)]] = True
+    return found
+
+
+def _candidates(gold: _Side, predicted: _Side, documents: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The overlapping pairs, and the documents the arrays cannot score: those with an empty (or
+    negative) span, or an item overlapping more than one item of the other side."""
+    fallback = _empty_spans(documents, gold, predicted)
+    pair_gold, pair_predicted = overlapping_pairs(gold, predicted, _stride(gold, predicted))
     gold_degree = np.bincount(pair_gold, minlength=len(gold.starts))
     predicted_degree = np.bincount(pair_predicted, minlength=len(predicted.starts))
     shared = (gold_degree[pair_gold] > 1) | (predicted_degree[pair_predicted] > 1)
     fallback[gold.documents[pair_gold[shared]]] = True
+    return pair_gold, pair_predicted, fallback
+
+
+def _pairing(gold: _Side, predicted: _Side, candidates: tuple[np.ndarray, np.ndarray], fallback: np.ndarray) -> _Pairing:
+    """The candidate pairs of the documents the arrays score (``fallback`` False)."""
+    pair_gold, pair_predicted = candidates
     keep = ~fallback[gold.documents[pair_gold]]
     pair_gold, pair_predicted = pair_gold[keep], pair_predicted[keep]
     gold_paired = np.full(len(gold.starts), -1, dtype=np.int64)
@@ -127,6 +151,11 @@ def _pairing(gold: _Side, predicted: _Side, documents: int) -> _Pairing:
     gold_paired[pair_gold] = np.arange(len(pair_gold))
     predicted_paired[pair_predicted] = np.arange(len(pair_predicted))
     return _Pairing(pair_gold, pair_predicted, gold_paired, predicted_paired, fallback)
+
+
+def _pair_spans(gold: _Side, predicted: _Side, documents: int) -> _Pairing:
+    *candidates, fallback = _candidates(gold, predicted, documents)
+    return _pairing(gold, predicted, candidates, fallback)
 
 
 class _Tally:
@@ -179,7 +208,7 @@ def score_entities_corpus(gold: Sequence[Sequence], predicted: Sequence[Sequence
     codes: dict[str, int] = {}
     gold_side = _Side.of(gold, attrgetter("label"), codes)
     predicted_side = _Side.of(predicted, attrgetter("label"), codes)
-    pairing = _pairing(gold_side, predicted_side, len(gold))
+    pairing = _pair_spans(gold_side, predicted_side, len(gold))
     g, p = pairing.gold, pairing.predicted
     same_span = (gold_side.starts[g] == predicted_side.starts[p]) & (gold_side.ends[g] == predicted_side.ends[p])
     same_label = gold_side.labels[g] == predicted_side.labels[p]
@@ -228,7 +257,7 @@ def score_dates_corpus(gold: Sequence[Sequence], predicted: Sequence[Sequence],
     predicted_values = np.fromiter(
         (value_codes.setdefault(t.value, len(value_codes)) for t in chain.from_iterable(predicted)),
         dtype=np.int64, count=len(predicted_side.starts))
-    pairing = _pairing(gold_side, predicted_side, len(gold))
+    pairing = _pair_spans(gold_side, predicted_side, len(gold))
     g, p = pairing.gold, pairing.predicted
     gold_scored = ~pairing.by_document[gold_side.documents]
     predicted_scored = ~pairing.by_document[predicted_side.documents]
@@ -274,4 +303,222 @@ def score_dates_corpus(gold: Sequence[Sequence], predicted: Sequence[Sequence],
     return _finish(tally, DateCounts, codes, fallback, headline)
 
 
+
+
+# flat QuoteCounts layout: content_exact, content_overlap, content_overlap_30, content_overlap_80
+# (tp fp fn each), type_accuracy, speaker_accuracy (correct total each), cue, cue_overlap, attribution
+_EXACT, _OVERLAP, _CUE, _CUE_OVERLAP, _ATTRIBUTION = 0, 3, 16, 19, 22
+_THRESHOLD_COLUMNS = {"content_overlap_30": 6, "content_overlap_80": 9}
+_TYPE_ACCURACY, _SPEAKER_ACCURACY = 12, 14
+_TP, _FP, _FN = 0, 1, 2
+
+
+def _matching(pair_gold: np.ndarray, pair_predicted: np.ndarray, gold_count: int, predicted_count: int,
+              keys: Callable[[int, int], tuple[int, ...]]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`frnewsbench.scoring.matching.optimal_matching` of candidate pairs given as arrays:
+    a pair alone in its component is taken as it is (in arrays); the larger components, found
+    and solved by ``optimal_matching`` itself on the same items in the same order, give the
+    same pairs as the per-document scorer. Returns, per gold and per predicted item, the index
+    of its partner, or -1."""
+    gold_partner = np.full(gold_count, -1, dtype=np.int64)
+    predicted_partner = np.full(predicted_count, -1, dtype=np.int64)
+    gold_degree = np.bincount(pair_gold, minlength=gold_count)
+    predicted_degree = np.bincount(pair_predicted, minlength=predicted_count)
+    alone = (gold_degree[pair_gold] == 1) & (predicted_degree[pair_predicted] == 1)
+    gold_partner[pair_gold[alone]] = pair_predicted[alone]
+    predicted_partner[pair_predicted[alone]] = pair_gold[alone]
+    shared = list(zip(pair_gold[~alone].tolist(), pair_predicted[~alone].tolist()))
+    if shared:
+        for g, p in optimal_matching(sorted(shared), keys, tiebreak_keys=1):
+            gold_partner[g], predicted_partner[p] = p, g
+    return gold_partner, predicted_partner
+
+
+def _cue_side(per_document: Sequence[Sequence], codes: dict[str, int]) -> _Side:
+    """The distinct non-empty cue spans of each document in span order, typed by the first quote
+    (in ``per_document``'s order, that of ``score_quotes``) that has them."""
+    documents, starts, ends, types = [], [], [], []
+    for index, quotes in enumerate(per_document):
+        seen: dict[tuple[int, int], str] = {}
+        for quote in quotes:
+            cue = quote.cue
+            if cue is not None and cue.start < cue.end:
+                seen.setdefault((cue.start, cue.end), quote.type)
+        for (start, end), type_ in sorted(seen.items()):
+            documents.append(index)
+            starts.append(start)
+            ends.append(end)
+            types.append(codes.setdefault(type_, len(codes)))
+    return _Side(*(np.asarray(column, dtype=np.int64) for column in (documents, starts, ends, types)))
+
+
+def _spread(size: int, indices: np.ndarray, values: np.ndarray) -> np.ndarray:
+    spread = np.zeros(size, dtype=bool)
+    spread[indices] = values
+    return spread
+
+
+def score_quotes_corpus(documents: Sequence, predictions: Sequence, per_document: Callable[[int], DocumentScore],
+                        ) -> LayerScores:
+    """Every quote figure of a corpus (``predictions[d]``: document ``d``'s prediction or
+    ``None``), as :func:`score_entities_corpus`: the same counts as
+    :func:`frnewsbench.scoring.quotes.score_quotes`. Each document's quotes are taken in that
+    function's order; content spans are paired on their word-token runs (one
+    :class:`~frnewsbench.scoring.quotes.WordIndex` per document), each matching's larger
+    components solved as it solves them, and the speaker of each candidate pair checked one
+    pair at a time. Documents with an empty content span or word run are left to ``per_document``."""
+    gold_per_document = [sorted(document.quotes, key=quote_order) for document in documents]
+    predicted_per_document = [() if prediction is None else sorted(prediction.quotes or (), key=quote_order)
+                              for prediction in predictions]
+    gold_runs: list[tuple[int, int]] = []
+    predicted_runs: list[tuple[int, int]] = []
+    for document, gold, predicted in zip(documents, gold_per_document, predicted_per_document):
+        if gold or predicted:
+            words = WordIndex(document.text, [quote.content for quote in (*gold, *predicted)])
+            gold_runs += map(words.run, (quote.content for quote in gold))
+            predicted_runs += map(words.run, (quote.content for quote in predicted))
+    codes: dict[str, int] = {}
+    # the items on their content spans, then the same items on their word-token runs
+    gold_items = _Side.of(gold_per_document, attrgetter("type"), codes)
+    predicted_items = _Side.of(predicted_per_document, attrgetter("type"), codes)
+    gold_side, predicted_side = (
+        _Side(items.documents, np.asarray([run[0] for run in runs], dtype=np.int64).reshape(-1),
+              np.asarray([run[1] for run in runs], dtype=np.int64).reshape(-1), items.labels)
+        for items, runs in ((gold_items, gold_runs), (predicted_items, predicted_runs)))
+    gold_flat = list(chain.from_iterable(gold_per_document))
+    predicted_flat = list(chain.from_iterable(predicted_per_document))
+    gold_cues, predicted_cues = _cue_side(gold_per_document, codes), _cue_side(predicted_per_document, codes)
+
+    fallback = _empty_spans(len(documents), gold_side, predicted_side, gold_items, predicted_items)
+    g, p = overlapping_pairs(gold_side, predicted_side, _stride(gold_side, predicted_side))
+    keep = ~fallback[gold_side.documents[g]]
+    g, p = g[keep], p[keep]
+    cue_g, cue_p = overlapping_pairs(gold_cues, predicted_cues, _stride(gold_cues, predicted_cues))
+    keep = ~fallback[gold_cues.documents[cue_g]]
+    cue_g, cue_p = cue_g[keep], cue_p[keep]
+
+    # the speaker of each candidate pair (canonical names looked up only where ids must be compared)
+    names: dict[tuple[int, int], dict[str, str]] = {}
+
+    def names_of(index: int, side: int) -> dict[str, str]:
+        if (index, side) not in names:
+            entities = documents[index].entities if side == 0 else (
+                () if predictions[index] is None else (predictions[index].entities or ()))
+            names[(index, side)] = canonical_names(entities)
+        return names[(index, side)]
+
+    right = np.zeros(len(g), dtype=bool)
+    for number, (gold_index, predicted_index) in enumerate(zip(g.tolist(), p.tolist())):
+        a, b = gold_flat[gold_index], predicted_flat[predicted_index]
+        if a.speaker is not None and b.speaker is not None and a.speaker.overlaps(b.speaker) or (
+                a.speaker_entity_id is not None and a.speaker_entity_id == b.speaker_entity_id):
+            right[number] = True
+        elif a.speaker_entity_id and b.speaker_entity_id is not None:
+            index = int(gold_side.documents[gold_index])
+            right[number] = speaker_is_right(a, b, names_of(index, 0), names_of(index, 1))
+        else:
+            right[number] = speaker_is_right(a, b, {}, {})
+    shared = np.minimum(gold_side.ends[g], predicted_side.ends[p]) - np.maximum(gold_side.starts[g], predicted_side.starts[p])
+    longest = np.maximum(gold_side.ends[g] - gold_side.starts[g], predicted_side.ends[p] - predicted_side.starts[p])
+    same_type = gold_side.labels[g] == predicted_side.labels[p]
+    same_content = (gold_items.starts[g] == predicted_items.starts[p]) & (gold_items.ends[g] == predicted_items.ends[p])
+    pair_number = {pair: number for number, pair in enumerate(zip(g.tolist(), p.tolist()))}
+
+    def overlap_keys(a: int, b: int) -> tuple[int, int, int, int, int]:
+        number = pair_number[(a, b)]
+        return 1, int(right[number]), int(same_type[number]), int(same_content[number]), int(shared[number])
+
+    def shared_keys(a: int, b: int) -> tuple[int, int]:
+        return 1, int(shared[pair_number[(a, b)]])
+
+    gold_count, predicted_count = len(gold_flat), len(predicted_flat)
+    gold_scored, predicted_scored = ~fallback[gold_side.documents], ~fallback[predicted_side.documents]
+    tally = _Tally(len(documents), len(codes), 25)
+
+    def prf(base: int, gold_hit: np.ndarray, predicted_hit: np.ndarray) -> None:
+        tally.add(base + _TP, gold_side, gold_scored & gold_hit)
+        tally.add(base + _FP, predicted_side, predicted_scored & ~predicted_hit)
+        tally.add(base + _FN, gold_side, gold_scored & ~gold_hit)
+
+    prf(_EXACT, *_multiset_hits(gold_items, predicted_items))
+    for name, (numerator, denominator) in THRESHOLDS.items():
+        kept = shared * denominator >= numerator * longest
+        gold_partner, predicted_partner = _matching(g[kept], p[kept], gold_count, predicted_count, shared_keys)
+        prf(_THRESHOLD_COLUMNS[name], gold_partner >= 0, predicted_partner >= 0)
+    gold_partner, predicted_partner = _matching(g, p, gold_count, predicted_count, overlap_keys)
+    gold_matched, predicted_matched = gold_partner >= 0, predicted_partner >= 0
+    prf(_OVERLAP, gold_matched, predicted_matched)
+    matched_gold = np.flatnonzero(gold_matched & gold_scored)
+    matched_numbers = np.fromiter((pair_number[pair] for pair in zip(matched_gold.tolist(),
+                                                                       gold_partner[matched_gold].tolist())),
+                                  dtype=np.int64, count=len(matched_gold))
+    gold_right = _spread(gold_count, matched_gold, right[matched_numbers])
+    predicted_right = _spread(predicted_count, gold_partner[matched_gold], right[matched_numbers])
+    matched = _spread(gold_count, matched_gold, True)
+    tally.add(_TYPE_ACCURACY, gold_side, _spread(gold_count, matched_gold, same_type[matched_numbers]))
+    tally.add(_TYPE_ACCURACY + 1, gold_side, matched)
+    tally.add(_SPEAKER_ACCURACY, gold_side, gold_right)
+    tally.add(_SPEAKER_ACCURACY + 1, gold_side, matched)
+    # attribution: a right pair is a TP; a wrong one a FP and a FN, both under the gold type
+    tally.add(_ATTRIBUTION + _TP, gold_side, gold_right)
+    tally.add(_ATTRIBUTION + _FP, gold_side, matched & ~gold_right)
+    tally.add(_ATTRIBUTION + _FP, predicted_side, predicted_scored & ~predicted_matched)
+    tally.add(_ATTRIBUTION + _FN, gold_side, gold_scored & ~gold_right)
+    # cues: distinct spans, exact and one-to-one overlap
+    cue_gold_scored, cue_predicted_scored = ~fallback[gold_cues.documents], ~fallback[predicted_cues.documents]
+    cue_shared = np.minimum(gold_cues.ends[cue_g], predicted_cues.ends[cue_p]) - np.maximum(
+        gold_cues.starts[cue_g], predicted_cues.starts[cue_p])
+    cue_number = {pair: number for number, pair in enumerate(zip(cue_g.tolist(), cue_p.tolist()))}
+    same_cue = (gold_cues.starts[cue_g] == predicted_cues.starts[cue_p]) & (gold_cues.ends[cue_g] == predicted_cues.ends[cue_p])
+    cue_gold_partner, cue_predicted_partner = _matching(
+        cue_g, cue_p, len(gold_cues.starts), len(predicted_cues.starts),
+        lambda a, b: (1, int(cue_shared[cue_number[(a, b)]])))
+    for base, gold_hit, predicted_hit in (
+            (_CUE, _spread(len(gold_cues.starts), cue_g, same_cue), _spread(len(predicted_cues.starts), cue_p, same_cue)),
+            (_CUE_OVERLAP, cue_gold_partner >= 0, cue_predicted_partner >= 0)):
+        tally.add(base + _TP, gold_cues, cue_gold_scored & gold_hit)
+        tally.add(base + _FP, predicted_cues, cue_predicted_scored & ~predicted_hit)
+        tally.add(base + _FN, gold_cues, cue_gold_scored & ~gold_hit)
+    tp = gold_right
+    fp = predicted_scored & ~predicted_right
+    fn = gold_scored & ~tp
+    headline = [(gold_side.documents[tp], gold_items.starts[tp]),
+                (predicted_side.documents[fp], predicted_items.starts[fp]),
+                (gold_side.documents[fn], gold_items.starts[fn])]
+    fallback_scores = ((int(d), per_document(int(d))) for d in np.flatnonzero(fallback))
+    return _finish(tally, QuoteCounts, codes, fallback_scores, headline)
+
+
+def _multiset_hits(gold: _Side, predicted: _Side) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`frnewsbench.scoring.matching.tally_exact` on ``(document, start, end)`` keys: with
+    ``k`` gold and ``m`` predicted items of one key, the first ``min(k, m)`` of each side (in the
+    arrays' order) are hits."""
+    sides = np.concatenate([np.zeros(len(gold.starts), dtype=np.int64), np.ones(len(predicted.starts), dtype=np.int64)])
+    columns = [np.concatenate([getattr(gold, name), getattr(predicted, name)]) for name in ("documents", "starts", "ends")]
+    order = np.lexsort((np.arange(len(sides)), sides, columns[2], columns[1], columns[0]))
+    keys = [column[order] for column in columns]
+    new_key = np.ones(len(order), dtype=bool)
+    new_key[1:] = (keys[0][1:] != keys[0][:-1]) | (keys[1][1:] != keys[1][:-1]) | (keys[2][1:] != keys[2][:-1])
+    group = np.cumsum(new_key) - 1
+    side = sides[order]
+    gold_in_group = np.bincount(group[side == 0], minlength=group[-1] + 1 if len(group) else 0)
+    predicted_in_group = np.bincount(group[side == 1], minlength=len(gold_in_group))
+    # rank of each item among its side's items of the key (gold items come first in a group)
+    group_start = np.flatnonzero(new_key)[group]
+    rank = np.arange(len(order)) - group_start - np.where(side == 1, gold_in_group[group], 0)
+    hit = rank < np.minimum(gold_in_group, predicted_in_group)[group]
+    found = np.zeros(len(order), dtype=bool)
+    found[order] = hit
+    return found[:len(gold.starts)], found[len(gold.starts):]
+
+
 CORPUS_SCORERS = {"entities": score_entities_corpus, "dates": score_dates_corpus}
+
+
+def score_corpus(layer: str, documents: Sequence, predictions: Sequence,
+                 per_document: Callable[[int], DocumentScore]) -> LayerScores:
+    """One layer of a corpus (``predictions[d]``: gold document ``d``'s prediction, or ``None``)."""
+    if layer == "quotes":
+        return score_quotes_corpus(documents, predictions, per_document)
+    predicted = [() if prediction is None else (getattr(prediction, layer) or ()) for prediction in predictions]
+    return CORPUS_SCORERS[layer]([getattr(document, layer) for document in documents], predicted, per_document)

@@ -15,7 +15,7 @@ from ..schema import LAYERS, Document, Prediction
 from . import dates, entities, offset_free, quotes
 from .bootstrap import (LEVEL, UNIT, Interval, PairedBootstrap, Paragraphs, bootstrap_intervals, check_resampling,
                         paired_test, paragraph_table, unit_table)
-from .columnar import CORPUS_SCORERS, LayerScores
+from .columnar import LayerScores, score_corpus
 from .conventions import CONVENTIONS, ggt_totals
 from .counts import Counts, PRFCounts, total
 from .entities import EntityCounts, MacroScores, macro_scores, score_entities
@@ -300,16 +300,12 @@ def _documents(layer: str, gold: Sequence[Document],
 
 
 def score_layer(layer: str, gold: Sequence[Document], predictions: Mapping[str, Prediction]) -> LayerScores:
-    """One layer's counts over the corpus, without match records: in arrays for the span layers
-    (:mod:`.columnar`), document by document for the others. The same counts as
-    :func:`score_document` summed."""
+    """One layer's counts over the corpus, without match records, in arrays (:mod:`.columnar`):
+    the same counts as :func:`score_document` summed."""
     def per_document(index: int) -> DocumentScore:
         return score_document(layer, gold[index], predictions.get(gold[index].id), records=False)
 
-    if layer in CORPUS_SCORERS:
-        return CORPUS_SCORERS[layer]([getattr(document, layer) for document in gold],
-                                     [_predicted(layer, document, predictions) for document in gold], per_document)
-    return _summed(layer, [per_document(index) for index in range(len(gold))])
+    return score_corpus(layer, gold, [predictions.get(document.id) for document in gold], per_document)
 
 
 def _summed(layer: str, scores: Sequence[DocumentScore]) -> LayerScores:
