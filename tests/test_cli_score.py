@@ -469,19 +469,21 @@ def test_dropped_labels_count_one_run_only(ruler_module):
 def test_score_hashes_the_very_bytes_it_scored(tmp_path, monkeypatch):
     path = oracle_file(tmp_path)
     scored = path.read_bytes()
-    reads = []
-    real_read_bytes = Path.read_bytes
+    opened = []
+    real_open = Path.open
 
-    def read_then_change(self):
-        content = real_read_bytes(self)
+    def open_then_change(self, *args, **kwargs):
+        handle = real_open(self, *args, **kwargs)
         if self == path:
-            reads.append(content)
-            path.write_text('{"id": "t-001", "entities": []}\n', encoding="utf-8")  # changed behind our back
-        return content
+            opened.append(self)
+            changed = tmp_path / "changed.jsonl"  # replaced behind our back, as an editor saves a file
+            changed.write_text('{"id": "t-001", "entities": []}\n', encoding="utf-8")
+            changed.replace(path)
+        return handle
 
-    monkeypatch.setattr(Path, "read_bytes", read_then_change)
+    monkeypatch.setattr(Path, "open", open_then_change)
     result = score(predictions=path, gold=GOLD, bootstrap_samples=10)
-    assert reads == [scored]
+    assert opened == [path]  # read once
     assert result.system.versions["predictions_sha256"] == "sha256:" + hashlib.sha256(scored).hexdigest()
     assert result.evaluation.headlines["entities"].value == 1.0  # the oracle's bytes were the ones scored
 

@@ -328,7 +328,7 @@ def test_the_fast_path_accepts_and_builds_exactly_what_the_full_check_does():
             fast = parse(line)
         except PredictionsError as error:
             fast = [str(problem) for problem in error.problems]
-        with patch.object(module._RecordChecker, "_fast_item", lambda self, layer, item: None):
+        with patch.dict(module._FAST_BUILDERS, {layer: lambda self, item: None for layer in module._FAST_BUILDERS}):
             try:
                 full = parse(line)
             except PredictionsError as error:
@@ -337,3 +337,74 @@ def test_the_fast_path_accepts_and_builds_exactly_what_the_full_check_does():
         accepted += isinstance(fast, dict)
         refused += isinstance(fast, list)
     assert accepted > 300 and refused > 300  # both ways exercised
+
+
+# --- the quick reader (orjson) and the strict one answer alike; files are read a chunk at a time ------
+
+def _outcome(parse_lines):
+    """What parsing gives: each prediction as its record with its alignments, or the problems' messages."""
+    try:
+        predictions = parse_lines()
+    except PredictionsError as error:
+        return [str(problem) for problem in error.problems]
+    return {doc_id: (prediction_to_record(p), p.alignments) for doc_id, p in predictions.items()}
+
+
+def _strictly(parse_lines):
+    from unittest.mock import patch
+
+    from frnewsbench import predictions as module
+
+    with patch.object(module, "quick_loads", lambda line: module.NOT_QUICK):
+        return _outcome(parse_lines)
+
+
+def test_a_key_repeated_deep_inside_a_record_is_refused_with_the_strict_message():
+    line = ('{"id": "t-002", "quotes": [{"content": {"start": 67, "end": 90}, "type": "indirect", '
+            '"speaker": {"start": 30, "end": 46, "end": 46}}]}')
+    problems = problems_of(line)
+    assert problems == ["preds.jsonl line 1 (line): expected each key once per object; found the key 'end' twice. "
+                        "Fix: keep one of them"]
+    assert _strictly(lambda: parse(line)) == problems
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(lines | records.map(lambda record: json.dumps(record).replace('"id": ', '"id": 1, "id": ', 1)),
+                max_size=4))
+def test_the_quick_reader_gives_the_answers_of_the_strict_one(file_lines):
+    assert _outcome(lambda: parse(*file_lines)) == _strictly(lambda: parse(*file_lines))
+
+
+def test_the_quick_reader_refused_records_are_named_from_what_the_strict_reader_reads():
+    big = 2**64  # orjson reads it as a float; the message shows the integer, as the strict reader reads it
+    problems = problems_of(entity(end=big))
+    assert len(problems) == 1 and f"start=0, end={big}" in problems[0] and "to be an integer" not in problems[0]
+    assert _strictly(lambda: parse(entity(end=big))) == problems
+
+
+@pytest.mark.parametrize("content", [
+    b"", b"\n", b"\xef\xbb\xbf" + entity().encode() + b"\n",
+    (entity() + "\r\n\r\n" + json.dumps({"id": "t-002", "quotes": []})).encode(),  # CRLF, a blank line, no final newline
+    (json.dumps({"id": "t-002", "entities": [{"text": "Jens Stoltenberg", "label": "PER"}] * 40}) + "\n").encode(),
+    b'{"id": "t-001"}\n\xff\n{"id": "t-002", "entities": [}\n',
+])
+def test_a_file_read_a_few_bytes_at_a_time_is_read_as_a_whole(tmp_path, monkeypatch, content):
+    import hashlib
+
+    from frnewsbench import predictions as module
+    from frnewsbench.predictions import read_predictions_with_hash
+
+    path = tmp_path / "preds.jsonl"
+    path.write_bytes(content)
+    whole = _outcome(lambda: parse_predictions(content.split(b"\n"), documents=GOLD, source=str(path)))
+    hashes = set()
+
+    def read():
+        predictions, sha256 = read_predictions_with_hash(path, documents=GOLD)
+        hashes.add(sha256)
+        return predictions
+
+    for chunk in (1, 7, 64, 1 << 20):
+        monkeypatch.setattr(module, "CHUNK_BYTES", chunk)
+        assert _outcome(read) == whole
+    assert hashes <= {"sha256:" + hashlib.sha256(content).hexdigest()}  # (a file with problems has no hash)

@@ -82,6 +82,10 @@ class DocumentAligner:
         """A mention given with offsets: the next mention of ``layer`` is looked for after it."""
         self.cursors[layer] = span.end
 
+    def given_end(self, layer: str, end: int) -> None:
+        """Mentions given with offsets, the last ending at ``end``: :meth:`given` for many at once."""
+        self.cursors[layer] = end
+
     def mention(self, layer: str, item: int, given: str, role: str = MENTION) -> Span:
         """Place a mention of ``layer`` (or a quote's content) from its text alone."""
         needle = given.strip()

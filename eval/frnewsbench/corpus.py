@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any, Sequence
 
+from .gcpause import collector_paused
 from .jsonread import loads
 from .schema import SCHEMA_VERSION, Document, Entity, Quote, Span, TimeExpression
 from .writes import Content, OutputError, write_all, write_atomic  # noqa: F401  (also imported from here)
@@ -193,14 +194,18 @@ class DatasetError(ValueError):
 DATASET_COLUMNS = (*METADATA_KEYS, "text", "entities", "dates", "quotes")
 
 
+READ_BATCH_ROWS = 250  # documents converted from Arrow to Python objects at a time
+
+
 def read_dataset(directory: str | Path) -> list[Document]:
     """The documents of a built dataset folder (its ``documents`` Parquet), sorted by id.
 
     Raises ``FileNotFoundError`` for a folder that is not a built dataset and :class:`DatasetError`
-    for one that cannot be read as this version's dataset. Read column by column (each span type
-    built straight from its columns, no row dicts: the same documents as :func:`document_from_dict`
-    gives for each row, several times faster); a table the columns cannot be read from is read row
-    by row, to name the document at fault.
+    for one that cannot be read as this version's dataset. Read a batch of documents at a time
+    (never the whole table in Arrow and Python at once) and column by column (each span type built
+    straight from its columns, no row dicts: the same documents as :func:`document_from_dict`
+    gives for each row, several times faster); a table the columns cannot be read from is read
+    row by row, to name the document at fault.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -209,18 +214,28 @@ def read_dataset(directory: str | Path) -> list[Document]:
     if not path.is_file():
         raise FileNotFoundError(f"{directory}: not a built dataset (no {DATASET_DOCUMENTS}); run `frnewsbench build`")
     rebuild = "rebuild it from the annotations (`frnewsbench build`) or restore the file (`git checkout -- dataset`)"
+
+    def unreadable(error: Exception) -> DatasetError:
+        return DatasetError(f"{path}: not a readable Parquet file, corrupt or truncated ({error}); {rebuild}")
+
     try:
-        table = pq.ParquetFile(path).read()
+        parquet = pq.ParquetFile(path)
+        schema = parquet.schema_arrow
     except (pa.ArrowException, OSError) as error:
-        raise DatasetError(f"{path}: not a readable Parquet file, corrupt or truncated ({error}); {rebuild}") from None
-    if "schema_version" not in table.column_names:
+        raise unreadable(error) from None
+    if "schema_version" not in schema.names:
         raise DatasetError(f"{path}: no schema_version column: not a dataset of this frnewsbench (which reads schema "
                            f"{SCHEMA_VERSION!r}); {rebuild}")
+    stored_hash = (schema.metadata or {}).get(CONTENT_HASH_KEY)
+    stored = None if stored_hash is None else stored_hash.decode("ascii")
+    try:
+        documents = _read_batches(parquet)
+        if documents is not None:
+            return StoredDocuments(documents, stored)
+        table = parquet.read()
+    except (pa.ArrowException, OSError) as error:
+        raise unreadable(error) from None
     columns = table.column_names
-    stored_hash = (table.schema.metadata or {}).get(CONTENT_HASH_KEY)
-    documents = _read_columns(table)
-    if documents is not None:
-        return StoredDocuments(documents, None if stored_hash is None else stored_hash.decode("ascii"))
     rows = table.to_pylist()
     del table
     for row in rows:
@@ -241,20 +256,35 @@ def read_dataset(directory: str | Path) -> list[Document]:
             raise DatasetError(f"{path}: document {row.get('id')!r} cannot be read ({type(error).__name__}: {error}); "
                                f"{rebuild}") from None
     documents.sort(key=lambda d: d.id)
-    return StoredDocuments(documents, None if stored_hash is None else stored_hash.decode("ascii"))
+    return StoredDocuments(documents, stored)
 
 
-def _read_columns(table) -> list[Document] | None:
-    """The documents of ``table``, sorted by id, built column by column; ``None`` when a column is
-    missing or not of the expected type (the row-by-row reading then names the problem)."""
+def _read_batches(parquet) -> list[Document] | None:
+    """The documents of a Parquet file, sorted by id, built a batch of rows at a time; ``None``
+    when a batch cannot be read by columns (the row-by-row reading then names the problem)."""
+    documents: list[Document] = []
+    with collector_paused():  # many objects, no cycles
+        for batch in parquet.iter_batches(batch_size=READ_BATCH_ROWS):
+            built = _read_columns(batch)
+            if built is None:
+                return None
+            documents += built
+            del batch, built
+        documents.sort(key=lambda d: d.id)
+    return documents
+
+
+def _read_columns(batch) -> list[Document] | None:
+    """The documents of a record ``batch``, built column by column; ``None`` when a column is
+    missing or not of the expected type."""
     try:
-        column = {name: table.column(name) for name in table.column_names}
-        ids = _python_list(column["id"].combine_chunks())
-        for document_id, version in zip(ids, _python_list(column["schema_version"].combine_chunks())):
-            if version != SCHEMA_VERSION:
-                return None  # the row-by-row reading names the document and its version
-        plain = {name: _python_list(column[name].combine_chunks()) for name in (
-            "title", "text", "language", "source", "dct", "dct_evidence", "seed_file", "text_sha256")}
+        column = dict(zip(batch.schema.names, batch.columns))
+        ids = _python_list(column["id"])
+        if any(version != SCHEMA_VERSION for version in _python_list(column["schema_version"])):
+            return None  # the row-by-row reading names the document and its version
+        plain = {name: _python_list(column[name]) for name in (
+            "title", "text", "dct", "dct_evidence", "seed_file", "text_sha256")}
+        shared = {name: _shared_strings(column[name]) for name in ("language", "source")}
         segments = [() if row is None else tuple(map(tuple, row)) for row in column["seed_segments"].to_pylist()]
         entities = _per_row(column["entities"], _entities)
         dates = _per_row(column["dates"], _time_expressions)
@@ -263,27 +293,23 @@ def _read_columns(table) -> list[Document] | None:
         return None
     if not all(isinstance(text, str) for text in plain["text"]):
         return None
-    documents = [
+    return [
         Document(id=document_id, title=title, text=text, language=language, source=source, dct=dct,
                  dct_evidence=evidence, seed_file=seed_file, text_sha256=sha, seed_segments=segment,
                  entities=entity_row, dates=date_row, quotes=quote_row)
-        for document_id, title, text, language, source, dct, evidence, seed_file, sha, segment, entity_row, date_row, quote_row
-        in zip(ids, *plain.values(), segments, entities, dates, quotes)
+        for document_id, title, text, dct, evidence, seed_file, sha, language, source, segment, entity_row, date_row,
+        quote_row in zip(ids, *plain.values(), *shared.values(), segments, entities, dates, quotes)
     ]
-    documents.sort(key=lambda d: d.id)
-    return documents
 
 
-def _per_row(column, build) -> list[tuple]:
-    """A ``list<struct>`` column as one tuple of built items per row (a null list: none)."""
+def _per_row(array, build) -> list[tuple]:
+    """A ``list<struct>`` array as one tuple of built items per row (a null list: none)."""
     import pyarrow.compute as pc
 
-    array = column.combine_chunks()
-    lengths = pc.list_value_length(array).to_pylist()
+    lengths = pc.list_value_length(array).fill_null(0).to_numpy().tolist()
     items = build(array.flatten())
     rows, position = [], 0
     for length in lengths:
-        length = length or 0
         rows.append(tuple(items[position:position + length]))
         position += length
     return rows
@@ -299,33 +325,51 @@ def _python_list(array) -> list:
     return array.to_pylist()
 
 
-def _fields(struct) -> dict[str, list]:
-    """Each field of a struct array as a Python list (a null struct gives ``None`` in each)."""
-    return {struct.type.field(index).name: _python_list(child) for index, child in enumerate(struct.flatten())}
+def _shared_strings(array) -> list:
+    """``array.to_pylist()`` for a column of few distinct values (labels, types): each value one
+    string object, shared by the rows that hold it (less memory, and faster to build)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(array)
+    values = np.array([*encoded.dictionary.to_pylist(), None], dtype=object)
+    return values[encoded.indices.fill_null(len(values) - 1).to_numpy()].tolist()
+
+
+def _children(struct) -> dict[str, Any]:
+    """The fields of a struct array by name (a null struct is null in each)."""
+    return {struct.type.field(index).name: child for index, child in enumerate(struct.flatten())}
+
+
+def _fields(struct, plain: tuple[str, ...], shared: tuple[str, ...] = ()) -> dict[str, list]:
+    """The fields ``plain`` and ``shared`` of a struct array as Python lists; the ``shared`` ones
+    hold few distinct values (:func:`_shared_strings`)."""
+    children = _children(struct)
+    return {**{name: _python_list(children[name]) for name in plain},
+            **{name: _shared_strings(children[name]) for name in shared}}
 
 
 def _entities(struct) -> list[Entity]:
-    f = _fields(struct)
-    return [Entity(start, end, text, label, entity_id, name, id=item_id) for start, end, text, label, entity_id, name, item_id
-            in zip(f["start"], f["end"], f["text"], f["label"], f["entity_id"], f["canonical_name"], f["id"])]
+    f = _fields(struct, ("start", "end", "text", "entity_id", "canonical_name", "id"), shared=("label",))
+    return list(map(Entity, f["start"], f["end"], f["text"], f["label"], f["entity_id"], f["canonical_name"], f["id"]))
 
 
 def _time_expressions(struct) -> list[TimeExpression]:
-    f = _fields(struct)
-    return [TimeExpression(start, end, text, type_, value, mod, id=item_id) for start, end, text, type_, value, mod, item_id
-            in zip(f["start"], f["end"], f["text"], f["type"], f["value"], f["mod"], f["id"])]
+    f = _fields(struct, ("start", "end", "text", "id"), shared=("type", "value", "mod"))
+    return list(map(TimeExpression, f["start"], f["end"], f["text"], f["type"], f["value"], f["mod"], f["id"]))
 
 
 def _spans(struct) -> list[Span | None]:
-    valid = struct.is_valid().to_pylist()
-    f = _fields(struct)
+    f = _fields(struct, ("start", "end", "text"))
+    if struct.null_count == 0:
+        return list(map(Span, f["start"], f["end"], f["text"]))
+    valid = struct.is_valid().to_numpy(zero_copy_only=False).tolist()
     return [Span(start, end, text) if present else None
             for present, start, end, text in zip(valid, f["start"], f["end"], f["text"])]
 
 
 def _quotes(struct) -> list[Quote]:
-    children = dict(zip((struct.type.field(index).name for index in range(struct.type.num_fields)), struct.flatten()))
+    f = _fields(struct, ("speaker_entity_id", "id"), shared=("type",))
+    children = _children(struct)
     contents, speakers, cues = (_spans(children[role]) for role in ("content", "speaker", "cue"))
-    return [Quote(content, type_, speaker, speaker_id, cue, id=item_id) for content, type_, speaker, speaker_id, cue, item_id
-            in zip(contents, _python_list(children["type"]), speakers, _python_list(children["speaker_entity_id"]), cues,
-                   _python_list(children["id"]))]
+    return list(map(Quote, contents, f["type"], speakers, f["speaker_entity_id"], cues, f["id"]))

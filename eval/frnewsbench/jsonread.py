@@ -20,6 +20,8 @@ import json
 import re
 from typing import Any
 
+import orjson
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # the only way JSON read from UTF-8 can hold one
 
@@ -108,4 +110,39 @@ def loads(content: str | bytes) -> Any:
                             "arrays or objects nested too deeply to read", "flatten the structure") from None
     if _SURROGATE_ESCAPE.search(text) or _SURROGATE.search(text):  # else no string can hold one: skip the walk
         _check_strings(value)
+    return value
+
+
+NOT_QUICK = object()
+_COLON_ESCAPE = "\\u003"  # ``\u003a`` writes a colon without the byte ``:``
+
+
+def quick_loads(content: str | bytes) -> Any:
+    """The JSON value of ``content`` read by orjson (several times faster than :func:`loads`), or
+    :data:`NOT_QUICK` when orjson cannot read it or a key is repeated: read it with :func:`loads`.
+
+    It refuses (``NOT_QUICK``) what :func:`loads` refuses: bytes that are not UTF-8, malformed JSON,
+    ``NaN`` and infinities, lone surrogates, a byte order mark, nesting deeper than 1,024 levels,
+    and a repeated key. The repeated key is found exactly by counting colons: in valid JSON a colon
+    is either the one after each key or a character of a string, so the colons of ``content``
+    number the keys written plus the colons inside strings, and the colons orjson writes back for
+    the value number the keys kept plus the same colons inside strings; the two counts are equal
+    if and only if no object lost a key (content with a ``\\u003a`` escape, a colon written
+    without the byte, is left to :func:`loads`).
+
+    Not :func:`loads` for numbers: an integer beyond 64 bits comes back as a float and floats are
+    orjson's. A caller that refuses every float, and reads again with :func:`loads` what it
+    refuses, gives the same answers as with :func:`loads` alone (the predictions reader does).
+    """
+    try:
+        value = orjson.loads(content)
+        written = orjson.dumps(value)
+    except (orjson.JSONDecodeError, orjson.JSONEncodeError):
+        return NOT_QUICK
+    if isinstance(content, bytes):
+        colons, escaped = content.count(b":"), _COLON_ESCAPE.encode() in content
+    else:
+        colons, escaped = content.count(":"), _COLON_ESCAPE in content
+    if escaped or colons != written.count(b":"):
+        return NOT_QUICK
     return value

@@ -29,7 +29,7 @@ import reprlib
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, BinaryIO, Iterable, Iterator, Mapping, Sequence
 
 from .align import CONTENT, CUE, MENTION, SPEAKER, DocumentAligner
 from .corpus import entity_to_dict, quote_to_dict, time_expression_to_dict, write_atomic
@@ -37,7 +37,8 @@ from .schema import (
     ENTITY_LABELS, LAYERS, QUOTE_TYPES, TIMEX_MODS, TIMEX_TYPES, Document, Entity, Prediction, Quote, Span,
     TimeExpression,
 )
-from .jsonread import JSONReadError, loads
+from .gcpause import collector_paused
+from .jsonread import NOT_QUICK, JSONReadError, loads, quick_loads
 from .spantext import mismatch_hint, normalisation_fix, normalisation_mismatch
 from .timex import value_problem
 
@@ -107,9 +108,10 @@ class PredictionsError(ValueError):
 
 
 @lru_cache(maxsize=1 << 16)
-def _valid_timex_value(value: str) -> bool:
-    """``value_problem(value) is None``, remembered: a corpus repeats its values."""
-    return value_problem(value) is None
+def _timex_value(value: str) -> str | None:
+    """``value`` if it is a valid TIMEX3 value, else ``None``; remembered (a corpus repeats its
+    values), so each value is one string object shared by the items that give it."""
+    return value if value_problem(value) is None else None
 
 
 _ITEM_KEYS = {layer: frozenset(spec) for layer, spec in ITEM_FIELDS.items()}
@@ -135,6 +137,7 @@ class _RecordChecker:
         self.source, self.line, self.raw, self.documents, self.problems = source, line, raw, documents, problems
         self.doc_id: str | None = None
         self.text: str | None = None
+        self.length = 0
         self.aligner: DocumentAligner | None = None
         self.ok = True
 
@@ -161,8 +164,7 @@ class _RecordChecker:
                 self.problem(layer, "a list of spans (or the key left out: not scored)", f"{type(value).__name__} {show(value)}",
                              f"give {layer!r} as a JSON list; [] means 'predicted nothing'")
                 continue
-            items = [self._item(layer, index, item) for index, item in enumerate(value)]
-            layers[layer] = tuple(items)  # type: ignore[arg-type]
+            layers[layer] = self._layer(layer, value)
         if not self.ok or self.doc_id is None or self.text is None:
             return None
         alignments = () if self.aligner is None else tuple(self.aligner.decisions)
@@ -185,6 +187,7 @@ class _RecordChecker:
                          "use the ids of the gold documents, or score against the right gold (--gold)")
             return
         self.text = self.documents[doc_id].text
+        self.length = len(self.text)
         self.aligner = DocumentAligner(self.text)
 
     def _fields(self, where: str, item: dict[str, Any], spec: Mapping[str, tuple[bool, type]]) -> bool:
@@ -257,61 +260,97 @@ class _RecordChecker:
                 where += f" text={show(span['text'])}"
         return where
 
+    def _layer(self, layer: str, values: list) -> tuple:
+        """The items of one layer. Each item that is well-formed in every respect is built straight
+        away (:meth:`_fast_entity`, :meth:`_fast_date`, :meth:`_fast_quote`); any other goes to the
+        full check, which builds it or names each of its problems. The fast builders never accept
+        what the full check would refuse: the same conditions, tested on random items."""
+        if self.text is None or self.aligner is None:  # not a gold document: the full check names the problems
+            return tuple(self._item(layer, index, item) for index, item in enumerate(values))
+        fast = _FAST_BUILDERS[layer]
+        built: list = []
+        cursor = None  # the end of the last item built fast: where the aligner looks for the next text-anchored one
+        for index, item in enumerate(values):
+            made = fast(self, item) if type(item) is dict else None
+            if made is not None:
+                built.append(made)
+                cursor = made.end
+                continue
+            if cursor is not None:
+                self.aligner.given_end(layer, cursor)
+                cursor = None
+            built.append(self._item(layer, index, item))
+        if cursor is not None:
+            self.aligner.given_end(layer, cursor)
+        return tuple(built)
+
     def _fast_span(self, raw: Any) -> Span | None:
         """The span of ``raw`` when it is a well-formed span of the text, else ``None``."""
         if type(raw) is not dict or not raw.keys() <= _SPAN_KEYS:
             return None
-        start, end, given = raw.get("start"), raw.get("end"), raw.get("text")
-        if type(start) is not int or type(end) is not int or not 0 <= start < end <= len(self.text):
+        get = raw.get
+        start, end, given = get("start"), get("end"), get("text")
+        if type(start) is not int or type(end) is not int or not 0 <= start < end <= self.length:
             return None
-        actual = self.text[start:end]
+        actual = self.text[start:end]  # type: ignore[index]
         if given is not None and given != actual:
             return None
         return Span(start, end, actual)
 
-    def _fast_item(self, layer: str, item: Any) -> Entity | TimeExpression | Quote | None:
-        """The item built straight away when it is well-formed in every respect; ``None`` sends it
-        to the full check, which builds it or names each of its problems (the fast path never
-        accepts what the full check would refuse: the same conditions, tested on random items)."""
-        if type(item) is not dict or self.text is None or self.aligner is None or not item.keys() <= _ITEM_KEYS[layer]:
+    def _fast_entity(self, item: dict) -> Entity | None:
+        if not item.keys() <= _ENTITY_KEYS:
             return None
         get = item.get
-        item_id = get("id")
-        if item_id is not None and type(item_id) is not str:
+        start, end, label = get("start"), get("end"), get("label")
+        if type(start) is not int or type(end) is not int or not 0 <= start < end <= self.length or type(label) is not str:
             return None
-        if layer == "quotes":
-            content, speaker, cue, type_ = get("content"), get("speaker"), get("cue"), get("type")
-            speaker_id = get("speaker_entity_id")
-            if type(type_) is not str or type_ not in QUOTE_TYPES or (speaker_id is not None and type(speaker_id) is not str):
-                return None
-            content_span = self._fast_span(content)
-            speaker_span = None if speaker is None else self._fast_span(speaker)
-            cue_span = None if cue is None else self._fast_span(cue)
-            if content_span is None or (speaker is not None and speaker_span is None) or (cue is not None and cue_span is None):
-                return None
-            self.aligner.given(layer, content_span)  # as the full check does for a content with offsets
-            return Quote(content_span, type_, speaker_span, speaker_id, cue_span, id=item_id or "")
-        span = self._fast_span({"start": get("start"), "end": get("end"), "text": get("text")})
-        if span is None:
+        label = _ENTITY_LABEL.get(label)  # the one string object of each label
+        actual = self.text[start:end]  # type: ignore[index]
+        given, item_id, entity_id, name = get("text"), get("id"), get("entity_id"), get("canonical_name")
+        if (label is None or (given is not None and given != actual) or (item_id is not None and type(item_id) is not str)
+                or (entity_id is not None and type(entity_id) is not str) or (name is not None and type(name) is not str)):
             return None
-        if layer == "entities":
-            label, entity_id, name = get("label"), get("entity_id"), get("canonical_name")
-            if (type(label) is not str or label not in ENTITY_LABELS or (entity_id is not None and type(entity_id) is not str)
-                    or (name is not None and type(name) is not str)):
-                return None
-            self.aligner.given(layer, span)
-            return Entity(span.start, span.end, span.text, label, entity_id, name, id=item_id or "")
-        type_, value, mod = get("type"), get("value"), get("mod")
-        if (type(type_) is not str or type_ not in TIMEX_TYPES or type(value) is not str or not _valid_timex_value(value)
-                or (mod is not None and (type(mod) is not str or mod not in TIMEX_MODS))):
+        return Entity(start, end, actual, label, entity_id, name, item_id or "")
+
+    def _fast_date(self, item: dict) -> TimeExpression | None:
+        if not item.keys() <= _DATE_KEYS:
             return None
-        self.aligner.given(layer, span)
-        return TimeExpression(span.start, span.end, span.text, type_, value, mod, id=item_id or "")
+        get = item.get
+        start, end, type_, value = get("start"), get("end"), get("type"), get("value")
+        if (type(start) is not int or type(end) is not int or not 0 <= start < end <= self.length
+                or type(type_) is not str or type(value) is not str):
+            return None
+        type_, value = _TIMEX_TYPE.get(type_), _timex_value(value)
+        actual = self.text[start:end]  # type: ignore[index]
+        given, item_id, mod = get("text"), get("id"), get("mod")
+        if mod is not None:
+            mod = _TIMEX_MOD.get(mod) if type(mod) is str else None
+            if mod is None:
+                return None
+        if (type_ is None or value is None or (given is not None and given != actual)
+                or (item_id is not None and type(item_id) is not str)):
+            return None
+        return TimeExpression(start, end, actual, type_, value, mod, item_id or "")
+
+    def _fast_quote(self, item: dict) -> Quote | None:
+        if not item.keys() <= _QUOTE_KEYS:
+            return None
+        get = item.get
+        type_, item_id, speaker_id = get("type"), get("id"), get("speaker_entity_id")
+        if (type(type_) is not str or (item_id is not None and type(item_id) is not str)
+                or (speaker_id is not None and type(speaker_id) is not str)):
+            return None
+        type_ = _QUOTE_TYPE.get(type_)
+        content, speaker, cue = get("content"), get("speaker"), get("cue")
+        content_span = self._fast_span(content)
+        speaker_span = None if speaker is None else self._fast_span(speaker)
+        cue_span = None if cue is None else self._fast_span(cue)
+        if type_ is None or content_span is None or (speaker is not None and speaker_span is None) or (cue is not None and cue_span is None):
+            return None
+        return Quote(content_span, type_, speaker_span, speaker_id, cue_span, item_id or "")
 
     def _item(self, layer: str, index: int, item: Any) -> Entity | TimeExpression | Quote | None:
-        built = self._fast_item(layer, item)
-        if built is not None:
-            return built
+        """The full check of one item: builds it, or names each of its problems."""
         where = self._where(layer, index, item)
         if not isinstance(item, dict):
             self.problem(where, "a span object", f"{type(item).__name__} {show(item)}", f"write each {layer} span as a JSON object")
@@ -373,6 +412,14 @@ class _RecordChecker:
                      id=item.get("id") or "")
 
 
+_FAST_BUILDERS = {"entities": _RecordChecker._fast_entity, "dates": _RecordChecker._fast_date,
+                  "quotes": _RecordChecker._fast_quote}
+_ENTITY_KEYS, _DATE_KEYS, _QUOTE_KEYS = (_ITEM_KEYS[layer] for layer in LAYERS)
+# each vocabulary word as one string object, shared by every item that uses it (and a dict lookup)
+_ENTITY_LABEL, _TIMEX_TYPE, _TIMEX_MOD, _QUOTE_TYPE = ({word: word for word in words}
+                                                      for words in (ENTITY_LABELS, TIMEX_TYPES, TIMEX_MODS, QUOTE_TYPES))
+
+
 def _decode(number: int, line: str | bytes, source: str, problems: list[PredictionProblem]) -> Any:
     """The JSON value of one line, or ``_BLANK`` / ``_BAD``."""
     def bad(expected: str, found: str, fix: str) -> Any:
@@ -409,9 +456,27 @@ def parse_predictions(lines: Iterable[str | bytes], *, documents: Iterable[Docum
     Raises :class:`PredictionsError` listing every problem found.
     """
     problems: list[PredictionProblem] = []
-    decoded = ((number, _decode(number, line, source, problems)) for number, line in enumerate(lines, start=1))
-    return _check_records(((number, raw) for number, raw in decoded if raw is not _BLANK and raw is not _BAD),
-                          documents=documents, source=source, problems=problems)
+    return _check_records(_read_lines(lines, source, problems), documents=documents, source=source, problems=problems)
+
+
+def _read_lines(lines: Iterable[str | bytes], source: str,
+                problems: list[PredictionProblem]) -> Iterator[tuple[int, Any, str | bytes | None]]:
+    """``(number, record, line)`` for each line holding JSON, one line at a time: read by
+    :func:`~frnewsbench.jsonread.quick_loads` (``line`` kept, to read again with the strict reader
+    if the record is refused: its messages are the strict reader's), else by :func:`_decode`
+    (``line`` is ``None``; a line it cannot read is a problem, a blank line is skipped)."""
+    for number, line in enumerate(lines, start=1):
+        record = quick_loads(_without_bom(line) if number == 1 else line)
+        if record is not NOT_QUICK:
+            yield number, record, line
+            continue
+        record = _decode(number, line, source, problems)
+        if record is not _BLANK and record is not _BAD:
+            yield number, record, None
+
+
+def _without_bom(line: str | bytes) -> str | bytes:
+    return line.removeprefix(b"\xef\xbb\xbf") if isinstance(line, bytes) else line.removeprefix("\ufeff")
 
 
 def parse_records(records: Sequence[Any], *, documents: Iterable[Document],
@@ -419,30 +484,40 @@ def parse_records(records: Sequence[Any], *, documents: Iterable[Document],
     """Check predictions records given in Python (dicts as the lines of a predictions file, or
     :class:`Prediction` objects) against the gold ``documents``: the same checks and messages as
     a file, each problem numbered by the record's item in the list (from 1)."""
-    items = ((number, prediction_to_record(record) if isinstance(record, Prediction) else record)
+    items = ((number, prediction_to_record(record) if isinstance(record, Prediction) else record, None)
              for number, record in enumerate(records, start=1))
     return _check_records(items, documents=documents, source=source, problems=[], unit="item")
 
 
-def _check_records(items: Iterable[tuple[int, Any]], *, documents: Iterable[Document], source: str,
+def _check_records(items: Iterable[tuple[int, Any, str | bytes | None]], *, documents: Iterable[Document], source: str,
                    problems: list[PredictionProblem], unit: str = "line") -> dict[str, Prediction]:
+    """Check each ``(number, record, line)``; a record refused that was read quickly from ``line``
+    is read again by the strict reader, so that its problems are named from what that one reads."""
     by_id = {document.id: document for document in documents}
     predictions: dict[str, Prediction] = {}
     first: dict[str, int] = {}
-    for number, raw in items:
-        start = len(problems)
-        checker = _RecordChecker(source, number, raw, by_id, problems)
-        prediction = checker.check()
-        doc_id = checker.doc_id
-        if doc_id is not None and doc_id in first:
-            checker.problem("id", f"one {unit} per document", f"{doc_id!r} also on {unit} {first[doc_id]}",
-                            f"merge the two {unit}s into one")
-        elif doc_id is not None:
-            first[doc_id] = number
-            if prediction is not None:
-                predictions[prediction.id] = prediction
-        if unit != "line" and len(problems) > start:
-            problems[start:] = [replace(problem, unit=unit) for problem in problems[start:]]
+    with collector_paused():
+        for number, raw, line in items:
+            start = len(problems)
+            checker = _RecordChecker(source, number, raw, by_id, problems)
+            prediction = checker.check()
+            if line is not None and not checker.ok:
+                del problems[start:]
+                raw = _decode(number, line, source, problems)
+                if raw is _BAD:
+                    continue
+                checker = _RecordChecker(source, number, raw, by_id, problems)
+                prediction = checker.check()
+            doc_id = checker.doc_id
+            if doc_id is not None and doc_id in first:
+                checker.problem("id", f"one {unit} per document", f"{doc_id!r} also on {unit} {first[doc_id]}",
+                                f"merge the two {unit}s into one")
+            elif doc_id is not None:
+                first[doc_id] = number
+                if prediction is not None:
+                    predictions[prediction.id] = prediction
+            if unit != "line" and len(problems) > start:
+                problems[start:] = [replace(problem, unit=unit) for problem in problems[start:]]
     if problems:
         raise PredictionsError(problems)
     return dict(sorted(predictions.items()))
@@ -455,12 +530,38 @@ def read_predictions(path: str | Path, *, documents: Iterable[Document]) -> dict
 
 def read_predictions_with_hash(path: str | Path, *, documents: Iterable[Document]) -> tuple[dict[str, Prediction], str]:
     """:func:`read_predictions`, and the ``sha256:`` hash of the very bytes that were checked
-    (the file is read once, so the hash always describes what was scored)."""
+    (the file is read once, so the hash always describes what was scored). The file is read in
+    chunks, each hashed, split into lines and checked line by line: never held whole in memory."""
     path = Path(path)
-    content = read_input_bytes(path, expected="a readable predictions file",
-                               fix="check the file's path and that it can be read")
-    predictions = parse_predictions(content.split(b"\n"), documents=documents, source=str(path))
-    return predictions, sha256_of_bytes(content)
+    digest = hashlib.sha256()
+    expected, fix = "a readable predictions file", "check the file's path and that it can be read"
+    try:
+        with path.open("rb") as handle:
+            predictions = parse_predictions(_file_lines(handle, digest), documents=documents, source=str(path))
+    except OSError as error:
+        raise _unreadable(path, error, expected, fix) from None
+    return predictions, "sha256:" + digest.hexdigest()
+
+
+CHUNK_BYTES = 1 << 20
+
+
+def _file_lines(handle: BinaryIO, digest: Any) -> Iterator[bytes]:
+    """The lines of a binary file (``content.split(b"\\n")``, the last one included even if
+    empty), read a chunk at a time, each chunk added to ``digest`` as it is read."""
+    pending: list[bytes] = []  # the pieces of a line that began in an earlier chunk
+    while chunk := handle.read(CHUNK_BYTES):
+        digest.update(chunk)
+        if b"\n" not in chunk:
+            pending.append(chunk)
+            continue
+        lines = chunk.split(b"\n")
+        if pending:
+            pending.append(lines[0])
+            lines[0] = b"".join(pending)
+        pending = [lines.pop()]
+        yield from lines
+    yield b"".join(pending)
 
 
 def read_input_bytes(path: Path, *, expected: str, fix: str) -> bytes:
@@ -468,8 +569,12 @@ def read_input_bytes(path: Path, *, expected: str, fix: str) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise PredictionsError([PredictionProblem(str(path), None, None, "(file)", expected,
-                                                  f"{type(error).__name__}: {error.strerror or error}", fix)]) from None
+        raise _unreadable(path, error, expected, fix) from None
+
+
+def _unreadable(path: Path, error: OSError, expected: str, fix: str) -> PredictionsError:
+    return PredictionsError([PredictionProblem(str(path), None, None, "(file)", expected,
+                                               f"{type(error).__name__}: {error.strerror or error}", fix)])
 
 
 def sha256_of_bytes(content: bytes) -> str:
