@@ -114,6 +114,9 @@ def loads(content: str | bytes) -> Any:
 
 
 NOT_QUICK = object()
+# orjson before 3.9.15 read any depth of nesting and overflowed the C stack (CVE-2024-27454):
+# with such a version every content is left to :func:`loads`
+_ORJSON_BOUNDS_DEPTH = tuple(int(part) for part in re.findall(r"\d+", orjson.__version__)[:3]) >= (3, 9, 15)
 _COLON_ESCAPE = "\\u003"  # ``\u003a`` writes a colon without the byte ``:``
 
 
@@ -134,6 +137,8 @@ def quick_loads(content: str | bytes) -> Any:
     orjson's. A caller that refuses every float, and reads again with :func:`loads` what it
     refuses, gives the same answers as with :func:`loads` alone (the predictions reader does).
     """
+    if not _ORJSON_BOUNDS_DEPTH:
+        return NOT_QUICK
     try:
         value = orjson.loads(content)
         written = orjson.dumps(value)
