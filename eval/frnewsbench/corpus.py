@@ -231,6 +231,7 @@ def read_dataset(directory: str | Path) -> list[Document]:
     try:
         documents = _read_batches(parquet)
         if documents is not None:
+            pa.default_memory_pool().release_unused()  # the batches' buffers, kept for reuse by Arrow's allocator
             return StoredDocuments(documents, stored)
         table = parquet.read()
     except (pa.ArrowException, OSError) as error:

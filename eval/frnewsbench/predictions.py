@@ -504,7 +504,7 @@ def _check_records(items: Iterable[tuple[int, Any, str | bytes | None]], *, docu
             if line is not None and not checker.ok:
                 del problems[start:]
                 raw = _decode(number, line, source, problems)
-                if raw is _BAD:
+                if raw is _BAD or raw is _BLANK:
                     continue
                 checker = _RecordChecker(source, number, raw, by_id, problems)
                 prediction = checker.check()
