@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import random
+from collections import Counter
 
 import pytest
 
 from frnewsbench.schema import Entity, Quote, Span
 from frnewsbench.tokenize import tokenize
 from frnewsbench.scoring.counts import AccuracyCounts, PRFCounts
-from frnewsbench.scoring.quotes import QuoteCounts, WordIndex, overlap_ratio, score_quotes
+from frnewsbench.scoring.quotes import QuoteCounts, WordIndex, canonical_names, overlap_ratio, score_quotes, speaker_is_right
 from frnewsbench.scoring.records import BOUNDARY, CUE, FALSE_POSITIVE, MATCH, SPEAKER, TYPE
 
 TEXT = (
@@ -174,3 +176,82 @@ def test_word_runs_follow_the_project_tokenizer_even_when_only_regions_are_token
             first, last = index.run(s)
             expected = [w for w in words if w.start < s.end and s.start < w.end]
             assert [(index.starts[i], index.ends[i]) for i in range(first, last)] == [(w.start, w.end) for w in expected]
+
+
+def _best_sums(pairs, keys):
+    """The lexicographically best sums of ``keys`` over every one-to-one subset of ``pairs``."""
+    best = (0,) * 5
+    for size in range(1, len(pairs) + 1):
+        for subset in itertools.combinations(pairs, size):
+            if len({g for g, _ in subset}) == size == len({p for _, p in subset}):
+                best = max(best, tuple(map(sum, zip(*(keys[pair] + (0,) * (5 - len(keys[pair])) for pair in subset)))))
+    return best
+
+
+def _counts_by_definition(gold, predicted, text, gold_entities, predicted_entities):
+    """The document's total counts from the module docstring's definitions, by exhaustive search."""
+    words = [t for t in tokenize(text) if any(char.isalnum() for char in t.text)]
+    w = lambda s: {i for i, t in enumerate(words) if t.start < s.end and s.start < t.end}  # noqa: E731
+    names = canonical_names(gold_entities), canonical_names(predicted_entities)
+    pairs = [(g, p) for g in range(len(gold)) for p in range(len(predicted))
+             if w(gold[g].content) & w(predicted[p].content)]
+    shared = {(g, p): len(w(gold[g].content) & w(predicted[p].content)) for g, p in pairs}
+    longest = {(g, p): max(len(w(gold[g].content)), len(w(predicted[p].content))) for g, p in pairs}
+
+    def prf(tp):
+        return PRFCounts(tp, len(predicted) - tp, len(gold) - tp)
+
+    right = {pair: speaker_is_right(gold[pair[0]], predicted[pair[1]], *names) for pair in pairs}
+    keys = {(g, p): (1, int(right[(g, p)]), int(gold[g].type == predicted[p].type)) for g, p in pairs}
+    matched, speakers, types = _best_sums(pairs, keys)[:3]
+    at = {t: _best_sums([pr for pr in pairs if shared[pr] * 10 >= t * longest[pr]], {pr: (1,) for pr in pairs})[0]
+          for t in (3, 8)}
+    spans = lambda quotes: [(q.content.start, q.content.end) for q in quotes]  # noqa: E731
+    exact = sum((Counter(spans(gold)) & Counter(spans(predicted))).values())
+    cues = [sorted({(q.cue.start, q.cue.end) for q in side if q.cue and q.cue.start < q.cue.end}) for side in (gold, predicted)]
+    cue_pairs = [(g, p) for g, (a, b) in enumerate(cues[0]) for p, (c, d) in enumerate(cues[1]) if a < d and c < b]
+    cue_matched = _best_sums(cue_pairs, {pr: (1,) for pr in cue_pairs})[0]
+    cue_exact = len(set(cues[0]) & set(cues[1]))
+    return QuoteCounts(
+        content_exact=prf(exact), content_overlap=prf(matched), content_overlap_30=prf(at[3]),
+        content_overlap_80=prf(at[8]), type_accuracy=AccuracyCounts(types, matched),
+        speaker_accuracy=AccuracyCounts(speakers, matched),
+        cue=PRFCounts(cue_exact, len(cues[1]) - cue_exact, len(cues[0]) - cue_exact),
+        cue_overlap=PRFCounts(cue_matched, len(cues[1]) - cue_matched, len(cues[0]) - cue_matched),
+        attribution=PRFCounts(speakers, len(predicted) - speakers, len(gold) - speakers),
+    )
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_document_counts_equal_the_definitions_on_random_quotes(seed):
+    # overlapping, nested and duplicated quotes, so that matching components of several pairs (and
+    # their ties) are common; the counts must be those of an exhaustive search over the definitions
+    rng = random.Random(seed)
+    words = ["l’armée", "a", "dit", "«", "nous", "resterons", "»", ",", "d'après", "Kyiv", "aujourd'hui", "2023", "—"]
+    text = " ".join(rng.choice(words) for _ in range(30))
+    starts = [0] + [i + 1 for i, char in enumerate(text) if char == " "]
+
+    def some_span():
+        first = rng.randrange(len(starts) - 1)
+        last = min(len(starts) - 1, first + rng.randrange(1, 8))
+        start, end = starts[first], starts[last] - 1 if last < len(starts) - 1 else len(text)
+        end = max(start + 1, end - rng.choice([0, 0, 1]))  # now and then a span that ends inside a word
+        return Span(start, end, text[start:end])
+
+    ids = ["a", "b", None]
+    entities = [Entity(0, 1, text[0], "PER", "a", "Anne"), Entity(0, 1, text[0], "PER", "b", "anne")]
+
+    def some_quote():
+        speaker = rng.choice([None, some_span()])
+        return Quote(some_span(), rng.choice(["direct", "indirect"]), speaker, rng.choice(ids),
+                     rng.choice([None, some_span()]))
+
+    gold = [some_quote() for _ in range(rng.randrange(5))]
+    predicted = [some_quote() for _ in range(rng.randrange(5))]
+    predicted += rng.sample(gold, min(len(gold), rng.randrange(3)))  # some exact copies
+    result = score_quotes(gold=gold, predicted=predicted, text=text, gold_entities=entities[:1],
+                          predicted_entities=entities[1:], records=False)
+    assert result.counts == _counts_by_definition(gold, predicted, text, entities[:1], entities[1:])
+    assert sum(result.by_label.values(), QuoteCounts()) == result.counts
+    assert score_quotes(gold=gold, predicted=predicted, text=text, gold_entities=entities[:1],
+                        predicted_entities=entities[1:]).by_label == result.by_label

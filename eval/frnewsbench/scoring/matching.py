@@ -155,29 +155,38 @@ def _solve_component(
     key_rows = [keys(g, p) for g, p in component]
     if any(min(row) < 0 or max(row) <= 0 for row in key_rows):
         raise ValueError("matching keys must be non-negative integers with one positive key per candidate")
-    most_pairs = min(len(gold_ids), len(predicted_ids))
+    rows, columns = len(gold_ids), len(predicted_ids)
+    most_pairs = min(rows, columns)
     width = len(key_rows[0])
+    all_ceilings = list(map(max, zip(*key_rows)))
     while True:
-        ceilings = [max(row[k] for row in key_rows) for k in range(width)]
-        radices = [most_pairs * ceiling + 1 for ceiling in ceilings]
+        radices = [most_pairs * ceiling + 1 for ceiling in all_ceilings[:width]]
         if math.prod(radices) <= EXACT_WEIGHT_LIMIT:
             break
         if tiebreak_keys == 0 or width == 1:
             raise ValueError(
-                f"a matching component of {len(gold_ids)} gold x {len(predicted_ids)} predicted items "
+                f"a matching component of {rows} gold x {columns} predicted items "
                 "is too large to solve exactly; split the document"
             )
         width, tiebreak_keys = width - 1, tiebreak_keys - 1
-    gold_row = {g: r for r, g in enumerate(gold_ids)}
-    predicted_column = {p: c for c, p in enumerate(predicted_ids)}
-    rows, columns = len(gold_ids), len(predicted_ids)
-    weights = [0.0] * (rows * columns)  # row-major; 0 where there is no candidate
-    for (g, p), row in zip(component, key_rows):
+    packed_rows = []
+    for row in key_rows:
         packed = 0
         for k in range(width):
             packed = packed * radices[k] + row[k]
+        packed_rows.append(packed)
+    small = rows * columns <= SMALL_COMPONENT_CELLS
+    if small and most_pairs == 1:
+        # a star (one gold or one predicted item): the solver takes the heaviest candidate, the
+        # first (lowest index) of equally heavy ones; a weight of 0 is no match
+        weight, g, p = min(zip(packed_rows, *zip(*component)), key=lambda item: (-item[0], item[1], item[2]))
+        return [(g, p)] if weight > 0 else []
+    gold_row = {g: r for r, g in enumerate(gold_ids)}
+    predicted_column = {p: c for c, p in enumerate(predicted_ids)}
+    weights = [0.0] * (rows * columns)  # row-major; 0 where there is no candidate
+    for (g, p), packed in zip(component, packed_rows):
         weights[gold_row[g] * columns + predicted_column[p]] = float(packed)
-    if rows * columns <= SMALL_COMPONENT_CELLS:
+    if small:
         assignment = shortest_augmenting_path(weights, rows, columns)
     else:
         # imported here: scipy.optimize takes half a second to import, and most corpora have no

@@ -139,11 +139,40 @@ def speaker_is_right(gold: Quote, predicted: Quote, gold_names: Mapping[str, str
     if gold.speaker is None and gold.speaker_entity_id is None:
         return predicted.speaker is None and predicted.speaker_entity_id is None
     gold_id, predicted_id = gold.speaker_entity_id, predicted.speaker_entity_id
-    same_id = gold_id is not None and gold_id == predicted_id
-    gold_name = gold_names.get(gold_id) if gold_id else None
-    same_name = gold_name is not None and predicted_id is not None and gold_name == predicted_names.get(predicted_id)
-    overlapping = gold.speaker is not None and predicted.speaker is not None and gold.speaker.overlaps(predicted.speaker)
-    return same_id or same_name or overlapping
+    if gold_id is not None and gold_id == predicted_id:
+        return True
+    if gold.speaker is not None and predicted.speaker is not None and gold.speaker.overlaps(predicted.speaker):
+        return True
+    if not gold_id or predicted_id is None:  # the names are looked up last, and only when they decide
+        return False
+    gold_name = gold_names.get(gold_id)
+    return gold_name is not None and gold_name == predicted_names.get(predicted_id)
+
+
+class _NamesOnDemand(Mapping[str, str]):
+    """:func:`canonical_names` of ``entities``, built on the first lookup (most speakers are
+    decided by their ids or spans before any name is looked up)."""
+
+    def __init__(self, entities: Sequence[Entity]):
+        self._entities = entities
+        self._names: dict[str, str] | None = None
+
+    def _built(self) -> dict[str, str]:
+        if self._names is None:
+            self._names = canonical_names(self._entities)
+        return self._names
+
+    def __getitem__(self, entity_id: str) -> str:
+        return self._built()[entity_id]
+
+    def get(self, entity_id: str, default: str | None = None) -> str | None:
+        return self._built().get(entity_id, default)
+
+    def __iter__(self):
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
 
 
 def _key(quote: Quote) -> tuple:
@@ -207,7 +236,7 @@ def score_quotes(
         matched = optimal_matching((), shared_keys, tiebreak_keys=1, groups=kept)
         tallies.matching(name, matched, gold_types, predicted_types)
 
-    gold_names, predicted_names = canonical_names(gold_entities), canonical_names(predicted_entities)
+    gold_names, predicted_names = _NamesOnDemand(gold_entities), _NamesOnDemand(predicted_entities)
     right_speaker = {pair: speaker_is_right(gold[pair[0]], predicted[pair[1]], gold_names, predicted_names) for pair in pairs}
 
     def keys(g: int, p: int) -> tuple[int, int, int, int, int]:
