@@ -38,6 +38,7 @@ from .extractors import Extractor, RegistryError, get_extractor, strip_gold
 from .extractors.base import extractor_versions
 from .extractors.callable import as_extractor
 from .extractors.errors import ExtractorError
+from .gcpause import collector_paused, without_cyclic_collection
 from .gold import Gold, GoldError, dataset_path, load_gold, resolve_gold
 from .jsonread import surrogate_problem
 from .predictions import (
@@ -378,6 +379,7 @@ def _check_mapping(predictions: Mapping[Any, Any], documents: Sequence[Document]
     return dict(sorted(parsed.items()))
 
 
+@without_cyclic_collection
 def score(*, predictions: Predictions, gold: Gold = None,
           layers: Sequence[str] | str | None = None, system: str | None = None,
           system_versions: Mapping[str, str] | None = None, dropped_labels: Mapping[str, int] | None = None,
@@ -426,7 +428,8 @@ def run(*, extractor: str | Extractor | Callable[[Document], Any], gold: Gold = 
     """
     check_outputs(gold=gold, inputs=extractor_inputs(extractor),
                   outputs=[*_report_options(output, markdown, errors, html, records), ("--save-predictions", predictions_output)])
-    documents = load_gold(gold)
+    with collector_paused():
+        documents = load_gold(gold)
     layer_names = _layers(layers)
     if isinstance(extractor, str):
         system = build_extractor(extractor, documents=documents, timeout=timeout)
@@ -437,14 +440,15 @@ def run(*, extractor: str | Extractor | Callable[[Document], Any], gold: Gold = 
     before = Counter(left_out) if isinstance(left_out, Mapping) else None
     predictions = predict(system, documents, progress=progress)
     dropped = None if before is None else dict(Counter(left_out) - before)
-    result = _result(documents=documents, predictions=predictions, layers=layer_names,
-                     system=SystemInfo(system.name, versions, dropped),
-                     bootstrap_samples=bootstrap_samples, seed=seed, keep_records=keep_records)
-    files = render_outputs(result, documents, output=output, markdown=markdown, errors=errors, html=html,
-                           records=records, predictions=predictions)
-    if predictions_output is not None:
-        files.append((predictions_output, dumps_predictions(predictions.values())))
-    write_all(files)
+    with collector_paused():
+        result = _result(documents=documents, predictions=predictions, layers=layer_names,
+                         system=SystemInfo(system.name, versions, dropped),
+                         bootstrap_samples=bootstrap_samples, seed=seed, keep_records=keep_records)
+        files = render_outputs(result, documents, output=output, markdown=markdown, errors=errors, html=html,
+                               records=records, predictions=predictions)
+        if predictions_output is not None:
+            files.append((predictions_output, dumps_predictions(predictions.values())))
+        write_all(files)
     return result
 
 
@@ -540,6 +544,7 @@ def named_predictions(source: Predictions) -> tuple[Predictions, str | None, str
     return path, None, ""
 
 
+@without_cyclic_collection
 def compare(*, a: Predictions, b: Predictions, gold: Gold = None, layers: Sequence[str] | str | None = None,
             a_name: str | None = None, b_name: str | None = None, output: str | Path | None = None,
             bootstrap_samples: int = 1000, seed: int = 0) -> Comparison:

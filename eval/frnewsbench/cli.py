@@ -530,9 +530,11 @@ def _report_alignment(result) -> None:
 
 def _cmd_score(args: argparse.Namespace) -> int:
     from .api import score
+    from .gcpause import collector_paused
 
     _refuse_outputs_that_are_inputs(args, [("the predictions file", args.predictions), ("--ner-tags", args.ner_tags)])
-    gold = _read_gold(args)
+    with collector_paused():  # score() pauses it too: here for the gold
+        gold = _read_gold(args)
     with _HarnessUserErrors():
         predictions, system, versions = args.predictions, args.system, None
         if args.ner_tags is not None:
@@ -557,6 +559,7 @@ def _ner_tag_predictions(path: Path, documents):
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from .api import build_extractor, extractor_inputs, run
+    from .gcpause import collector_paused
     from .extractors import entry_point_problems, registered_names
 
     if args.list:
@@ -570,7 +573,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     _refuse_outputs_that_are_inputs(args, extractor_inputs(args.extractor))
-    documents = _read_gold(args).documents
+    with collector_paused():
+        documents = _read_gold(args).documents
     with _HarnessUserErrors():
         extractor = build_extractor(args.extractor, documents=documents, timeout=args.timeout,
                                     transformers_options=_transformers_options(args))
