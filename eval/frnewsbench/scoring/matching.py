@@ -26,6 +26,7 @@ large) component would exceed exact float range; counts never depend on them.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from operator import itemgetter
 import math
 from collections import Counter
 from typing import Callable, Hashable, Sequence, TypeVar
@@ -82,16 +83,15 @@ def overlapping_pairs(gold: Sequence[Interval], predicted: Sequence[Interval]) -
     gold_indices = [index for _, _, index in gold_items]
     predicted_indices = [index for _, _, index in predicted_items]
     pairs: list[Pair] = []
+    add = pairs.append
     for start, end, index in gold_items:
         first = bisect_left(predicted_starts, start)
-        last = bisect_left(predicted_starts, end, first)
-        if first < last:
-            pairs += [(index, other) for other in predicted_indices[first:last]]
+        for position in range(first, bisect_left(predicted_starts, end, first)):
+            add((index, predicted_indices[position]))
     for start, end, index in predicted_items:
         first = bisect_right(gold_starts, start)
-        last = bisect_left(gold_starts, end, first)
-        if first < last:
-            pairs += [(other, index) for other in gold_indices[first:last]]
+        for position in range(first, bisect_left(gold_starts, end, first)):
+            add((gold_indices[position], index))
     pairs.sort()
     return pairs
 
@@ -101,9 +101,9 @@ def components(pairs: Sequence[Pair]) -> list[list[Pair]]:
     the order given, the components in the order of their first pair)."""
     if len(pairs) <= 1:
         return [list(pairs)] if pairs else []
-    # union-find over gold nodes 0..n-1 and predicted nodes n.., in flat lists (the graphs are small)
-    offset = max(g for g, _ in pairs) + 1
-    parent = list(range(offset + max(p for _, p in pairs) + 1))
+    # union-find over gold nodes 0..n-1 and predicted nodes n.., in one flat list (the graphs are small)
+    offset = max(map(itemgetter(0), pairs)) + 1
+    parent = list(range(offset + max(map(itemgetter(1), pairs)) + 1))
 
     def find(node: int) -> int:
         root = node
@@ -114,12 +114,21 @@ def components(pairs: Sequence[Pair]) -> list[list[Pair]]:
         return root
 
     for gold, predicted in pairs:
-        a, b = find(gold), find(offset + predicted)
+        a = gold if parent[gold] == gold else find(gold)
+        b = offset + predicted
+        if parent[b] != b:
+            b = find(b)
         if a != b:
             parent[b] = a
     grouped: dict[int, list[Pair]] = {}
     for pair in pairs:
-        grouped.setdefault(find(pair[0]), []).append(pair)
+        gold = pair[0]
+        root = gold if parent[gold] == gold else find(gold)
+        group = grouped.get(root)
+        if group is None:
+            grouped[root] = [pair]
+        else:
+            group.append(pair)
     return list(grouped.values())
 
 
