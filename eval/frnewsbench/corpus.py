@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from itertools import islice
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -308,12 +309,8 @@ def _per_row(array, build) -> list[tuple]:
     import pyarrow.compute as pc
 
     lengths = pc.list_value_length(array).fill_null(0).to_numpy().tolist()
-    items = build(array.flatten())
-    rows, position = [], 0
-    for length in lengths:
-        rows.append(tuple(items[position:position + length]))
-        position += length
-    return rows
+    items = iter(build(array.flatten()))
+    return [tuple(islice(items, length)) for length in lengths]
 
 
 def _python_list(array) -> list:
