@@ -10,7 +10,7 @@ from test_scoring_evaluate import random_document, random_prediction
 
 from frnewsbench.schema import Document, Entity, Prediction, Quote, Span, TimeExpression, sha256_text
 from frnewsbench.scoring.columnar import CORPUS_SCORERS, score_dates_corpus, score_entities_corpus
-from frnewsbench.scoring.counts import PRFCounts, SchemeCounts
+from frnewsbench.scoring.counts import PRFCounts, SchemeCounts, total
 from frnewsbench.scoring.dates import score_dates
 from frnewsbench.scoring.entities import score_entities
 
@@ -37,6 +37,7 @@ def _corpus_against_documents(layer: str, gold: list, predicted: list) -> set[in
 
     scores = CORPUS_SCORERS[layer](gold, predicted, per_document)
     assert scores.document_counts == [score.counts for score in reference]
+    assert scores.counts == total(scores.document_counts, type(scores.counts)())
     by_label: dict = {}
     for score in reference:
         for label, counts in score.by_label.items():
@@ -193,6 +194,7 @@ def test_quotes_of_random_corpora_give_the_per_document_counts(seed):
 
     scores = score_quotes_corpus(documents, predictions, per_document)
     assert scores.document_counts == [score.counts for score in expected]
+    assert scores.counts == total(scores.document_counts, type(scores.counts)())
     by_label: dict = {}
     for score in expected:
         for label, counts in score.by_label.items():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import FrozenInstanceError
+
 import pytest
 
 from frnewsbench.scoring.counts import AccuracyCounts, PRFCounts, SchemeCounts
@@ -49,3 +51,13 @@ def test_composite_counts_add_recursively_and_serialise():
         "correct": 1, "total": 2, "accuracy": 0.5}
     with pytest.raises(TypeError):
         a + PRFCounts()
+
+
+def test_records_are_slotted_and_equal_leaves_are_one_object():
+    """A result holds a record per document and layer: no ``__dict__`` each, and the many equal
+    small leaves shared (records are immutable, so sharing cannot be seen but by ``is``)."""
+    first, second = PRFCounts.from_flat((1, 2, 3)), PRFCounts.from_flat([1, 2, 3])
+    assert first is second and first == PRFCounts(1, 2, 3) and first.f1 == 2 / (2 + 2 + 3)
+    assert not hasattr(first, "__dict__")
+    with pytest.raises(FrozenInstanceError):
+        first.tp = 5

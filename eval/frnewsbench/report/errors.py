@@ -81,7 +81,7 @@ def record_kind(layer: str, record: MatchRecord) -> str:
     return WRONG if HEADLINE_ERRORS[layer].intersection(record.differences) else OFF_HEADLINE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ErrorTally(Counts):
     """How many records of each kind; adds with ``+``. :attr:`headline` is what they add to the
     headline: TP = right + right for the headline, FP = spurious + wrong, FN = missed + wrong."""

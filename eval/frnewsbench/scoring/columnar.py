@@ -51,6 +51,7 @@ class LayerScores:
     document_counts: list[Counts]
     by_label: dict[str, Counts]
     headline: HeadlineColumns
+    counts: Counts  # the corpus's: the sum of document_counts (and of by_label)
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,8 @@ def _finish(tally: _Tally, kind: type[Counts], codes: Mapping[str, int], fallbac
     names = {code: name for name, code in codes.items()}
     by_label = {names[code]: kind.from_flat(row) for code, row in enumerate(tally.per_label.tolist()) if any(row)}
     return LayerScores([kind.from_flat(row) for row in tally.per_document.tolist()],
-                       dict(sorted(by_label.items())), HeadlineColumns(tuple(documents), tuple(offsets)))
+                       dict(sorted(by_label.items())), HeadlineColumns(tuple(documents), tuple(offsets)),
+                       kind.from_flat(tally.per_label.sum(axis=0).tolist()))
 
 
 # flat EntityCounts layout: strict tp, fp, fn; then per SemEval scheme (strict, exact, partial,

@@ -14,6 +14,7 @@ from operator import attrgetter
 from typing import Any, Iterable, Mapping, Sequence, TypeVar
 
 C = TypeVar("C", bound="Counts")
+SHARED_LEAVES = 1 << 16  # at most this many distinct leaf records shared, per record type
 
 
 def ratio(numerator: float, denominator: float) -> float | None:
@@ -29,8 +30,12 @@ class Counts:
     """Base of every count record: field-wise ``+``, ``sum()`` support, ``to_dict()``.
 
     A record's fields are ints or other records; :meth:`flat` lays them out as one tuple of
-    ints, so adding many records is one pass over columns (see :func:`total`).
+    ints, so adding many records is one pass over columns (see :func:`total`). Record types are
+    slotted frozen dataclasses (``@dataclass(frozen=True, slots=True)``): a result holds one
+    record per document and layer, and a ``__dict__`` each would double their memory.
     """
+
+    __slots__ = ("_flat",)  # a nested record's flat layout, once computed
 
     def __add__(self: C, other: C) -> C:
         if type(other) is not type(self):
@@ -58,7 +63,7 @@ class Counts:
         plan = self._plan_cache or self._plan()
         if plan.leaf:
             return plan.getter(self)
-        cached = self.__dict__.get("_flat")  # records are immutable: the layout is computed once
+        cached = getattr(self, "_flat", None)  # records are immutable: the layout is computed once
         if cached is None:
             cached = tuple(chain.from_iterable(value.flat() for value in plan.getter(self)))
             object.__setattr__(self, "_flat", cached)
@@ -69,12 +74,21 @@ class Counts:
         plan = cls._plan_cache or cls._plan()
         # built without the frozen dataclass's __init__ (one object.__setattr__ per field): the same
         # record, and the largest cost of scoring many small documents
-        record = object.__new__(cls)
         if plan.leaf:
-            record.__dict__.update(zip(plan.names, values))
+            # records are immutable: equal leaves (most per-document counts are a few small
+            # numbers) are one object
+            values = tuple(values)
+            record = plan.shared.get(values)
+            if record is None:
+                record = object.__new__(cls)
+                for setter, value in zip(plan.setters, values):
+                    setter(record, value)
+                if len(plan.shared) < SHARED_LEAVES:
+                    plan.shared[values] = record
             return record
-        record.__dict__.update(zip(plan.names, (kind.from_flat(values[first:last]) for kind, first, last in plan.parts)))
-        record.__dict__["_flat"] = tuple(values)
+        record = object.__new__(cls)
+        for setter, (kind, first, last) in zip(plan.setters, plan.parts):
+            setter(record, kind.from_flat(values[first:last]))
         return record
 
     def to_dict(self) -> dict[str, Any]:
@@ -113,6 +127,9 @@ class _Plan:
         kinds = [type(item.default) if isinstance(item.default, Counts) else None for item in items]
         getter = attrgetter(*(item.name for item in items))
         self.names = tuple(item.name for item in items)
+        self.shared: dict[tuple[int, ...], Counts] = {}  # leaf records by values (Counts.from_flat)
+        # each field's slot, set directly (the frozen dataclass's __setattr__ refuses)
+        self.setters = tuple(getattr(cls, name).__set__ for name in self.names)
         self.getter = getter if len(items) > 1 else (lambda record: (getter(record),))
         self.leaf = all(kind is None for kind in kinds)
         if not self.leaf and any(kind is None for kind in kinds):
@@ -139,7 +156,7 @@ def total(counts: Iterable[C], zero: C) -> C:
     return type(zero).from_flat([sum(column) for column in zip(*rows)])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PRFCounts(Counts):
     """True positives, false positives and false negatives; P, R and F1 derived."""
 
@@ -174,7 +191,7 @@ class PRFCounts(Counts):
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SchemeCounts(Counts):
     """The SemEval-2013 task 9.1 outcome counts of one matching scheme (as nervaluate names them).
 
@@ -226,7 +243,7 @@ class SchemeCounts(Counts):
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AccuracyCounts(Counts):
     """Right answers over the matched pairs they are asked of."""
 

@@ -28,7 +28,7 @@ HEADLINE = "TempEval-3 value F1 (relaxed match, exact TIMEX3 value)"
 HEADLINE_ERRORS = frozenset({VALUE})  # a wrong boundary or type alone leaves a TP of the headline
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateCounts(Counts):
     strict_span: PRFCounts = PRFCounts()
     relaxed_span: PRFCounts = PRFCounts()

@@ -44,7 +44,7 @@ HEADLINE = "strict micro F1 (exact span and label)"
 HEADLINE_ERRORS = frozenset({BOUNDARY, LABEL})  # a matched pair with either is a FP and a FN of the headline
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntityCounts(Counts):
     strict: PRFCounts = PRFCounts()
     semeval_strict: SchemeCounts = SchemeCounts()

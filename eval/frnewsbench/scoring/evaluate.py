@@ -316,7 +316,8 @@ def _summed(layer: str, scores: Sequence[DocumentScore]) -> LayerScores:
             grouped.setdefault(label, []).append(label_counts)
     by_label = {label: total(grouped[label], ZERO[layer]) for label in sorted(grouped)}
     return LayerScores([score.counts for score in scores], by_label,
-                       HeadlineColumns.from_atoms([score.headline for score in scores]))
+                       HeadlineColumns.from_atoms([score.headline for score in scores]),
+                       total((score.counts for score in scores), ZERO[layer]))
 
 
 def match_records(
@@ -340,8 +341,7 @@ def match_records(
 
 
 def _layer_result(layer, gold, predictions, documents, scores: LayerScores, interval, with_token_view) -> LayerEvaluation:
-    counts = total(scores.document_counts, ZERO[layer])
-    by_label = scores.by_label
+    counts, by_label = scores.counts, scores.by_label
     headline = Headline(HEADLINES[layer], counts.headline.f1, interval)
     macro = view = ggt = None
     if layer == "quotes":

@@ -45,7 +45,7 @@ HEADLINE_ERRORS = frozenset({SPEAKER})  # a wrong boundary, type or cue alone le
 THRESHOLDS = {"content_overlap_30": (3, 10), "content_overlap_80": (8, 10)}  # exact fractions
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteCounts(Counts):
     content_exact: PRFCounts = PRFCounts()
     content_overlap: PRFCounts = PRFCounts()
