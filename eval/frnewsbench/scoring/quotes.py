@@ -151,22 +151,24 @@ def speaker_is_right(gold: Quote, predicted: Quote, gold_names: Mapping[str, str
 
 class _NamesOnDemand(Mapping[str, str]):
     """:func:`canonical_names` of ``entities``, built on the first lookup (most speakers are
-    decided by their ids or spans before any name is looked up)."""
+    decided by their ids or spans before any name is looked up), each name case-folded when it
+    is looked up."""
 
     def __init__(self, entities: Sequence[Entity]):
         self._entities = entities
         self._names: dict[str, str] | None = None
 
     def _built(self) -> dict[str, str]:
-        if self._names is None:
-            self._names = canonical_names(self._entities)
+        if self._names is None:  # as canonical_names, the last entity of an id giving its name
+            self._names = {e.entity_id: e.canonical_name for e in self._entities if e.entity_id and e.canonical_name}
         return self._names
 
     def __getitem__(self, entity_id: str) -> str:
-        return self._built()[entity_id]
+        return self._built()[entity_id].casefold()
 
     def get(self, entity_id: str, default: str | None = None) -> str | None:
-        return self._built().get(entity_id, default)
+        name = self._built().get(entity_id)
+        return default if name is None else name.casefold()
 
     def __iter__(self):
         return iter(self._built())
@@ -226,14 +228,18 @@ def score_quotes(
         return 1, shared[(g, p)]
 
     for name, (numerator, denominator) in THRESHOLDS.items():
-        kept: list[list[Pair]] = []
+        matched, larger = [], []
         for group in groups:
-            passing = [pair for pair in group if shared[pair] * denominator >= numerator * longest[pair]]
-            if len(passing) == len(group) == 1:
-                kept.append(passing)
-            elif passing:
-                kept.extend(components(passing))
-        matched = optimal_matching((), shared_keys, tiebreak_keys=1, groups=kept)
+            if len(group) == 1:  # a pair alone stays alone, and is matched if it passes
+                pair = group[0]
+                if shared[pair] * denominator >= numerator * longest[pair]:
+                    matched.append(pair)
+            else:
+                passing = [pair for pair in group if shared[pair] * denominator >= numerator * longest[pair]]
+                if passing:
+                    larger += components(passing)
+        if larger:
+            matched += optimal_matching((), shared_keys, tiebreak_keys=1, groups=larger)
         tallies.matching(name, matched, gold_types, predicted_types)
 
     gold_names, predicted_names = _NamesOnDemand(gold_entities), _NamesOnDemand(predicted_entities)
