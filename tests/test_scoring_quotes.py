@@ -239,7 +239,9 @@ def test_document_counts_equal_the_definitions_on_random_quotes(seed):
         return Span(start, end, text[start:end])
 
     ids = ["a", "b", None]
-    entities = [Entity(0, 1, text[0], "PER", "a", "Anne"), Entity(0, 1, text[0], "PER", "b", "anne")]
+    # gold id "a" is named twice, the last name counting ("Anne"); predicted id "b" names "anne"
+    entities = [Entity(0, 1, text[0], "PER", "a", "Bob"), Entity(0, 1, text[0], "PER", "a", "Anne"),
+                Entity(0, 1, text[0], "PER", "b", "anne")]
 
     def some_quote():
         speaker = rng.choice([None, some_span()])
@@ -249,9 +251,9 @@ def test_document_counts_equal_the_definitions_on_random_quotes(seed):
     gold = [some_quote() for _ in range(rng.randrange(5))]
     predicted = [some_quote() for _ in range(rng.randrange(5))]
     predicted += rng.sample(gold, min(len(gold), rng.randrange(3)))  # some exact copies
-    result = score_quotes(gold=gold, predicted=predicted, text=text, gold_entities=entities[:1],
-                          predicted_entities=entities[1:], records=False)
-    assert result.counts == _counts_by_definition(gold, predicted, text, entities[:1], entities[1:])
+    result = score_quotes(gold=gold, predicted=predicted, text=text, gold_entities=entities[:2],
+                          predicted_entities=entities[2:], records=False)
+    assert result.counts == _counts_by_definition(gold, predicted, text, entities[:2], entities[2:])
     assert sum(result.by_label.values(), QuoteCounts()) == result.counts
-    assert score_quotes(gold=gold, predicted=predicted, text=text, gold_entities=entities[:1],
-                        predicted_entities=entities[1:]).by_label == result.by_label
+    assert score_quotes(gold=gold, predicted=predicted, text=text, gold_entities=entities[:2],
+                        predicted_entities=entities[2:]).by_label == result.by_label
