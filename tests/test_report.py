@@ -278,3 +278,20 @@ def test_error_analysis_shows_no_break_spaces_as_themselves_not_as_escapes():
     assert "gold DATE 2023-04 mod=START 'début avril' [42, 53)" in markdown
     # the context: real characters, the line break as ⏎
     assert "⟦Chine «\xa0début avril\xa0»⟧.⏎Fin." in markdown
+
+
+@pytest.mark.parametrize("layers", [None, "entities,quotes"])
+def test_the_result_file_is_streamed_in_chunks_and_is_the_json_of_to_dict(tmp_path, layers):
+    output = tmp_path / "result.json"
+    result = score(predictions=DATA / "harness_predictions.jsonl", gold=GOLD, layers=layers, output=output,
+                   bootstrap_samples=20)
+    whole = json.dumps(result.to_dict(), ensure_ascii=False, allow_nan=False) + "\n"
+    assert output.read_text(encoding="utf-8") == whole == result.to_json()
+    for per_chunk in (1, 2, 1000):
+        chunks = list(result.json_chunks(per_chunk=per_chunk))
+        assert "".join(chunks) == whole
+    documents = len(result.evaluation.document_ids)
+    scored = sum(layer is not None for layer in result.evaluation.layers.values())
+    # per scored layer: the text before its entries, the entries one document a chunk, the "]"
+    assert len(list(result.json_chunks(per_chunk=1))) == scored * (documents + 2) + 1
+    assert Result.from_dict(json.loads(whole)).to_json() == whole

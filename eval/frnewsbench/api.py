@@ -295,7 +295,7 @@ def render_outputs(result: Result, documents: Sequence[Document], *, output: str
 
     rendered: list[tuple[str | Path, writes.Content]] = []
     if output is not None:
-        rendered.append((output, result.to_json()))
+        rendered.append((output, result.write_json))  # streamed: the entries of a large corpus are never all held
     if markdown is not None:
         rendered.append((markdown, render_markdown(result)))
     if errors is not None:

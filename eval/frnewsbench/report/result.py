@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, BinaryIO, Callable, Iterator, Mapping
 
 from ..align import AlignmentReport
 from ..jsonread import JSONReadError, loads
@@ -70,7 +70,8 @@ class Result:
     result_schema_version: str = RESULT_SCHEMA_VERSION  # of the file it was read from; to_dict writes the current one
     alignment: AlignmentReport | None = None  # spans given by their text alone: how they were placed
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, documents: Callable[[str], Any] | None = None) -> dict[str, Any]:
+        """``documents``: see :meth:`frnewsbench.scoring.evaluate.Evaluation.to_dict`."""
         return {
             "result_schema_version": RESULT_SCHEMA_VERSION,  # the format written here, whatever was read
             "harness": {"name": "frnewsbench", "version": self.harness_version},
@@ -81,7 +82,7 @@ class Result:
             },
             "system": self.system.to_dict(),
             "layers_requested": None if self.layers_requested is None else list(self.layers_requested),
-            "evaluation": self.evaluation.to_dict(),
+            "evaluation": self.evaluation.to_dict(documents=documents),
             **({} if self.alignment is None else {"alignment": self.alignment.to_dict()}),
         }
 
@@ -127,9 +128,30 @@ class Result:
         return frame[first + [column for column in frame.columns if column not in first]]
 
     def to_json(self) -> str:
-        # no indent: an indented dump runs Python's pure-Python encoder, 6x slower and the
-        # largest cost of `score` on big corpora (benchmarks/RESULTS.md)
-        return json.dumps(self.to_dict(), ensure_ascii=False, allow_nan=False) + "\n"
+        return "".join(self.json_chunks())
+
+    def json_chunks(self, per_chunk: int = 1000) -> Iterator[str]:
+        """The text of :meth:`to_json` in pieces: the result without its documents' entries, and
+        those entries ``per_chunk`` at a time (on a large corpus they are nearly all of it), so the
+        whole text, or all its dictionaries, are never held at once. No indent: an indented dump
+        runs Python's pure-Python encoder, 6x slower."""
+        markers = {layer: f"\x00documents of {layer}\x00" for layer in self.evaluation.layers}
+        text = _dumps(self.to_dict(documents=markers.__getitem__))
+        for layer, scored in self.evaluation.layers.items():
+            if scored is None:
+                continue
+            before, text = text.split(_dumps(markers[layer]), 1)
+            yield before + "["
+            for first in range(0, len(scored.documents), per_chunk):
+                yield (", " if first else "") + ", ".join(
+                    _dumps(document.to_dict()) for document in scored.documents[first:first + per_chunk])
+            yield "]"
+        yield text + "\n"
+
+    def write_json(self, handle: BinaryIO) -> None:
+        """:meth:`to_json` written to a binary file as UTF-8, chunk by chunk."""
+        for chunk in self.json_chunks():
+            handle.write(chunk.encode("utf-8"))
 
     @classmethod
     def from_dict(cls, data: Any, *, source: str = "the result") -> Result:
@@ -186,3 +208,7 @@ def load_result(path: str | Path) -> Result:
     except JSONReadError as error:
         raise ResultError(f"{path}: {error}") from None
     return Result.from_dict(data, source=str(path))
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from ..schema import LAYERS, Document, Prediction
 from . import dates, entities, offset_free, quotes
@@ -106,7 +106,9 @@ class LayerEvaluation:
             return {convention.key: None for convention in CONVENTIONS[self.layer]}
         return {convention.key: convention.figure(self.counts, self.ggt or {}) for convention in CONVENTIONS[self.layer]}
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, documents: Any = True) -> dict[str, Any]:
+        """``documents``: ``True`` lists the documents' entries; anything else is written in their
+        place (a marker: :meth:`frnewsbench.report.result.Result.json_chunks` streams them)."""
         return {
             "layer": self.layer,
             "headline": self.headline.to_dict(),
@@ -121,7 +123,7 @@ class LayerEvaluation:
             },
             "ggt": None if self.ggt is None else {key: counts.to_dict() for key, counts in self.ggt.items()},
             "documents_without_layer": list(self.documents_without_layer),
-            "documents": [document.to_dict() for document in self.documents],
+            "documents": [document.to_dict() for document in self.documents] if documents is True else documents,
         }
 
     @classmethod
@@ -156,7 +158,9 @@ class Evaluation:
     def headlines(self) -> dict[str, Headline | None]:
         return {layer: None if result is None else result.headline for layer, result in self.layers.items()}
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, documents: Callable[[str], Any] | None = None) -> dict[str, Any]:
+        """``documents``: what to write in place of each layer's documents' entries (by layer),
+        see :meth:`LayerEvaluation.to_dict`; ``None``, the entries."""
         return {
             "documents": len(self.document_ids),
             "document_ids": list(self.document_ids),
@@ -165,7 +169,8 @@ class Evaluation:
             "headlines": {
                 layer: None if headline is None else headline.to_dict() for layer, headline in self.headlines.items()
             },
-            "layers": {layer: None if result is None else result.to_dict() for layer, result in self.layers.items()},
+            "layers": {layer: None if result is None else result.to_dict(documents=True if documents is None else documents(layer))
+                       for layer, result in self.layers.items()},
         }
 
     @classmethod
