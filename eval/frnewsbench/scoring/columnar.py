@@ -387,27 +387,31 @@ def score_quotes_corpus(documents: Sequence, predictions: Sequence, per_document
         _Side(items.documents, np.asarray([run[0] for run in runs], dtype=np.int64).reshape(-1),
               np.asarray([run[1] for run in runs], dtype=np.int64).reshape(-1), items.labels)
         for items, runs in ((gold_items, gold_runs), (predicted_items, predicted_runs)))
+    del gold_runs, predicted_runs
     gold_flat = list(chain.from_iterable(gold_per_document))
     predicted_flat = list(chain.from_iterable(predicted_per_document))
     gold_cues, predicted_cues = _cue_side(gold_per_document, codes), _cue_side(predicted_per_document, codes)
+    del gold_per_document, predicted_per_document
 
     fallback = _empty_spans(len(documents), gold_side, predicted_side, gold_items, predicted_items)
     g, p = overlapping_pairs(gold_side, predicted_side, _stride(gold_side, predicted_side))
     keep = ~fallback[gold_side.documents[g]]
-    g, p = g[keep], p[keep]
+    order = np.lexsort((p[keep], g[keep]))  # by gold item, so by document
+    g, p = g[keep][order], p[keep][order]
     cue_g, cue_p = overlapping_pairs(gold_cues, predicted_cues, _stride(gold_cues, predicted_cues))
     keep = ~fallback[gold_cues.documents[cue_g]]
     cue_g, cue_p = cue_g[keep], cue_p[keep]
 
-    # the speaker of each candidate pair (canonical names looked up only where ids must be compared)
-    names: dict[tuple[int, int], dict[str, str]] = {}
+    # the speaker of each candidate pair (canonical names looked up only where ids must be
+    # compared; the pairs come document by document, so only the last document's are kept)
+    names: list = [-1, None]
 
-    def names_of(index: int, side: int) -> dict[str, str]:
-        if (index, side) not in names:
-            entities = documents[index].entities if side == 0 else (
-                () if predictions[index] is None else (predictions[index].entities or ()))
-            names[(index, side)] = canonical_names(entities)
-        return names[(index, side)]
+    def names_of(index: int) -> tuple[dict[str, str], dict[str, str]]:
+        if names[0] != index:
+            prediction = predictions[index]
+            names[:] = index, (canonical_names(documents[index].entities),
+                               canonical_names(() if prediction is None else (prediction.entities or ())))
+        return names[1]
 
     right = np.zeros(len(g), dtype=bool)
     for number, (gold_index, predicted_index) in enumerate(zip(g.tolist(), p.tolist())):
@@ -417,21 +421,30 @@ def score_quotes_corpus(documents: Sequence, predictions: Sequence, per_document
             right[number] = True
         elif a.speaker_entity_id and b.speaker_entity_id is not None:
             index = int(gold_side.documents[gold_index])
-            right[number] = speaker_is_right(a, b, names_of(index, 0), names_of(index, 1))
+            right[number] = speaker_is_right(a, b, *names_of(index))
         else:
             right[number] = speaker_is_right(a, b, {}, {})
     shared = np.minimum(gold_side.ends[g], predicted_side.ends[p]) - np.maximum(gold_side.starts[g], predicted_side.starts[p])
     longest = np.maximum(gold_side.ends[g] - gold_side.starts[g], predicted_side.ends[p] - predicted_side.starts[p])
     same_type = gold_side.labels[g] == predicted_side.labels[p]
     same_content = (gold_items.starts[g] == predicted_items.starts[p]) & (gold_items.ends[g] == predicted_items.ends[p])
-    pair_number = {pair: number for number, pair in enumerate(zip(g.tolist(), p.tolist()))}
+    # the pairs sorted by (gold, predicted): a pair's number by binary search
+    pair_order = np.lexsort((p, g))
+    pair_keys = (g * (len(predicted_items.starts) + 1) + p)[pair_order]
+
+    def pair_numbers(gold_items_: np.ndarray, predicted_items_: np.ndarray) -> np.ndarray:
+        keys = gold_items_ * (len(predicted_items.starts) + 1) + predicted_items_
+        return pair_order[np.searchsorted(pair_keys, keys)]
+
+    def pair_number(a: int, b: int) -> int:
+        return int(pair_numbers(np.array([a]), np.array([b]))[0])
 
     def overlap_keys(a: int, b: int) -> tuple[int, int, int, int, int]:
-        number = pair_number[(a, b)]
+        number = pair_number(a, b)
         return 1, int(right[number]), int(same_type[number]), int(same_content[number]), int(shared[number])
 
     def shared_keys(a: int, b: int) -> tuple[int, int]:
-        return 1, int(shared[pair_number[(a, b)]])
+        return 1, int(shared[pair_number(a, b)])
 
     gold_count, predicted_count = len(gold_flat), len(predicted_flat)
     gold_scored, predicted_scored = ~fallback[gold_side.documents], ~fallback[predicted_side.documents]
@@ -451,9 +464,7 @@ def score_quotes_corpus(documents: Sequence, predictions: Sequence, per_document
     gold_matched, predicted_matched = gold_partner >= 0, predicted_partner >= 0
     prf(_OVERLAP, gold_matched, predicted_matched)
     matched_gold = np.flatnonzero(gold_matched & gold_scored)
-    matched_numbers = np.fromiter((pair_number[pair] for pair in zip(matched_gold.tolist(),
-                                                                       gold_partner[matched_gold].tolist())),
-                                  dtype=np.int64, count=len(matched_gold))
+    matched_numbers = pair_numbers(matched_gold, gold_partner[matched_gold])
     gold_right = _spread(gold_count, matched_gold, right[matched_numbers])
     predicted_right = _spread(predicted_count, gold_partner[matched_gold], right[matched_numbers])
     matched = _spread(gold_count, matched_gold, True)
