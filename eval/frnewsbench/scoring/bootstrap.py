@@ -34,7 +34,7 @@ from .records import HeadlineAtoms, HeadlineColumns
 
 UNIT = "paragraph"
 LEVEL = 0.95
-CELLS_PER_CHUNK = 2_000_000  # bounds the memory of one block of draws
+CELLS_PER_CHUNK = 500_000  # bounds the memory of one block of draws (8 MB of draws, 4 MB of counts)
 
 
 @dataclass(frozen=True)
