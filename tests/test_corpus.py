@@ -51,3 +51,45 @@ def test_nulls_and_empty_layers_read_in_batches_as_whole(tmp_path, monkeypatch):
         documents = read_dataset(tmp_path)
         assert as_dicts(documents) == whole_table(tmp_path) == as_dicts([plain, bare, titled])
         assert documents.stored_hash() is not None
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_columns_read_from_arrow_buffers_equal_to_pylist(seed):
+    """The readers that take values from Arrow's buffers (strings, integers, list lengths, null
+    structs) give ``to_pylist``'s values: non-ASCII and 4-byte characters, empty strings, nulls,
+    sliced arrays."""
+    import random
+
+    import pyarrow as pa
+
+    rng = random.Random(seed)
+    for _ in range(100):
+        size = rng.randrange(0, 20)
+        lists = pa.array([None if rng.random() < 0.2 else [{"a": rng.randrange(5)} for _ in range(rng.randrange(4))]
+                          for _ in range(size)], type=pa.list_(pa.struct([("a", pa.int64())])))
+        integers = pa.array([rng.randrange(-9, 9) for _ in range(size)], type=rng.choice([pa.int8(), pa.int32(), pa.int64()]))
+        strings = pa.array([None if rng.random() < 0.2 else "".join(rng.choice("aé€😀 ’«") for _ in range(rng.randrange(4)))
+                            for _ in range(size)], type=pa.string())
+        spans = pa.array([None if rng.random() < 0.3 else {"start": 1, "end": 3, "text": rng.choice(["ab", "é"])}
+                          for _ in range(size)],
+                         type=pa.struct([("start", pa.int64()), ("end", pa.int64()), ("text", pa.string())]))
+        if size > 2 and rng.random() < 0.5:
+            first = rng.randrange(size)
+            length = rng.randrange(size - first + 1)
+            lists, integers, strings, spans = (array.slice(first, length) for array in (lists, integers, strings, spans))
+        assert corpus._per_row(lists, lambda struct: struct.field("a").to_pylist()) == [
+            () if row is None else tuple(item["a"] for item in row) for row in lists.to_pylist()]
+        assert corpus._python_list(integers) == integers.to_pylist()
+        assert corpus._python_list(strings) == corpus._shared_strings(strings) == strings.to_pylist()
+        assert [None if span is None else (span.start, span.end, span.text) for span in corpus._spans(spans)] == [
+            None if span is None else (span["start"], span["end"], span["text"]) for span in spans.to_pylist()]
+
+
+def test_reading_the_dataset_does_not_import_pandas():
+    """pyarrow's to_numpy and fill_null import pandas (a third of a second of every command)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from frnewsbench.corpus import read_dataset; from frnewsbench.gold import dataset_path; "
+            "assert read_dataset(dataset_path()); print('pandas' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
