@@ -90,6 +90,13 @@ def _strict_micro(tp: int, fp: int, fn: int) -> list[int]:
 
 def child(kind: str, *arguments: str) -> dict:
     """One measurement, in this (fresh) process; returns what the parent prints as JSON."""
+    if kind == "write":  # the corpus made and written here, so the benchmark's own process stays small
+        corpus, size, folder, seed = arguments
+        documents, predictions, _ = CORPORA[corpus](int(size), seed=int(seed))
+        answer = {"gold_entities": sum(len(d.entities) for d in documents),
+                  "predicted_entities": sum(len(p.entities or ()) for p in predictions.values())}
+        write_inputs(documents, predictions, Path(folder))
+        return answer
     if kind == "parse":
         (predictions,) = arguments
         started = time.process_time()
@@ -228,13 +235,10 @@ class EndToEnd:
 
 def measure(corpus: str, size: int, workdir: Path, *, seed: int = 0) -> EndToEnd:
     print(f"\nend to end: {corpus}, {size:,} documents", flush=True)
-    documents, predictions, _ = CORPORA[corpus](size, seed=seed)
-    gold_entities = sum(len(d.entities) for d in documents)
-    predicted_entities = sum(len(p.entities or ()) for p in predictions.values())
     folder = workdir / f"{corpus.replace(' ', '-')}-{size}"
-    dataset, predictions_file = write_inputs(documents, predictions, folder)
-    del documents, predictions
-    gc.collect()
+    written, _, _ = run_child("write", corpus, str(size), str(folder), str(seed))
+    gold_entities, predicted_entities = written["gold_entities"], written["predicted_entities"]
+    dataset, predictions_file = folder / "dataset", folder / "predictions.jsonl"
     parse, _, _ = run_child("parse", str(predictions_file))
     print(f"  read + json.loads the predictions: {parse['cpu_seconds']:.3f} CPU s", flush=True)
     objects, _, _ = run_child("objects", str(dataset), str(predictions_file))
