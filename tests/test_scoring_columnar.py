@@ -35,18 +35,22 @@ def _corpus_against_documents(layer: str, gold: list, predicted: list) -> set[in
         left_to_documents.add(index)
         return reference[index]
 
-    scores = CORPUS_SCORERS[layer](gold, predicted, per_document)
+    _assert_same_scores(CORPUS_SCORERS[layer](gold, predicted, per_document), reference)
+    return left_to_documents
+
+
+def _assert_same_scores(scores, reference) -> None:
+    """The corpus scores ``scores`` are the per-document ``reference`` scores: per document, in
+    total, per label (in label order) and the headline's positions."""
     assert scores.document_counts == [score.counts for score in reference]
     assert scores.counts == total(scores.document_counts, type(scores.counts)())
     by_label: dict = {}
     for score in reference:
         for label, counts in score.by_label.items():
             by_label[label] = by_label[label] + counts if label in by_label else counts
-    assert scores.by_label == dict(sorted(by_label.items()))
-    assert list(scores.by_label) == sorted(by_label)
+    assert scores.by_label == dict(sorted(by_label.items())) and list(scores.by_label) == sorted(by_label)
     expected = [tuple(Counter(getattr(score.headline, column)) for column in ("tp", "fp", "fn")) for score in reference]
-    assert _headline_by_document(scores.headline, len(gold)) == expected
-    return left_to_documents
+    assert _headline_by_document(scores.headline, len(reference)) == expected
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -192,16 +196,7 @@ def test_quotes_of_random_corpora_give_the_per_document_counts(seed):
         left.add(index)
         return expected[index]
 
-    scores = score_quotes_corpus(documents, predictions, per_document)
-    assert scores.document_counts == [score.counts for score in expected]
-    assert scores.counts == total(scores.document_counts, type(scores.counts)())
-    by_label: dict = {}
-    for score in expected:
-        for label, counts in score.by_label.items():
-            by_label[label] = by_label[label] + counts if label in by_label else counts
-    assert scores.by_label == dict(sorted(by_label.items())) and list(scores.by_label) == sorted(by_label)
-    assert _headline_by_document(scores.headline, len(documents)) == [
-        tuple(Counter(getattr(score.headline, column)) for column in ("tp", "fp", "fn")) for score in expected]
+    _assert_same_scores(score_quotes_corpus(documents, predictions, per_document), expected)
     assert len(left) < len(documents) // 2  # the arrays scored most documents themselves
 
 
