@@ -170,12 +170,59 @@ class _Tally:
         self.per_document[:, column] += np.bincount(side.documents[mask], minlength=len(self.per_document))
         self.per_label[:, column] += np.bincount(side.labels[mask], minlength=len(self.per_label))
 
+    def add_prf(self, base: int, gold: _Side, gold_scored: np.ndarray, gold_hit: np.ndarray,
+                predicted: _Side, predicted_scored: np.ndarray, predicted_hit: np.ndarray) -> None:
+        """TP, FP, FN at ``base``: a gold hit is a TP and a gold miss a FN (under the gold label),
+        a predicted miss a FP (under the predicted label); only items where ``*_scored``."""
+        self.add(base, gold, gold_scored & gold_hit)
+        self.add(base + 1, predicted, predicted_scored & ~predicted_hit)
+        self.add(base + 2, gold, gold_scored & ~gold_hit)
 
-def _finish(tally: _Tally, kind: type[Counts], codes: Mapping[str, int], fallback_scores,
-            headline: list[tuple[np.ndarray, np.ndarray]]) -> LayerScores:
-    """Add the per-document scores of the documents the arrays left out; the counts as records."""
+
+def _spread(size: int, indices: np.ndarray, values) -> np.ndarray:
+    """A boolean per item (``size`` of them): ``values`` at ``indices``, False elsewhere."""
+    spread = np.zeros(size, dtype=bool)
+    spread[indices] = values
+    return spread
+
+
+def _same_span(gold: _Side, predicted: _Side, g: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Per pair ``(g[i], p[i])``: equal spans."""
+    return (gold.starts[g] == predicted.starts[p]) & (gold.ends[g] == predicted.ends[p])
+
+
+def _shared(gold: _Side, predicted: _Side, g: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Per pair ``(g[i], p[i])``: the length of the overlap."""
+    return np.minimum(gold.ends[g], predicted.ends[p]) - np.maximum(gold.starts[g], predicted.starts[p])
+
+
+def _pair_numbers(g: np.ndarray, p: np.ndarray, predicted_count: int) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """For pairs given as gold and predicted items, the number (index into ``g``, ``p``) of each,
+    by binary search on the pairs sorted (no dictionary of every pair)."""
+    order = np.lexsort((p, g))
+    keys = (g * (predicted_count + 1) + p)[order]
+
+    def numbers(gold_items: np.ndarray, predicted_items: np.ndarray) -> np.ndarray:
+        return order[np.searchsorted(keys, gold_items * (predicted_count + 1) + predicted_items)]
+
+    return numbers
+
+
+def _positions(gold: _Side, predicted: _Side, tp: np.ndarray, fp: np.ndarray,
+               fn: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The headline's TP, FP and FN as (documents, starts): a TP or FN where its gold item starts,
+    a FP where its predicted item starts."""
+    return [(gold.documents[tp], gold.starts[tp]), (predicted.documents[fp], predicted.starts[fp]),
+            (gold.documents[fn], gold.starts[fn])]
+
+
+def _finish(tally: _Tally, kind: type[Counts], codes: Mapping[str, int], fallback: np.ndarray,
+            per_document: Callable[[int], DocumentScore], headline: list[tuple[np.ndarray, np.ndarray]]) -> LayerScores:
+    """Add the scores of the documents the arrays left out (``fallback``), scored by
+    ``per_document``; the counts as records."""
     extra: list[list[tuple[int, tuple[int, ...]]]] = [[], [], []]
-    for index, score in fallback_scores:
+    for index in np.flatnonzero(fallback).tolist():
+        score = per_document(index)
         tally.per_document[index] = score.counts.flat()
         for label, counts in score.by_label.items():
             tally.per_label[codes[label]] += counts.flat()
@@ -212,25 +259,17 @@ def score_entities_corpus(gold: Sequence[Sequence], predicted: Sequence[Sequence
     predicted_side = _Side.of(predicted, attrgetter("label"), codes)
     pairing = _pair_spans(gold_side, predicted_side, len(gold))
     g, p = pairing.gold, pairing.predicted
-    same_span = (gold_side.starts[g] == predicted_side.starts[p]) & (gold_side.ends[g] == predicted_side.ends[p])
+    same_span = _same_span(gold_side, predicted_side, g, p)
     same_label = gold_side.labels[g] == predicted_side.labels[p]
     gold_scored = ~pairing.by_document[gold_side.documents]
     predicted_scored = ~pairing.by_document[predicted_side.documents]
-
-    def on_gold(pair_values: np.ndarray) -> np.ndarray:  # per gold item: its pair's value (False unpaired)
-        values = np.zeros(len(gold_side.starts), dtype=bool)
-        values[g] = pair_values
-        return values
-
+    gold_count, predicted_count = len(gold_side.starts), len(predicted_side.starts)
     gold_paired, predicted_paired = pairing.gold_paired >= 0, pairing.predicted_paired >= 0
-    gold_same_span, gold_same_label = on_gold(same_span), on_gold(same_label)
+    gold_same_span, gold_same_label = _spread(gold_count, g, same_span), _spread(gold_count, g, same_label)
     gold_hit = gold_same_span & gold_same_label
-    predicted_hit = np.zeros(len(predicted_side.starts), dtype=bool)
-    predicted_hit[p] = same_span & same_label
+    predicted_hit = _spread(predicted_count, p, same_span & same_label)
     tally = _Tally(len(gold), len(codes), 23)
-    tally.add(0, gold_side, gold_scored & gold_hit)
-    tally.add(1, predicted_side, predicted_scored & ~predicted_hit)
-    tally.add(2, gold_side, gold_scored & ~gold_hit)
+    tally.add_prf(0, gold_side, gold_scored, gold_hit, predicted_side, predicted_scored, predicted_hit)
     outcomes = {"strict": (gold_hit, _INCORRECT), "exact": (gold_same_span, _INCORRECT),
                 "partial": (gold_same_span, _PARTIAL), "type": (gold_same_label, _INCORRECT)}
     for scheme, (correct, otherwise) in outcomes.items():
@@ -239,11 +278,9 @@ def score_entities_corpus(gold: Sequence[Sequence], predicted: Sequence[Sequence
         tally.add(base + otherwise, gold_side, gold_scored & gold_paired & ~correct)
         tally.add(base + _MISSED, gold_side, gold_scored & ~gold_paired)
         tally.add(base + _SPURIOUS, predicted_side, predicted_scored & ~predicted_paired)
-    tp, fn, fp = gold_scored & gold_hit, gold_scored & ~gold_hit, predicted_scored & ~predicted_hit
-    headline = [(gold_side.documents[tp], gold_side.starts[tp]), (predicted_side.documents[fp], predicted_side.starts[fp]),
-                (gold_side.documents[fn], gold_side.starts[fn])]
-    fallback = ((int(d), per_document(int(d))) for d in np.flatnonzero(pairing.by_document))
-    return _finish(tally, EntityCounts, codes, fallback, headline)
+    headline = _positions(gold_side, predicted_side, gold_scored & gold_hit, predicted_scored & ~predicted_hit,
+                          gold_scored & ~gold_hit)
+    return _finish(tally, EntityCounts, codes, pairing.by_document, per_document, headline)
 
 
 def score_dates_corpus(gold: Sequence[Sequence], predicted: Sequence[Sequence],
@@ -264,26 +301,17 @@ def score_dates_corpus(gold: Sequence[Sequence], predicted: Sequence[Sequence],
     gold_scored = ~pairing.by_document[gold_side.documents]
     predicted_scored = ~pairing.by_document[predicted_side.documents]
     gold_paired, predicted_paired = pairing.gold_paired >= 0, pairing.predicted_paired >= 0
-
-    def on_gold(pair_values: np.ndarray) -> np.ndarray:
-        values = np.zeros(len(gold_side.starts), dtype=bool)
-        values[g] = pair_values
-        return values
-
-    same_span = on_gold((gold_side.starts[g] == predicted_side.starts[p]) & (gold_side.ends[g] == predicted_side.ends[p]))
-    same_type = on_gold(gold_side.labels[g] == predicted_side.labels[p])
-    same_value = on_gold(gold_values[g] == predicted_values[p])
-    predicted_same_span = np.zeros(len(predicted_side.starts), dtype=bool)
-    predicted_same_span[p] = same_span[g]
-    predicted_right_value = np.zeros(len(predicted_side.starts), dtype=bool)
-    predicted_right_value[p] = same_value[g]
+    gold_count, predicted_count = len(gold_side.starts), len(predicted_side.starts)
+    same_span = _spread(gold_count, g, _same_span(gold_side, predicted_side, g, p))
+    same_type = _spread(gold_count, g, gold_side.labels[g] == predicted_side.labels[p])
+    same_value = _spread(gold_count, g, gold_values[g] == predicted_values[p])
+    predicted_same_span = _spread(predicted_count, p, same_span[g])
+    predicted_right_value = _spread(predicted_count, p, same_value[g])
     # flat DateCounts layout: strict_span tp fp fn, relaxed_span tp fp fn, type_accuracy correct total,
     # value_accuracy correct total, value tp fp fn
     tally = _Tally(len(gold), len(codes), 13)
     matched, unmatched = gold_scored & gold_paired, gold_scored & ~gold_paired
-    tally.add(0, gold_side, gold_scored & same_span)
-    tally.add(1, predicted_side, predicted_scored & ~predicted_same_span)
-    tally.add(2, gold_side, gold_scored & ~same_span)
+    tally.add_prf(0, gold_side, gold_scored, same_span, predicted_side, predicted_scored, predicted_same_span)
     tally.add(3, gold_side, matched)
     tally.add(4, predicted_side, predicted_scored & ~predicted_paired)
     tally.add(5, gold_side, unmatched)
@@ -297,14 +325,8 @@ def score_dates_corpus(gold: Sequence[Sequence], predicted: Sequence[Sequence],
     tally.add(11, predicted_side, predicted_scored & ~predicted_paired)
     tally.add(12, gold_side, gold_scored & ~(gold_paired & same_value))
     tp = matched & same_value
-    fn = gold_scored & ~tp
-    fp = predicted_scored & ~predicted_right_value
-    headline = [(gold_side.documents[tp], gold_side.starts[tp]), (predicted_side.documents[fp], predicted_side.starts[fp]),
-                (gold_side.documents[fn], gold_side.starts[fn])]
-    fallback = ((int(d), per_document(int(d))) for d in np.flatnonzero(pairing.by_document))
-    return _finish(tally, DateCounts, codes, fallback, headline)
-
-
+    headline = _positions(gold_side, predicted_side, tp, predicted_scored & ~predicted_right_value, gold_scored & ~tp)
+    return _finish(tally, DateCounts, codes, pairing.by_document, per_document, headline)
 
 
 # flat QuoteCounts layout: content_exact, content_overlap, content_overlap_30, content_overlap_80
@@ -352,12 +374,6 @@ def _cue_side(per_document: Sequence[Sequence], codes: dict[str, int]) -> _Side:
             ends.append(end)
             types.append(codes.setdefault(type_, len(codes)))
     return _Side(*(np.asarray(column, dtype=np.int64) for column in (documents, starts, ends, types)))
-
-
-def _spread(size: int, indices: np.ndarray, values: np.ndarray) -> np.ndarray:
-    spread = np.zeros(size, dtype=bool)
-    spread[indices] = values
-    return spread
 
 
 def score_quotes_corpus(documents: Sequence, predictions: Sequence, per_document: Callable[[int], DocumentScore],
@@ -424,17 +440,11 @@ def score_quotes_corpus(documents: Sequence, predictions: Sequence, per_document
             right[number] = speaker_is_right(a, b, *names_of(index))
         else:
             right[number] = speaker_is_right(a, b, {}, {})
-    shared = np.minimum(gold_side.ends[g], predicted_side.ends[p]) - np.maximum(gold_side.starts[g], predicted_side.starts[p])
+    shared = _shared(gold_side, predicted_side, g, p)
     longest = np.maximum(gold_side.ends[g] - gold_side.starts[g], predicted_side.ends[p] - predicted_side.starts[p])
     same_type = gold_side.labels[g] == predicted_side.labels[p]
-    same_content = (gold_items.starts[g] == predicted_items.starts[p]) & (gold_items.ends[g] == predicted_items.ends[p])
-    # the pairs sorted by (gold, predicted): a pair's number by binary search
-    pair_order = np.lexsort((p, g))
-    pair_keys = (g * (len(predicted_items.starts) + 1) + p)[pair_order]
-
-    def pair_numbers(gold_items_: np.ndarray, predicted_items_: np.ndarray) -> np.ndarray:
-        keys = gold_items_ * (len(predicted_items.starts) + 1) + predicted_items_
-        return pair_order[np.searchsorted(pair_keys, keys)]
+    same_content = _same_span(gold_items, predicted_items, g, p)
+    pair_numbers = _pair_numbers(g, p, len(predicted_items.starts))
 
     def pair_number(a: int, b: int) -> int:
         return int(pair_numbers(np.array([a]), np.array([b]))[0])
@@ -451,9 +461,7 @@ def score_quotes_corpus(documents: Sequence, predictions: Sequence, per_document
     tally = _Tally(len(documents), len(codes), 25)
 
     def prf(base: int, gold_hit: np.ndarray, predicted_hit: np.ndarray) -> None:
-        tally.add(base + _TP, gold_side, gold_scored & gold_hit)
-        tally.add(base + _FP, predicted_side, predicted_scored & ~predicted_hit)
-        tally.add(base + _FN, gold_side, gold_scored & ~gold_hit)
+        tally.add_prf(base, gold_side, gold_scored, gold_hit, predicted_side, predicted_scored, predicted_hit)
 
     prf(_EXACT, *_multiset_hits(gold_items, predicted_items))
     for name, (numerator, denominator) in THRESHOLDS.items():
@@ -479,27 +487,20 @@ def score_quotes_corpus(documents: Sequence, predictions: Sequence, per_document
     tally.add(_ATTRIBUTION + _FN, gold_side, gold_scored & ~gold_right)
     # cues: distinct spans, exact and one-to-one overlap
     cue_gold_scored, cue_predicted_scored = ~fallback[gold_cues.documents], ~fallback[predicted_cues.documents]
-    cue_shared = np.minimum(gold_cues.ends[cue_g], predicted_cues.ends[cue_p]) - np.maximum(
-        gold_cues.starts[cue_g], predicted_cues.starts[cue_p])
-    cue_number = {pair: number for number, pair in enumerate(zip(cue_g.tolist(), cue_p.tolist()))}
-    same_cue = (gold_cues.starts[cue_g] == predicted_cues.starts[cue_p]) & (gold_cues.ends[cue_g] == predicted_cues.ends[cue_p])
+    cue_shared = _shared(gold_cues, predicted_cues, cue_g, cue_p)
+    cue_numbers = _pair_numbers(cue_g, cue_p, len(predicted_cues.starts))
+    same_cue = _same_span(gold_cues, predicted_cues, cue_g, cue_p)
     cue_gold_partner, cue_predicted_partner = _matching(
         cue_g, cue_p, len(gold_cues.starts), len(predicted_cues.starts),
-        lambda a, b: (1, int(cue_shared[cue_number[(a, b)]])))
+        lambda a, b: (1, int(cue_shared[cue_numbers(np.array([a]), np.array([b]))[0]])))
     for base, gold_hit, predicted_hit in (
             (_CUE, _spread(len(gold_cues.starts), cue_g, same_cue), _spread(len(predicted_cues.starts), cue_p, same_cue)),
             (_CUE_OVERLAP, cue_gold_partner >= 0, cue_predicted_partner >= 0)):
-        tally.add(base + _TP, gold_cues, cue_gold_scored & gold_hit)
-        tally.add(base + _FP, predicted_cues, cue_predicted_scored & ~predicted_hit)
-        tally.add(base + _FN, gold_cues, cue_gold_scored & ~gold_hit)
-    tp = gold_right
-    fp = predicted_scored & ~predicted_right
-    fn = gold_scored & ~tp
-    headline = [(gold_side.documents[tp], gold_items.starts[tp]),
-                (predicted_side.documents[fp], predicted_items.starts[fp]),
-                (gold_side.documents[fn], gold_items.starts[fn])]
-    fallback_scores = ((int(d), per_document(int(d))) for d in np.flatnonzero(fallback))
-    return _finish(tally, QuoteCounts, codes, fallback_scores, headline)
+        tally.add_prf(base, gold_cues, cue_gold_scored, gold_hit, predicted_cues, cue_predicted_scored, predicted_hit)
+    # gold_items and predicted_items: the documents of the runs' sides, and the contents' starts
+    headline = _positions(gold_items, predicted_items, gold_right, predicted_scored & ~predicted_right,
+                          gold_scored & ~gold_right)
+    return _finish(tally, QuoteCounts, codes, fallback, per_document, headline)
 
 
 def _multiset_hits(gold: _Side, predicted: _Side) -> tuple[np.ndarray, np.ndarray]:

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 from ..schema import LAYERS, Document, Prediction
 from . import dates, entities, offset_free, quotes
 from .bootstrap import (LEVEL, UNIT, Interval, PairedBootstrap, Paragraphs, bootstrap_intervals, check_resampling,
-                        paired_test, paragraph_table, unit_table)
+                        paired_test, unit_table)
 from .columnar import LayerScores, score_corpus
 from .conventions import CONVENTIONS, ggt_totals
 from .counts import Counts, PRFCounts, total
@@ -389,11 +389,6 @@ def paired_bootstrap(
         _check(gold, predictions)
         if not any(getattr(p, layer) is not None for p in predictions.values()):
             raise ScoringError(f"system {name} predicts no {layer}: a paired test needs the layer from both systems")
-    rows = []
-    for document in gold:
-        atoms = tuple(
-            score_document(layer, document, predictions.get(document.id)).headline
-            for predictions in (predictions_a, predictions_b)
-        )
-        rows.append((document.text, atoms))
-    return paired_test(paragraph_table(rows), layer=layer, metric=HEADLINES[layer], samples=samples, seed=seed)
+    table = unit_table(Paragraphs.of([document.text for document in gold]),
+                       [score_layer(layer, gold, predictions).headline for predictions in (predictions_a, predictions_b)])
+    return paired_test(table, layer=layer, metric=HEADLINES[layer], samples=samples, seed=seed)
