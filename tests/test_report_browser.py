@@ -4,6 +4,7 @@ the result JSON, print media, and a screenshot of the first article under the te
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -169,3 +170,30 @@ def test_print_keeps_the_badges_and_a_screenshot_of_the_first_article(browser, r
         assert {d.value for d in gold[0].dates} <= set(dates.split())
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_no_side_runs_past_its_row_however_long_its_badges(browser, tmp_path):
+    """A long badge (a quote's, with speaker, cue and counterpart) wraps inside its column instead
+    of widening it: both sides of every row stay inside the row (they ran past it, text cut off)."""
+    gold = load_gold()
+    document = gold[0]
+    quote = document.quotes[0]
+    other = "indirect" if quote.type == "direct" else "direct"
+    prediction = Prediction(id=document.id, quotes=(dataclasses.replace(quote, type=other),))
+    run = tmp_path / "one-quote.jsonl"
+    write_predictions(run, [prediction])
+    score(predictions=run, gold=gold, html=tmp_path / "report.html", bootstrap_samples=10)
+    open_page(browser, tmp_path / "report.html")
+    page_height(browser)  # every article laid out
+    overflowing = browser.execute_script("""
+        const found = [];
+        document.querySelectorAll('.rows .row:not(.plain)').forEach(row => {
+          const box = row.getBoundingClientRect();
+          if (box.width === 0) return;
+          row.querySelectorAll(':scope > .cell').forEach(cell => {
+            const right = cell.getBoundingClientRect().right;
+            if (right > box.right + 1 || cell.scrollWidth > cell.clientWidth + 1) found.push(cell.textContent.slice(0, 60));
+          });
+        });
+        return found;""")
+    assert overflowing == []

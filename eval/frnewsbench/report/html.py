@@ -56,7 +56,7 @@ nav ol { margin: .2em 0; padding-left: 1.4em; } nav li { margin: .1em 0; }
 details.doc { border-top: 2px solid #888; margin-top: 1.2em; padding-top: .4em; content-visibility: auto; }
 details.doc > summary { cursor: pointer; }
 .rows { border: 1px solid #ddd; }
-.row { display: grid; grid-template-columns: 1fr 1fr; border-top: 1px solid #eee; }
+.row { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); border-top: 1px solid #eee; }
 .row.head { font-weight: 600; background: #f3f3f3; border-top: 0; }
 .row.plain { display: block; color: #555; font-size: .85em; padding: .1em .6em; }
 .row.plain > summary { cursor: pointer; color: #777; }
@@ -68,7 +68,7 @@ details.doc > summary { cursor: pointer; }
 .m .m { margin: 0 1px; }
 .b { font: 600 .7em/1 system-ui, sans-serif; padding: 1px 3px; margin-right: 3px; border-radius: 2px;
      background: rgba(255,255,255,.8); color: #222; vertical-align: .12em; user-select: none;
-     white-space: nowrap; }
+     display: inline-block; max-width: 100%; white-space: normal; }
 .b a { color: #0645ad; white-space: normal; }
 .ok { background: var(--ok); border-color: var(--ok-b); }
 .off { background: var(--off); border-color: var(--off-b); }
