@@ -69,10 +69,11 @@ def test_resampled_sums_are_seeded_and_draw_whole_paragraphs():
     assert (first.sum(axis=1) == 2).all()  # two paragraphs of one item each per draw
 
 
-@pytest.mark.parametrize("units", [1, 57, 1000])
+@pytest.mark.parametrize("units", [1, 57, 1000, 70_000])
 def test_resampled_sums_are_the_rows_numpy_draws(units, monkeypatch):
     """The definition: ``samples`` rows of ``units`` draws of numpy's seeded generator (64-bit
-    integers, one block), each row's table rows summed; blocks of a few rows give the same."""
+    integers, one block), each row's table rows summed; blocks of a few rows, and the 32-bit
+    draws the function makes, give the same."""
     monkeypatch.setattr(bootstrap, "CELLS_PER_CHUNK", 3 * units + 1)  # blocks of 3 draws
     table = np.random.default_rng(1).integers(0, 5, size=(units, 6))
     draws = np.random.default_rng(3).integers(0, units, size=(40, units))
