@@ -82,3 +82,37 @@ def test_token_view_equals_seqeval_strict_iob2_on_random_documents(seed):
     assert view.counts.f1 == pytest.approx(report["micro avg"]["f1-score"], abs=1e-12)
     assert view.counts.tp > 0 and left_out  # the data exercises hits and both reasons to leave out
     assert {span.reason for span in left_out} == {MISALIGNED, OVERLAPPING}
+
+
+# --- property test: every kind of span (shared starts, duplicates, empty, beyond the text, cut
+# words and elisions) scored like the tag-building reference, on texts with every kind of edge -----
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+EDGE_TEXT = st.text(alphabet="lLdjqusctae0' ’ʼ-.,«»\u00a0\u202f\n\tЖ", min_size=0, max_size=30)
+
+
+@st.composite
+def documents_with_spans(draw):
+    text = draw(EDGE_TEXT)
+    bound = len(text) + 2  # a few spans run past the end (or are empty, or reversed)
+    span = st.tuples(st.integers(-1, bound), st.integers(-1, bound), st.sampled_from(("PER", "LOC")))
+
+    def side():
+        spans = draw(st.lists(span, max_size=8))
+        return [Entity(start, end, text[max(start, 0):max(end, 0)], label) for start, end, label in spans]
+
+    gold = side()
+    predicted = draw(st.lists(st.sampled_from(gold), max_size=4)) + side() if gold else side()
+    return "doc", text, gold, predicted
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(documents_with_spans(), min_size=1, max_size=3))
+def test_token_view_equals_the_reference_on_any_spans(documents):
+    documents = [(f"doc-{number}", text, gold, predicted) for number, (_, text, gold, predicted) in enumerate(documents)]
+    view = token_view(documents)
+    gold_tags, predicted_tags, left_out = iob2_sequences(documents)
+    assert view.left_out == tuple(left_out)
+    assert view.by_label == seqeval_strict_counts(gold_tags, predicted_tags)

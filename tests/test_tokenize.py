@@ -2,7 +2,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from frnewsbench.tokenize import WORD_TOKEN_RE, AlignmentError, ends_token, iob2_tags, spans_from_iob2, starts_token, tokenize
+from frnewsbench.tokenize import (
+    APOSTROPHES, WORD_TOKEN_RE, AlignmentError, edge_pair, ends_between, ends_token, iob2_tags, spans_from_iob2, starts_between,
+    starts_token, tokenize,
+)
 
 
 def words(text):
@@ -113,3 +116,23 @@ def test_word_tokens_are_the_tokens_with_a_letter_or_digit(text):
 
     assert [m.span() for m in WORD_TOKEN_RE.finditer(text)] == [
         m.span() for m in TOKEN_RE.finditer(text) if m.lastgroup != "other"]
+
+
+# every kind of whitespace the chunk search must stop at (str.isspace), beside apostrophes and elisions
+WIDE_ALPHABET = EDGE_ALPHABET + "\t\r\u2009\u3000\x1c"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=WIDE_ALPHABET, max_size=40))
+def test_token_edges_and_edge_pairs_agree_with_tokenize_with_any_whitespace(text):
+    tokens = tokenize(text)
+    starts, ends = {token.start for token in tokens}, {token.end for token in tokens}
+    padded = f" {text} "
+    for position in range(len(text) + 1):
+        assert starts_token(text, position) == (position in starts), (text, position)
+        assert ends_token(text, position) == (position in ends), (text, position)
+        # the pair of characters decides, or says it cannot (an apostrophe: elision or not)
+        pair = edge_pair(padded, position)
+        assert starts_between(pair) in (position in starts, None), (text, position)
+        assert ends_between(pair) in (position in ends, None), (text, position)
+        assert (starts_between(pair) is None) == any(char in APOSTROPHES for char in pair)

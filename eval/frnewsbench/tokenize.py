@@ -15,6 +15,7 @@ that seqeval and token-classification models use. Rules, in order, at each posit
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, NamedTuple, Sequence
 
 APOSTROPHES = "'’‘ʼ"
@@ -60,15 +61,26 @@ def tokenize(text: str) -> list[Token]:
     return [Token(match.start(), match.end(), match.group()) for match in TOKEN_RE.finditer(text)]
 
 
-def _chunk_tokens(text: str, position: int) -> list[tuple[int, int]]:
-    """The tokens of the whitespace-delimited stretch of ``text`` around ``position`` (tokens
-    never cross whitespace, so these are exactly the whole text's tokens there)."""
-    first, last, length = position, position, len(text)
-    while first > 0 and not text[first - 1].isspace():
-        first -= 1
-    while last < length and not text[last].isspace():
-        last += 1
-    return [match.span() for match in TOKEN_RE.finditer(text, first, last)]
+_NON_SPACES = re.compile(r"\S*")
+_UP_TO_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
+
+
+def _chunk_around(text: str, position: int) -> tuple[int, str]:
+    """The whitespace-delimited stretch of ``text`` around ``position``: where it starts, and
+    its text (tokens never cross whitespace, so its tokens are exactly the whole text's there)."""
+    first = text.rfind(" ", 0, position) + 1
+    other_space = _UP_TO_LAST_SPACE.match(text, first, position)  # a tab, line break, no-break space...
+    if other_space is not None:
+        first = other_space.end()
+    return first, text[first:_NON_SPACES.match(text, position).end()]
+
+
+@lru_cache(maxsize=1 << 14)
+def _chunk_edges(chunk: str) -> tuple[frozenset[int], frozenset[int]]:
+    """The token starts and ends of a whitespace-delimited ``chunk``, as offsets in it
+    (remembered: a corpus repeats its words, and elided names)."""
+    spans = [match.span() for match in TOKEN_RE.finditer(chunk)]
+    return frozenset(start for start, _ in spans), frozenset(end for _, end in spans)
 
 
 def starts_token(text: str, position: int) -> bool:
@@ -92,7 +104,8 @@ def starts_token(text: str, position: int) -> bool:
         if not before.isalnum():
             return True  # a punctuation mark is a token of its own
         return not here.isalnum()  # a run of letters and digits is one token
-    return any(start == position for start, _ in _chunk_tokens(text, position))
+    first, chunk = _chunk_around(text, position)
+    return position - first in _chunk_edges(chunk)[0]
 
 
 def ends_token(text: str, position: int) -> bool:
@@ -111,7 +124,42 @@ def ends_token(text: str, position: int) -> bool:
         if not last.isalnum():
             return True  # a punctuation mark is a token of its own
         return not after.isalnum()
-    return any(end == position for _, end in _chunk_tokens(text, position - 1))
+    first, chunk = _chunk_around(text, position - 1)
+    return position - first in _chunk_edges(chunk)[1]
+
+
+_PAIR_MEMO_LIMIT = 1 << 16
+STARTS_BETWEEN: dict[str, bool] = {}
+"""What :func:`starts_between` has decided, by pair (a hot loop may read it first, then call it)."""
+ENDS_BETWEEN: dict[str, bool] = {}
+"""What :func:`ends_between` has decided, by pair."""
+
+
+def edge_pair(padded: str, position: int) -> str:
+    """The two characters around ``position`` of a text, read from ``padded`` (the text with a
+    space before and after it): ``position - 1`` and ``position``, a space off either end."""
+    return padded[position:position + 2]
+
+
+def starts_between(pair: str) -> bool | None:
+    """Whether a token starts between the two characters of ``pair`` (an :func:`edge_pair`), or
+    ``None`` when that takes more context (an apostrophe: elision or not). Remembered by pair."""
+    decided = STARTS_BETWEEN.get(pair)
+    if decided is None and not (pair[0] in APOSTROPHES or pair[1] in APOSTROPHES):
+        decided = starts_token(pair, 1)  # decided by the two characters alone (see starts_token)
+        if len(STARTS_BETWEEN) < _PAIR_MEMO_LIMIT:
+            STARTS_BETWEEN[pair] = decided
+    return decided
+
+
+def ends_between(pair: str) -> bool | None:
+    """Whether a token ends between the two characters of ``pair`` (see :func:`starts_between`)."""
+    decided = ENDS_BETWEEN.get(pair)
+    if decided is None and not (pair[0] in APOSTROPHES or pair[1] in APOSTROPHES):
+        decided = ends_token(pair, 1)
+        if len(ENDS_BETWEEN) < _PAIR_MEMO_LIMIT:
+            ENDS_BETWEEN[pair] = decided
+    return decided
 
 
 def iob2_tags(tokens: Sequence[Token], spans: Iterable[tuple], *, where: str = "", text: str | None = None) -> list[str]:

@@ -360,8 +360,7 @@ def _layer_result(layer, gold, predictions, documents, scores: LayerScores, inte
             ])
     free = None
     if layer in offset_free.LAYERS:
-        free = total((offset_free.offset_free_counts(layer, gold=getattr(d, layer), predicted=_predicted(layer, d, predictions))
-                      for d in gold), PRFCounts())
+        free = offset_free.offset_free_totals(layer, ((getattr(d, layer), _predicted(layer, d, predictions)) for d in gold))
     return LayerEvaluation(layer, counts, by_label, headline, tuple(documents), macro, view, free, ggt)
 
 

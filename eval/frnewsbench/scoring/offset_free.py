@@ -11,6 +11,7 @@ gold has two are one TP.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Iterable, Sequence
 
 from ..normalise import normalise
@@ -24,12 +25,16 @@ DEFINITIONS = {
 }
 
 
+_TEXT, _LABEL, _VALUE_TYPE = attrgetter("text"), attrgetter("label"), attrgetter("value", "type")
+
+
 def entity_pairs(entities: Iterable[Entity]) -> frozenset[tuple[str, str]]:
-    return frozenset((normalise(entity.text), entity.label) for entity in entities)
+    entities = tuple(entities)
+    return frozenset(zip(map(normalise, map(_TEXT, entities)), map(_LABEL, entities)))
 
 
 def date_pairs(dates: Iterable[TimeExpression]) -> frozenset[tuple[str, str]]:
-    return frozenset((timex.value, timex.type) for timex in dates)
+    return frozenset(map(_VALUE_TYPE, dates))
 
 
 PAIRS = {"entities": entity_pairs, "dates": date_pairs}
@@ -37,6 +42,20 @@ PAIRS = {"entities": entity_pairs, "dates": date_pairs}
 
 def offset_free_counts(layer: str, *, gold: Sequence, predicted: Sequence) -> PRFCounts:
     """TP/FP/FN of one document's distinct pairs of ``layer`` (``entities`` or ``dates``)."""
-    gold_pairs, predicted_pairs = PAIRS[layer](gold), PAIRS[layer](predicted)
+    return PRFCounts.from_flat(_flat_counts(PAIRS[layer], gold, predicted))
+
+
+def offset_free_totals(layer: str, documents: Iterable[tuple[Sequence, Sequence]]) -> PRFCounts:
+    """The sum of :func:`offset_free_counts` over ``(gold, predicted)`` documents."""
+    pairs = PAIRS[layer]
+    tp = fp = fn = 0
+    for gold, predicted in documents:
+        hits, false_positives, false_negatives = _flat_counts(pairs, gold, predicted)
+        tp, fp, fn = tp + hits, fp + false_positives, fn + false_negatives
+    return PRFCounts(tp, fp, fn)
+
+
+def _flat_counts(pairs, gold: Sequence, predicted: Sequence) -> tuple[int, int, int]:
+    gold_pairs, predicted_pairs = pairs(gold), pairs(predicted)
     hits = len(gold_pairs & predicted_pairs)
-    return PRFCounts(hits, len(predicted_pairs) - hits, len(gold_pairs) - hits)
+    return hits, len(predicted_pairs) - hits, len(gold_pairs) - hits

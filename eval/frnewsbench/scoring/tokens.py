@@ -19,12 +19,14 @@ not token edges (``misaligned``), or one that overlaps an earlier span of the sa
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..schema import Entity
-from ..tokenize import Token, ends_token, iob2_tags, starts_token, tokenize
+from ..tokenize import (ENDS_BETWEEN, STARTS_BETWEEN, Token, ends_between, ends_token, iob2_tags, starts_between,
+                        starts_token, tokenize)
 from .counts import PRFCounts, total
 
 MISALIGNED = "misaligned"
@@ -167,22 +169,92 @@ def seqeval_strict_counts(gold_tags: list[list[str]], predicted_tags: list[list[
     return counts
 
 
+_SPAN = attrgetter("start", "end", "label")
+_LABEL = itemgetter(2)
+
+
 def token_view(documents: Iterable[tuple[str, str, Sequence[Entity], Sequence[Entity]]]) -> TokenView:
     """Score entities on the token view (see the module docstring): one ``(id, text, gold,
     predicted)`` per document."""
-    tallies: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    gold_labels: list[str] = []
+    predicted_labels: list[str] = []
+    hit_labels: list[str] = []
     left_out: list[LeftOutSpan] = []
     for document_id, text, gold, predicted in documents:
-        edges: dict[tuple[int, bool], bool] = {}
-        gold_spans = carried_spans(text, gold, document_id=document_id, side="gold", left_out=left_out, edges=edges)
-        predicted_spans = carried_spans(text, predicted, document_id=document_id, side="predicted", left_out=left_out,
-                                        edges=edges)
-        for _, _, label in gold_spans & predicted_spans:
-            tallies[label][0] += 1
-        for _, _, label in predicted_spans:
-            tallies[label][1] += 1
-        for _, _, label in gold_spans:
-            tallies[label][2] += 1
-    by_label = {label: PRFCounts(tp, predicted - tp, gold - tp)
-                for label, (tp, predicted, gold) in sorted(tallies.items())}
+        edges = _DocumentEdges(text)
+        gold_spans = edges.carried(gold, document_id, "gold", left_out)
+        predicted_spans = edges.carried(predicted, document_id, "predicted", left_out)
+        gold_labels.extend(map(_LABEL, gold_spans))
+        predicted_labels.extend(map(_LABEL, predicted_spans))
+        hit_labels.extend(map(_LABEL, gold_spans & predicted_spans))
+    gold_counts, predicted_counts, hit_counts = Counter(gold_labels), Counter(predicted_labels), Counter(hit_labels)
+    by_label = {label: PRFCounts(hit_counts[label], predicted_counts[label] - hit_counts[label],
+                                 gold_counts[label] - hit_counts[label])
+                for label in sorted(gold_counts.keys() | predicted_counts.keys())}
     return TokenView(total(by_label.values(), PRFCounts()), by_label, tuple(left_out))
+
+
+class _DocumentEdges:
+    """:func:`carried_spans` for one text, both sides: the same spans kept and left out, in the
+    same order, found with fewer steps per span.
+
+    The spans of a side are sorted as ``(start, end, label)`` tuples; while no two of them start
+    at the same place (almost always), that is :func:`carried_spans`'s order, and a span's token
+    edges are read from the pair of characters around each edge (:data:`~frnewsbench.tokenize.STARTS_BETWEEN`,
+    decided once for the corpus); the few pairs with an apostrophe are decided on the text and
+    remembered for the document's other side. A side with two spans at one start is handed to
+    :func:`carried_spans` itself.
+    """
+
+    __slots__ = ("text", "padded", "known_starts", "known_ends")
+
+    def __init__(self, text: str):
+        self.text, self.padded = text, f" {text} "
+        self.known_starts: dict[int, bool] = {}
+        self.known_ends: dict[int, bool] = {}
+
+    def carried(self, entities: Sequence[Entity], document_id: str, side: str,
+                left_out: list[LeftOutSpan]) -> set[tuple[int, int, str]]:
+        spans = sorted(map(_SPAN, entities))
+        padded, length = self.padded, len(self.text)
+        starts_between_pair, ends_between_pair = STARTS_BETWEEN.get, ENDS_BETWEEN.get
+        dropped: list[tuple[tuple[int, int, str], str]] = []
+        previous = covered_until = -1
+        for span in spans:
+            start, end, _ = span
+            if start <= previous:
+                return carried_spans(self.text, entities, document_id=document_id, side=side, left_out=left_out)
+            previous = start
+            if not (0 <= start < end <= length and starts_between_pair(padded[start:start + 2])
+                    and ends_between_pair(padded[end:end + 2])) and not self._aligned(start, end):
+                dropped.append((span, MISALIGNED))
+            elif start < covered_until:
+                dropped.append((span, OVERLAPPING))
+            else:
+                covered_until = end
+        kept = set(spans)
+        if dropped:
+            by_start = {entity.start: entity for entity in entities}
+            for span, reason in dropped:
+                kept.discard(span)
+                start, end, label = span
+                left_out.append(LeftOutSpan(document_id, side, start, end, by_start[start].text, label, reason))
+        return kept
+
+    def _aligned(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` starts and ends on token edges (the memo of pairs missed)."""
+        if not 0 <= start < end <= len(self.text):
+            return False
+        starts = starts_between(self.padded[start:start + 2])
+        if starts is None:
+            starts = self.known_starts.get(start)
+            if starts is None:
+                starts = self.known_starts[start] = starts_token(self.text, start)
+        if not starts:
+            return False
+        ends = ends_between(self.padded[end:end + 2])
+        if ends is None:
+            ends = self.known_ends.get(end)
+            if ends is None:
+                ends = self.known_ends[end] = ends_token(self.text, end)
+        return ends
