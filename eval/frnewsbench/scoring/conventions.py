@@ -14,12 +14,15 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Callable, Iterable, Mapping, Sequence
 
 from ..schema import Quote
 from .counts import Counts, PRFCounts
-from .matching import overlapping_pairs
+
+_CONTENT = attrgetter("content.start", "content.end")
 
 GGT_THRESHOLDS: Mapping[str, float] = {"ggt_overlap_0.3": 0.3, "ggt_overlap_0.8": 0.8}
 """The Gender Gap Tracker's thresholds (``QUOTE_MATCH_THRESHOLDS`` of its evaluator), by key."""
@@ -50,30 +53,38 @@ def ggt_counts(gold: Sequence[Quote], predicted: Sequence[Quote], thresholds: Se
     """``(tp, fp, fn)`` of :func:`ggt_quote_counts` at each of ``thresholds`` (each at least 0), in one pass.
 
     Only a prediction that overlaps a gold quote can score above a threshold, so each gold
-    quote looks at its overlapping predictions alone (a sorted sweep), the overlap computed
-    once for every threshold.
+    quote looks at its overlapping predictions alone, the overlap computed once for every
+    threshold: with both sides sorted, those that start before the gold quote ends (bisection)
+    and end after it starts (a prediction that ends before a gold quote starts ends before every
+    later one starts too, so the scan's front only moves on).
     """
     if any(not threshold >= 0 for threshold in thresholds):
         raise ValueError(f"GGT thresholds must be at least 0, found {list(thresholds)}")
-    gold_spans = sorted((quote.content.start, quote.content.end) for quote in gold)
-    predicted_spans = sorted((quote.content.start, quote.content.end) for quote in predicted)
-    candidates: list[list[tuple[int, float]]] = [[] for _ in gold_spans]  # per gold quote: (prediction, overlap)
-    for g, p in overlapping_pairs(gold_spans, predicted_spans):  # empty spans overlap nothing: overlap 0
-        (start, end), (other_start, other_end) = gold_spans[g], predicted_spans[p]
-        candidates[g].append((p, (min(end, other_end) - max(start, other_start)) / (end - start)))
-    results = []
-    for threshold in thresholds:
-        taken: set[int] = set()
-        for options in candidates:
+    gold_spans = sorted(map(_CONTENT, gold))
+    predicted_spans = sorted(map(_CONTENT, predicted))
+    predicted_starts = [start for start, _ in predicted_spans]
+    taken: list[set[int]] = [set() for _ in thresholds]  # per threshold: the predictions taken
+    front, count = 0, len(predicted_spans)
+    for start, end in gold_spans:
+        if end <= start:
+            continue  # an empty span overlaps nothing: a FN at every threshold
+        while front < count and predicted_spans[front][1] <= start:
+            front += 1
+        options = []  # (prediction, overlap), in text order: the first of equal scores stays
+        for p in range(front, bisect_left(predicted_starts, end, front)):
+            other_start, other_end = predicted_spans[p]
+            if other_end > start and other_start < other_end:
+                options.append((p, (min(end, other_end) - max(start, other_start)) / (end - start)))
+        if not options:
+            continue
+        for threshold, chosen in zip(thresholds, taken):
             best, best_score = -1, 0.0
-            for p, score in options:  # in text order: the first of equal scores stays
-                if score > threshold and score > best_score and p not in taken:
+            for p, score in options:
+                if score > threshold and score > best_score and p not in chosen:
                     best, best_score = p, score
             if best >= 0:
-                taken.add(best)
-        tp = len(taken)
-        results.append((tp, len(predicted_spans) - tp, len(gold_spans) - tp))
-    return results
+                chosen.add(best)
+    return [(len(chosen), count - len(chosen), len(gold_spans) - len(chosen)) for chosen in taken]
 
 
 def ggt_totals(documents: Iterable[tuple[Sequence[Quote], Sequence[Quote]]]) -> dict[str, PRFCounts]:
