@@ -183,7 +183,7 @@ def token_view(documents: Iterable[tuple[str, str, Sequence[Entity], Sequence[En
     for document_id, text, gold, predicted in documents:
         edges = _DocumentEdges(text)
         gold_spans = edges.carried(gold, document_id, "gold", left_out)
-        predicted_spans = edges.carried(predicted, document_id, "predicted", left_out)
+        predicted_spans = edges.carried(predicted, document_id, "predicted", left_out, aligned=gold_spans)
         gold_labels.extend(map(_LABEL, gold_spans))
         predicted_labels.extend(map(_LABEL, predicted_spans))
         hit_labels.extend(map(_LABEL, gold_spans & predicted_spans))
@@ -202,8 +202,8 @@ class _DocumentEdges:
     at the same place (almost always), that is :func:`carried_spans`'s order, and a span's token
     edges are read from the pair of characters around each edge (:data:`~frnewsbench.tokenize.STARTS_BETWEEN`,
     decided once for the corpus); the few pairs with an apostrophe are decided on the text and
-    remembered for the document's other side. A side with two spans at one start is handed to
-    :func:`carried_spans` itself.
+    remembered for the document's other side, and a predicted span that gold carries is known to
+    be on token edges. A side with two spans at one start is handed to :func:`carried_spans` itself.
     """
 
     __slots__ = ("text", "padded", "known_starts", "known_ends")
@@ -213,8 +213,10 @@ class _DocumentEdges:
         self.known_starts: dict[int, bool] = {}
         self.known_ends: dict[int, bool] = {}
 
-    def carried(self, entities: Sequence[Entity], document_id: str, side: str,
-                left_out: list[LeftOutSpan]) -> set[tuple[int, int, str]]:
+    def carried(self, entities: Sequence[Entity], document_id: str, side: str, left_out: list[LeftOutSpan],
+                aligned: set[tuple[int, int, str]] = frozenset()) -> set[tuple[int, int, str]]:
+        """The spans of ``entities`` IOB2 can carry; ``aligned``: spans known to be on token edges
+        (the other side's carried spans, mostly the same: their edges are not read again)."""
         spans = sorted(map(_SPAN, entities))
         padded, length = self.padded, len(self.text)
         starts_between_pair, ends_between_pair = STARTS_BETWEEN.get, ENDS_BETWEEN.get
@@ -225,7 +227,8 @@ class _DocumentEdges:
             if start <= previous:
                 return carried_spans(self.text, entities, document_id=document_id, side=side, left_out=left_out)
             previous = start
-            if not (0 <= start < end <= length and starts_between_pair(padded[start:start + 2])
+            if span not in aligned and not (
+                    0 <= start < end <= length and starts_between_pair(padded[start:start + 2])
                     and ends_between_pair(padded[end:end + 2])) and not self._aligned(start, end):
                 dropped.append((span, MISALIGNED))
             elif start < covered_until:
