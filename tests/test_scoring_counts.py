@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import FrozenInstanceError
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from frnewsbench.scoring.counts import AccuracyCounts, PRFCounts, SchemeCounts
 from frnewsbench.scoring.dates import DateCounts
 from frnewsbench.scoring.entities import EntityCounts
+from frnewsbench.scoring.quotes import QuoteCounts
 
 
 def test_prf_counts_add_and_derive():
@@ -61,3 +65,25 @@ def test_records_are_slotted_and_equal_leaves_are_one_object():
     assert not hasattr(first, "__dict__")
     with pytest.raises(FrozenInstanceError):
         first.tp = 5
+
+
+COUNT_TYPES = (PRFCounts, SchemeCounts, AccuracyCounts, EntityCounts, DateCounts, QuoteCounts)
+
+
+@given(kind=st.sampled_from(COUNT_TYPES), data=st.data())
+def test_counts_json_is_the_json_of_counts_dict(kind, data):
+    """The template-filled text is, character for character, what json.dumps writes."""
+    width = len(kind().flat())
+    values = data.draw(st.lists(st.integers(min_value=0, max_value=10**20), min_size=width, max_size=width))
+    counts = kind.from_flat(values)
+    assert counts.counts_json() == json.dumps(counts.counts_dict(), ensure_ascii=False, allow_nan=False)
+    assert json.loads(counts.counts_json()) == counts.counts_dict()
+
+
+def test_counts_json_of_values_that_are_not_plain_ints_is_still_the_json_of_counts_dict():
+    """A bool is an int that json writes as ``true``: such a record is written by json.dumps."""
+    flagged = PRFCounts(True, 0, 2)  # not from_flat: its shared leaves are keyed by values, and True == 1
+    assert flagged.counts_json() == '{"tp": true, "fp": 0, "fn": 2}'
+    nested = EntityCounts(strict=PRFCounts(1, False, 0))
+    assert nested.counts_json() == json.dumps(nested.counts_dict(), ensure_ascii=False)
+    assert '"fp": false' in nested.counts_json()

@@ -7,17 +7,22 @@ import random
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from helpers import figures, small_document
 
-from frnewsbench.schema import TIMEX_TYPES, Document, Entity, Prediction, Quote, Span, TimeExpression, gold_as_prediction, sha256_text
+from frnewsbench.schema import LAYERS, TIMEX_TYPES, Document, Entity, Prediction, Quote, Span, TimeExpression, gold_as_prediction, sha256_text
 from frnewsbench.scoring import (
+    GIVEN,
     MISSING_DOCUMENT,
     MISSING_LAYER,
+    DocumentEvaluation,
     ScoringError,
     evaluate,
     paired_bootstrap,
 )
 from frnewsbench.scoring.counts import PRFCounts
+from frnewsbench.scoring.evaluate import ZERO
 
 
 def corpus():
@@ -174,3 +179,24 @@ def test_paired_bootstrap_between_an_oracle_and_an_empty_system():
     assert (result.interval.low, result.interval.high) == (1.0, 1.0)
     with pytest.raises(ScoringError, match="system B predicts no dates"):
         paired_bootstrap(gold=gold, predictions_a=oracle, predictions_b=empty, layer="dates")
+
+
+@given(document_id=st.text(), prediction=st.sampled_from([GIVEN, MISSING_DOCUMENT, MISSING_LAYER]),
+       layer=st.sampled_from(LAYERS), data=st.data())
+def test_a_document_entry_as_json_is_json_dumps_of_to_dict(document_id, prediction, layer, data):
+    """Any id (quotes, backslashes, control characters, non-ASCII) and any counts:
+    the text a result file holds is json.dumps of the entry's dictionary."""
+    width = len(ZERO[layer].flat())
+    values = data.draw(st.lists(st.integers(min_value=0, max_value=10**6), min_size=width, max_size=width))
+    entry = DocumentEvaluation(document_id, prediction, type(ZERO[layer]).from_flat(values))
+    assert entry.to_json() == json.dumps(entry.to_dict(), ensure_ascii=False, allow_nan=False)
+
+
+def test_document_entries_with_awkward_ids_are_written_as_json_writes_them():
+    counts = ZERO["entities"].from_flat(range(len(ZERO["entities"].flat())))
+    for document_id in ('l’"Élysée"', "tab\there\\back", "\u2028é\x00", "😀 emoji", "lone \ud800"):
+        entry = DocumentEvaluation(document_id, GIVEN, counts)
+        assert entry.to_json() == json.dumps(entry.to_dict(), ensure_ascii=False, allow_nan=False)
+        assert json.loads(entry.to_json())["id"] == document_id
+    assert DocumentEvaluation('a"b', GIVEN, PRFCounts(1, 2, 3)).to_json() == (
+        '{"id": "a\\"b", "prediction": "given", "counts": {"tp": 1, "fp": 2, "fn": 3}}')

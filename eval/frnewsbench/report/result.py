@@ -144,7 +144,7 @@ class Result:
             yield before + "["
             for first in range(0, len(scored.documents), per_chunk):
                 yield (", " if first else "") + ", ".join(
-                    _dumps(document.to_dict()) for document in scored.documents[first:first + per_chunk])
+                    document.to_json() for document in scored.documents[first:first + per_chunk])
             yield "]"
         yield text + "\n"
 

@@ -8,6 +8,7 @@ accuracy with no matched pair.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, fields
 from itertools import chain
 from operator import attrgetter
@@ -102,6 +103,15 @@ class Counts:
             return dict(zip(plan.names, plan.getter(self)))
         return {name: value.counts_dict() for name, value in zip(plan.names, plan.getter(self))}
 
+    def counts_json(self) -> str:
+        """``json.dumps(self.counts_dict(), ensure_ascii=False)``, the quick way when every count is
+        a plain ``int`` (one format template per record type filled from :meth:`flat`)."""
+        values = self.flat()
+        if {*map(type, values)} <= _PLAIN_INT:  # an int subclass (a bool) may be written otherwise
+            plan = self._plan_cache or self._plan()
+            return (plan.template or plan.make_template()) % values
+        return json.dumps(self.counts_dict(), ensure_ascii=False, allow_nan=False)
+
     @classmethod
     def from_dict(cls: type[C], data: Mapping[str, Any]) -> C:
         """The record written by :meth:`to_dict`; the derived figures in ``data`` are not read."""
@@ -119,8 +129,13 @@ class Counts:
         return cls(**values)
 
 
+_PLAIN_INT = {int}
+
+
 class _Plan:
     """How a record type lays out its fields as flat ints: all ints (a leaf) or all records."""
+
+    template: str | None = None  # the JSON text of counts_dict() with a %s per flat value (make_template)
 
     def __init__(self, cls: type[Counts]):
         items = fields(cls)
@@ -141,6 +156,17 @@ class _Plan:
                 width = len(item.default.flat())
                 self.parts.append((kind, position, position + width))
                 position += width
+
+    def make_template(self) -> str:
+        """``counts_dict()``'s JSON text with ``%s`` for each value of :meth:`Counts.flat`, in order."""
+        if self.template is None:
+            if self.leaf:
+                items = [f"{json.dumps(name)}: %s" for name in self.names]
+            else:
+                items = [f"{json.dumps(name)}: {kind._plan().make_template()}"
+                         for name, (kind, _, _) in zip(self.names, self.parts)]
+            self.template = "{" + ", ".join(items) + "}"
+        return self.template
 
 
 def _to_json(value: Any) -> Any:

@@ -7,8 +7,10 @@ refuse what would make the figures wrong (unknown or duplicate ids, unknown laye
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
+from json.encoder import encode_basestring  # what json.dumps(text, ensure_ascii=False) writes
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from ..schema import LAYERS, Document, Prediction
@@ -68,6 +70,14 @@ class DocumentEvaluation:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.document_id, "prediction": self.prediction, "counts": self.counts.counts_dict()}
+
+    def to_json(self) -> str:
+        """``json.dumps(self.to_dict(), ensure_ascii=False, allow_nan=False)``, without the
+        dictionaries (:meth:`~frnewsbench.scoring.counts.Counts.counts_json`): the bulk of a result file."""
+        if type(self.document_id) is not str or type(self.prediction) is not str:
+            return json.dumps(self.to_dict(), ensure_ascii=False, allow_nan=False)
+        return (f'{{"id": {encode_basestring(self.document_id)}, "prediction": {encode_basestring(self.prediction)}, '
+                f'"counts": {self.counts.counts_json()}}}')
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, layer: str) -> DocumentEvaluation:
