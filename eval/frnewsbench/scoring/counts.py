@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, fields
-from itertools import chain
 from operator import attrgetter
 from typing import Any, Iterable, Mapping, Sequence, TypeVar
 
@@ -66,7 +65,7 @@ class Counts:
             return plan.getter(self)
         cached = getattr(self, "_flat", None)  # records are immutable: the layout is computed once
         if cached is None:
-            cached = tuple(chain.from_iterable(value.flat() for value in plan.getter(self)))
+            cached = plan.values(self)
             object.__setattr__(self, "_flat", cached)
         return cached
 
@@ -106,9 +105,9 @@ class Counts:
     def counts_json(self) -> str:
         """``json.dumps(self.counts_dict(), ensure_ascii=False)``, the quick way when every count is
         a plain ``int`` (one format template per record type filled from :meth:`flat`)."""
-        values = self.flat()
+        plan = self._plan_cache or self._plan()
+        values = getattr(self, "_flat", None) or plan.values(self)  # flat(), not kept: a result holds many records
         if {*map(type, values)} <= _PLAIN_INT:  # an int subclass (a bool) may be written otherwise
-            plan = self._plan_cache or self._plan()
             return (plan.template or plan.make_template()) % values
         return json.dumps(self.counts_dict(), ensure_ascii=False, allow_nan=False)
 
@@ -156,6 +155,12 @@ class _Plan:
                 width = len(item.default.flat())
                 self.parts.append((kind, position, position + width))
                 position += width
+        # every int of the record in flat() order, read in one call (dotted paths into the nested records)
+        paths = self.names if self.leaf else tuple(f"{name}.{path}" for name, (kind, _, _) in zip(self.names, self.parts)
+                                                    for path in kind._plan().paths)
+        self.paths: tuple[str, ...] = paths
+        values = attrgetter(*paths)
+        self.values = values if len(paths) > 1 else (lambda record: (values(record),))
 
     def make_template(self) -> str:
         """``counts_dict()``'s JSON text with ``%s`` for each value of :meth:`Counts.flat`, in order."""
