@@ -29,15 +29,11 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 from . import writes
 from .align import alignment_report
 from .corpus import ANNOTATION_GLOB, DATASET_DOCUMENTS, corpus_hash
-from .extractors import Extractor, RegistryError, get_extractor, strip_gold
-from .extractors.base import extractor_versions
-from .extractors.callable import as_extractor
-from .extractors.errors import ExtractorError
 from .gcpause import collector_paused, without_cyclic_collection
 from .gold import Gold, GoldError, dataset_path, load_gold, resolve_gold
 from .jsonread import surrogate_problem
@@ -50,6 +46,9 @@ from .report.result import Result, SystemInfo
 from .schema import LAYERS, SCHEMA_VERSION, Document, Prediction
 from .scoring import PairedBootstrap, evaluate, match_records, paired_bootstrap
 from .version import __version__
+
+if TYPE_CHECKING:  # the extractors are imported when one is run: `score` does without them
+    from .extractors import Extractor
 
 __all__ = ["Comparison", "GoldError", "HarnessError", "OutputError", "Result", "build_extractor", "compare",
            "dataset_path", "load_gold", "predict", "run", "score"]
@@ -92,6 +91,9 @@ def build_extractor(spec: str, *, documents: Sequence[Document] = (), timeout: f
     | ``command:PROGRAM ARGS`` | an external command (JSON Lines in and out) |
     | ``file:PATH`` | a predictions file, checked against ``documents`` |
     """
+    from .extractors import RegistryError, get_extractor
+    from .extractors.errors import ExtractorError
+
     prefix, colon, argument = spec.partition(":")
     if transformers_options and prefix != "transformers":
         raise HarnessError(f"{', '.join(sorted(transformers_options))}: options of transformers: models only, "
@@ -168,6 +170,8 @@ def predict(extractor: Extractor, documents: Sequence[Document], *,
     An exception of the extractor's own is raised as :class:`ExtractorError` naming the
     extractor and the document (its type and message kept).
     """
+    from .extractors import strip_gold
+
     visible = [strip_gold(document) for document in documents]
     batch = getattr(extractor, "extract_many", None)
     if callable(batch):
@@ -200,6 +204,8 @@ def predict(extractor: Extractor, documents: Sequence[Document], *,
 @contextmanager
 def _extractor_failures(extractor: Extractor, document_id: str | None) -> Iterator[None]:
     """Turn an extractor's own exception into :class:`ExtractorError` (ours pass unchanged)."""
+    from .extractors.errors import ExtractorError
+
     try:
         yield
     except (ExtractorError, PredictionsError):
@@ -282,12 +288,9 @@ def render_outputs(result: Result, documents: Sequence[Document], *, output: str
     it holds them, else they are scored again from ``predictions``, one document at a time
     (:func:`frnewsbench.scoring.match_records`): the records file is streamed, never held whole.
     """
-    from .report.errors import evaluation_records, render_errors
-    from .report.html import render_html
-    from .report.markdown import render_markdown
-    from .report.records import write_records
-
     def record_stream():
+        from .report.errors import evaluation_records
+
         if predictions is None or _holds_records(result):
             return evaluation_records(result.evaluation)
         scored = [layer for layer, layer_result in result.evaluation.layers.items() if layer_result is not None]
@@ -296,13 +299,22 @@ def render_outputs(result: Result, documents: Sequence[Document], *, output: str
     rendered: list[tuple[str | Path, writes.Content]] = []
     if output is not None:
         rendered.append((output, result.write_json))  # streamed: the entries of a large corpus are never all held
+    # each renderer imported when its output is asked for: a command that writes the result alone does without them
     if markdown is not None:
+        from .report.markdown import render_markdown
+
         rendered.append((markdown, render_markdown(result)))
     if errors is not None:
+        from .report.errors import render_errors
+
         rendered.append((errors, render_errors(result, documents, record_stream())))
     if html is not None:
+        from .report.html import render_html
+
         rendered.append((html, render_html(result, documents, record_stream())))
     if records is not None:
+        from .report.records import write_records
+
         rendered.append((records, lambda out: write_records(out, record_stream())))
     return rendered
 
@@ -426,6 +438,9 @@ def run(*, extractor: str | Extractor | Callable[[Document], Any], gold: Gold = 
     extractor left out on purpose during this run (its ``left_out`` counter, when it keeps one)
     are recorded in ``result.system.dropped_labels``. ``records`` and ``keep_records``: as in :func:`score`.
     """
+    from .extractors.base import extractor_versions
+    from .extractors.callable import as_extractor
+
     check_outputs(gold=gold, inputs=extractor_inputs(extractor),
                   outputs=[*_report_options(output, markdown, errors, html, records), ("--save-predictions", predictions_output)])
     with collector_paused():
