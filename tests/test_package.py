@@ -93,6 +93,20 @@ def test_the_public_api_is_at_the_root_and_typed():
 
 
 def test_importing_the_package_stays_light():
-    code = "import sys, frnewsbench; print(sorted(m for m in ('scipy', 'pyarrow', 'frnewsbench.api') if m in sys.modules))"
+    code = "import sys, frnewsbench; print(sorted(m for m in ('scipy', 'pyarrow', 'frnewsbench.api', 'importlib.metadata') if m in sys.modules))"
     printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert printed.strip() == "[]"
+
+
+def test_the_score_command_imports_what_it_uses_only(tmp_path):
+    """``score --output`` runs no extractor and renders no report: it imports neither."""
+    data = Path(__file__).parent / "data"
+    code = ("import sys; from frnewsbench.cli import main; "
+            f"code = main(['score', '--gold', {str(data / 'harness_gold')!r}, '--predictions', "
+            f"{str(data / 'harness_predictions.jsonl')!r}, '--bootstrap-samples', '10', '--output', {str(tmp_path / 'r.json')!r}]); "
+            "print(code, sorted(m for m in sys.modules if m.startswith(('frnewsbench.extractors', 'frnewsbench.report.', "
+            "'importlib.metadata')) and m not in ('frnewsbench.report.result', 'frnewsbench.report.display', "
+            "'frnewsbench.report.markdown')))")
+    printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert printed.splitlines()[-1] == "0 []"
+    assert (tmp_path / "r.json").is_file()
