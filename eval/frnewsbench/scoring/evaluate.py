@@ -51,7 +51,7 @@ class Headline:
         return cls(data["metric"], data["value"], Interval.from_dict(data["interval"]))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per document and layer: no __dict__ each (80 bytes, not 120)
 class DocumentEvaluation:
     """One layer of one document: its counts (and per label), and its match records.
 
