@@ -82,8 +82,9 @@ def test_columns_read_from_arrow_buffers_equal_to_pylist(seed):
             () if row is None else tuple(item["a"] for item in row) for row in lists.to_pylist()]
         assert corpus._python_list(integers) == integers.to_pylist()
         assert corpus._python_list(strings) == corpus._shared_strings(strings) == strings.to_pylist()
-        shared = corpus._shared_strings(strings)
-        assert len({id(value) for value in shared if value is not None}) == len({value for value in shared if value is not None})
+        if strings.type == pa.string():  # equal values one object (large strings, from other writers, are not shared)
+            shared = [value for value in corpus._shared_strings(strings) if value is not None]
+            assert len({id(value) for value in shared}) == len(set(shared))
         assert [None if span is None else (span.start, span.end, span.text) for span in corpus._spans(spans)] == [
             None if span is None else (span["start"], span["end"], span["text"]) for span in spans.to_pylist()]
 
