@@ -11,7 +11,7 @@ from frnewsbench.api import load_gold
 from frnewsbench.schema import Entity, Prediction, TimeExpression, gold_as_prediction
 from frnewsbench.scoring import PRFCounts, evaluate
 from frnewsbench.scoring.evaluate import LayerEvaluation
-from frnewsbench.scoring.offset_free import entity_pairs, offset_free_counts
+from frnewsbench.scoring.offset_free import entity_pairs, offset_free_counts, offset_free_totals
 from conftest_paths import DATASET
 
 
@@ -35,6 +35,7 @@ def test_the_documented_example_by_hand():
     assert entity_pairs(predicted_2) == {("Côte d'Ivoire", "LOC")}
     assert offset_free_counts("entities", gold=gold_2, predicted=predicted_2) == PRFCounts(1, 0, 0)
     micro = PRFCounts(2, 2, 1) + PRFCounts(1, 0, 0)
+    assert offset_free_totals("entities", [(gold_1, predicted_1), (gold_2, predicted_2)]) == micro == PRFCounts(3, 2, 1)
     assert (micro.precision, micro.recall, micro.f1) == (3 / 5, 3 / 4, pytest.approx(2 / 3))
     # dates: "1er mars" and "mercredi" share (2023-03-01, DATE); the prediction has it once and a wrong day
     gold_dates = [t("1er mars", "2023-03-01"), t("mercredi", "2023-03-01", start=30), t("un jour", "P1D", "DURATION")]
