@@ -71,22 +71,50 @@ def test_columns_read_from_arrow_buffers_equal_to_pylist(seed):
         alphabet = rng.choice(["ab ", "aé€😀 ’«"])  # all ASCII (no continuation bytes to count) or not
         strings = pa.array([None if rng.random() < 0.2 else "".join(rng.choice(alphabet) for _ in range(rng.randrange(4)))
                             for _ in range(size)], type=rng.choice([pa.string(), pa.large_string()]))
+        encoded = strings.dictionary_encode()  # as the repeated span fields are read (DICTIONARY_COLUMNS)
         spans = pa.array([None if rng.random() < 0.3 else {"start": 1, "end": 3, "text": rng.choice(["ab", "é"])}
                           for _ in range(size)],
                          type=pa.struct([("start", pa.int64()), ("end", pa.int64()), ("text", pa.string())]))
         if size > 2 and rng.random() < 0.5:
             first = rng.randrange(size)
             length = rng.randrange(size - first + 1)
-            lists, integers, strings, spans = (array.slice(first, length) for array in (lists, integers, strings, spans))
+            lists, integers, strings, encoded, spans = (array.slice(first, length)
+                                                         for array in (lists, integers, strings, encoded, spans))
         assert corpus._per_row(lists, lambda struct: struct.field("a").to_pylist()) == [
             () if row is None else tuple(item["a"] for item in row) for row in lists.to_pylist()]
         assert corpus._python_list(integers) == integers.to_pylist()
         assert corpus._python_list(strings) == corpus._shared_strings(strings) == strings.to_pylist()
+        assert corpus._shared_strings(encoded) == corpus._shared_strings(encoded, corpus._Dictionaries()) == strings.to_pylist()
         if strings.type == pa.string():  # equal values one object (large strings, from other writers, are not shared)
             shared = [value for value in corpus._shared_strings(strings) if value is not None]
             assert len({id(value) for value in shared}) == len(set(shared))
         assert [None if span is None else (span.start, span.end, span.text) for span in corpus._spans(spans)] == [
             None if span is None else (span["start"], span["end"], span["text"]) for span in spans.to_pylist()]
+
+
+def test_a_dictionary_is_decoded_once_however_many_batches_carry_it():
+    """Arrow gives each batch a copy of its row group's whole dictionary: equal copies are decoded
+    once (the same value objects), another dictionary on its own."""
+    import pyarrow as pa
+
+    first = pa.DictionaryArray.from_arrays(pa.array([1, 0, None, 1], type=pa.int32()), pa.array(["é€", "b"]))
+    copy = pa.DictionaryArray.from_arrays(pa.array([0, 0], type=pa.int32()), pa.array(["é€", "b"]))
+    other = pa.DictionaryArray.from_arrays(pa.array([0, 1], type=pa.int32()), pa.array(["b", "é€"]))
+    dictionaries = corpus._Dictionaries()
+    read = [corpus._shared_strings(array, dictionaries) for array in (first, copy, other)]
+    assert read == [["b", "é€", None, "b"], ["é€", "é€"], ["b", "é€"]]
+    assert read[1][0] is read[0][1] and read[2][1] is not read[0][1]
+    assert dictionaries.values(copy.dictionary) is dictionaries.values(first.dictionary)
+
+
+def test_the_repeated_span_fields_are_read_as_dictionaries_and_shared(monkeypatch):
+    monkeypatch.setattr(corpus, "READ_BATCH_ROWS", 2)
+    documents = read_dataset(dataset_path())
+    labels = [entity.label for document in documents for entity in document.entities]
+    assert len({id(label) for label in labels}) == len(set(labels))  # one object per label, across batches
+    names = pq.ParquetFile(dataset_path() / DATASET_DOCUMENTS).schema
+    paths = {names.column(index).path for index in range(len(names))}
+    assert set(corpus.DICTIONARY_COLUMNS) <= paths  # every one names a column of the built dataset
 
 
 def test_a_null_list_holds_no_item_even_where_its_offsets_cover_some():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any, Sequence
@@ -197,6 +198,14 @@ DATASET_COLUMNS = (*METADATA_KEYS, "text", "entities", "dates", "quotes")
 
 
 READ_BATCH_ROWS = 250  # documents converted from Arrow to Python objects at a time
+# The span fields of repeated values (ids, labels, names, TIMEX values, short texts), read as Arrow
+# dictionaries: each distinct value decoded once (:class:`_Dictionaries`), not one string per row.
+# A quote's content, seldom repeated, is not.
+DICTIONARY_COLUMNS = tuple(f"{layer}.list.element.{field}" for layer, fields in (
+    ("entities", ("id", "text", "label", "entity_id", "canonical_name")),
+    ("dates", ("id", "text", "type", "value", "mod")),
+    ("quotes", ("id", "type", "speaker.text", "speaker_entity_id", "cue.text")),
+) for field in fields)
 
 
 def read_dataset(directory: str | Path) -> list[Document]:
@@ -221,7 +230,10 @@ def read_dataset(directory: str | Path) -> list[Document]:
         return DatasetError(f"{path}: not a readable Parquet file, corrupt or truncated ({error}); {rebuild}")
 
     try:
-        parquet = pq.ParquetFile(path)
+        metadata = pq.read_metadata(path)
+        present = {metadata.schema.column(index).path for index in range(metadata.num_columns)}
+        parquet = pq.ParquetFile(path, metadata=metadata,
+                                 read_dictionary=[column for column in DICTIONARY_COLUMNS if column in present])
         schema = parquet.schema_arrow
     except (pa.ArrowException, OSError) as error:
         raise unreadable(error) from None
@@ -266,9 +278,10 @@ def _read_batches(parquet) -> list[Document] | None:
     """The documents of a Parquet file, sorted by id, built a batch of rows at a time; ``None``
     when a batch cannot be read by columns (the row-by-row reading then names the problem)."""
     documents: list[Document] = []
+    dictionaries = _Dictionaries()
     with collector_paused():  # many objects, no cycles
         for batch in parquet.iter_batches(batch_size=READ_BATCH_ROWS, use_threads=False):
-            built = _read_columns(batch)
+            built = _read_columns(batch, dictionaries)
             if built is None:
                 return None
             documents += built
@@ -277,9 +290,9 @@ def _read_batches(parquet) -> list[Document] | None:
     return documents
 
 
-def _read_columns(batch) -> list[Document] | None:
-    """The documents of a record ``batch``, built column by column; ``None`` when a column is
-    missing or not of the expected type."""
+def _read_columns(batch, dictionaries: _Dictionaries | None = None) -> list[Document] | None:
+    """The documents of a record ``batch``, built column by column (its dictionary columns'
+    values decoded by ``dictionaries``); ``None`` when a column is missing or not of the expected type."""
     try:
         column = dict(zip(batch.schema.names, batch.columns))
         ids = _python_list(column["id"])
@@ -289,9 +302,9 @@ def _read_columns(batch) -> list[Document] | None:
             "title", "text", "dct", "dct_evidence", "seed_file", "text_sha256")}
         shared = {name: _shared_strings(column[name]) for name in ("language", "source")}
         segments = [() if row is None else tuple(map(tuple, row)) for row in column["seed_segments"].to_pylist()]
-        entities = _per_row(column["entities"], _entities)
-        dates = _per_row(column["dates"], _time_expressions)
-        quotes = _per_row(column["quotes"], _quotes)
+        entities = _per_row(column["entities"], partial(_entities, dictionaries=dictionaries))
+        dates = _per_row(column["dates"], partial(_time_expressions, dictionaries=dictionaries))
+        quotes = _per_row(column["quotes"], partial(_quotes, dictionaries=dictionaries))
     except (AttributeError, KeyError, TypeError, ValueError, IndexError):
         return None
     if not all(isinstance(text, str) for text in plain["text"]):
@@ -329,9 +342,15 @@ def _python_list(array) -> list:
     if pa.types.is_string(array.type):
         return _strings(array)
     if pa.types.is_integer(array.type) and array.null_count == 0:
-        kind = "int" if pa.types.is_signed_integer(array.type) else "uint"
-        return _values(array, f"{kind}{array.type.bit_width}").tolist()
+        return _values(array, _integer_dtype(array.type)).tolist()
     return array.to_pylist()
+
+
+def _integer_dtype(arrow_type) -> str:
+    """The numpy dtype of an Arrow integer type."""
+    import pyarrow as pa
+
+    return f"{'int' if pa.types.is_signed_integer(arrow_type) else 'uint'}{arrow_type.bit_width}"
 
 
 def _values(array, dtype, *, extra: int = 0):
@@ -382,13 +401,39 @@ def _strings(array, *, shared: dict | None = None) -> list:
     return values
 
 
-def _shared_strings(array) -> list:
+def _shared_strings(array, dictionaries: _Dictionaries | None = None) -> list:
     """:func:`_python_list` for a column of repeated values (labels, ids, names, TIMEX values):
     each distinct string one object, shared by the rows of ``array`` that hold it (a third less
-    memory for the documents, no slower)."""
+    memory for the documents, no slower). A dictionary array's values are its dictionary's, decoded
+    by ``dictionaries`` (once per distinct dictionary) or here."""
+    import numpy as np
     import pyarrow as pa
 
+    if pa.types.is_dictionary(array.type):
+        values = (dictionaries or _Dictionaries()).values(array.dictionary)
+        codes = _values(array.indices, _integer_dtype(array.type.index_type))
+        if array.null_count:
+            codes = np.where(_valid(array), codes, len(values) - 1)
+        return list(map(values.__getitem__, codes.tolist()))
     return _strings(array, shared={}) if pa.types.is_string(array.type) else _python_list(array)
+
+
+class _Dictionaries:
+    """The dictionaries of a file's dictionary columns, each decoded once: Arrow gives every batch
+    a copy of its row group's whole dictionary, often longer than the batch."""
+
+    def __init__(self) -> None:
+        self._decoded: dict[tuple, list[tuple[Any, list]]] = {}  # (type, length, bytes): [(dictionary, values + [None])]
+
+    def values(self, dictionary) -> list:
+        """The Python values of ``dictionary``, then ``None`` (the value of a null index)."""
+        known = self._decoded.setdefault((str(dictionary.type), len(dictionary), dictionary.nbytes), [])
+        for seen, values in known:
+            if seen.equals(dictionary):
+                return values
+        values = _shared_strings(dictionary) + [None]
+        known.append((dictionary, values))
+        return values
 
 
 def _children(struct) -> dict[str, Any]:
@@ -396,26 +441,27 @@ def _children(struct) -> dict[str, Any]:
     return {struct.type.field(index).name: child for index, child in enumerate(struct.flatten())}
 
 
-def _fields(struct, plain: tuple[str, ...], shared: tuple[str, ...] = ()) -> dict[str, list]:
+def _fields(struct, plain: tuple[str, ...], shared: tuple[str, ...] = (),
+            dictionaries: _Dictionaries | None = None) -> dict[str, list]:
     """The fields ``plain`` and ``shared`` of a struct array as Python lists; the ``shared`` ones
     hold repeated values (:func:`_shared_strings`)."""
     children = _children(struct)
     return {**{name: _python_list(children[name]) for name in plain},
-            **{name: _shared_strings(children[name]) for name in shared}}
+            **{name: _shared_strings(children[name], dictionaries) for name in shared}}
 
 
-def _entities(struct) -> list[Entity]:
-    f = _fields(struct, ("start", "end"), shared=("text", "entity_id", "canonical_name", "id", "label"))
+def _entities(struct, dictionaries: _Dictionaries | None = None) -> list[Entity]:
+    f = _fields(struct, ("start", "end"), ("text", "entity_id", "canonical_name", "id", "label"), dictionaries)
     return list(map(Entity, f["start"], f["end"], f["text"], f["label"], f["entity_id"], f["canonical_name"], f["id"]))
 
 
-def _time_expressions(struct) -> list[TimeExpression]:
-    f = _fields(struct, ("start", "end"), shared=("text", "id", "type", "value", "mod"))
+def _time_expressions(struct, dictionaries: _Dictionaries | None = None) -> list[TimeExpression]:
+    f = _fields(struct, ("start", "end"), ("text", "id", "type", "value", "mod"), dictionaries)
     return list(map(TimeExpression, f["start"], f["end"], f["text"], f["type"], f["value"], f["mod"], f["id"]))
 
 
-def _spans(struct) -> list[Span | None]:
-    f = _fields(struct, ("start", "end"), shared=("text",))
+def _spans(struct, dictionaries: _Dictionaries | None = None) -> list[Span | None]:
+    f = _fields(struct, ("start", "end"), ("text",), dictionaries)
     if struct.null_count == 0:
         return list(map(Span, f["start"], f["end"], f["text"]))
     valid = _valid(struct).tolist()
@@ -423,8 +469,8 @@ def _spans(struct) -> list[Span | None]:
             for present, start, end, text in zip(valid, f["start"], f["end"], f["text"])]
 
 
-def _quotes(struct) -> list[Quote]:
-    f = _fields(struct, (), shared=("speaker_entity_id", "id", "type"))
+def _quotes(struct, dictionaries: _Dictionaries | None = None) -> list[Quote]:
+    f = _fields(struct, (), ("speaker_entity_id", "id", "type"), dictionaries)
     children = _children(struct)
-    contents, speakers, cues = (_spans(children[role]) for role in ("content", "speaker", "cue"))
+    contents, speakers, cues = (_spans(children[role], dictionaries) for role in ("content", "speaker", "cue"))
     return list(map(Quote, contents, f["type"], speakers, f["speaker_entity_id"], cues, f["id"]))
