@@ -69,7 +69,8 @@ def test_columns_read_from_arrow_buffers_equal_to_pylist(seed):
                           for _ in range(size)], type=pa.list_(pa.struct([("a", pa.int64())])))
         integers = pa.array([rng.randrange(-9, 9) for _ in range(size)], type=rng.choice([pa.int8(), pa.int32(), pa.int64()]))
         alphabet = rng.choice(["ab ", "aé€😀 ’«"])  # all ASCII (no continuation bytes to count) or not
-        strings = pa.array([None if rng.random() < 0.2 else "".join(rng.choice(alphabet) for _ in range(rng.randrange(4)))
+        longest = rng.choice([4, 2000])  # short values (spans) or long ones (texts, read by Arrow value by value)
+        strings = pa.array([None if rng.random() < 0.2 else "".join(rng.choices(alphabet, k=rng.randrange(longest)))
                             for _ in range(size)], type=rng.choice([pa.string(), pa.large_string()]))
         encoded = strings.dictionary_encode()  # as the repeated span fields are read (DICTIONARY_COLUMNS)
         spans = pa.array([None if rng.random() < 0.3 else {"start": 1, "end": 3, "text": rng.choice(["ab", "é"])}

@@ -371,11 +371,15 @@ def _valid(array):
     return bits[array.offset:array.offset + len(array)].astype(bool)
 
 
+LONG_STRING_BYTES = 256  # from this mean length, a string column is read by Arrow's to_pylist
+
+
 def _strings(array, *, shared: dict | None = None) -> list:
     """``array.to_pylist()`` of a string array, read from its buffers: its data decoded at once,
     each value a slice of it. Character offsets are the byte offsets less the UTF-8 continuation
     bytes before them (counted only when the data is not all ASCII). Four times faster than
-    ``to_pylist``, as fast as ``to_numpy`` without its import of pandas. With ``shared``, equal
+    ``to_pylist``, as fast as ``to_numpy`` without its import of pandas; long values (texts) are
+    left to ``to_pylist``, which decodes each once. With ``shared``, equal
     values are one object, the first kept in ``shared`` (at no cost: the copies freed at once)."""
     import numpy as np
 
@@ -384,6 +388,8 @@ def _strings(array, *, shared: dict | None = None) -> list:
         return []
     first = int(offsets[0])
     size = int(offsets[-1]) - first
+    if shared is None and size > LONG_STRING_BYTES * len(array):  # long values (texts): Arrow decodes each once, quicker
+        return array.to_pylist()
     raw = np.frombuffer(array.buffers()[2], dtype=np.uint8, count=size, offset=first) if size else np.zeros(0, np.uint8)
     text = codecs.utf_8_decode(raw, "strict", True)[0]
     offsets = offsets - first
