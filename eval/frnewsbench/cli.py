@@ -614,7 +614,8 @@ def _scoring_options(parser: argparse.ArgumentParser) -> None:
 def _add_score(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("score", help="score a predictions file (JSON Lines, see eval/PREDICTIONS.md)")
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--predictions", type=Path, metavar="FILE")
+    source.add_argument("--predictions", type=Path, metavar="FILE",
+                        help="the system's predictions: JSON Lines, one object per document (eval/PREDICTIONS.md)")
     source.add_argument("--ner-tags", type=Path, metavar="FILE",
                         help="IOB2 tags of the ner config's rows (JSON Lines: one list of tags or ClassLabel ids per row, "
                              "in the config's order), e.g. a token classifier's output")

