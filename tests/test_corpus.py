@@ -53,6 +53,28 @@ def test_nulls_and_empty_layers_read_in_batches_as_whole(tmp_path, monkeypatch):
         assert documents.stored_hash() is not None
 
 
+@pytest.mark.parametrize("layout", [
+    {"row_group_size": 2},  # a batch never spans two row groups: Arrow cannot join their dictionaries
+    {"row_group_size": 3, "dictionary_pagesize_limit": 64, "data_page_size": 64},  # dictionaries overflow to plain pages
+])
+def test_a_dataset_written_in_several_row_groups_reads_as_whole(tmp_path, monkeypatch, layout):
+    import pyarrow as pa
+
+    table = pq.read_table(dataset_path() / DATASET_DOCUMENTS)
+    (tmp_path / DATASET_DOCUMENTS).parent.mkdir(parents=True)
+    pq.write_table(table, tmp_path / DATASET_DOCUMENTS, **layout)
+    assert pq.ParquetFile(tmp_path / DATASET_DOCUMENTS).metadata.num_row_groups > 1
+    for batch in (1, 3, 1000):
+        monkeypatch.setattr(corpus, "READ_BATCH_ROWS", batch)
+        assert as_dicts(read_dataset(tmp_path)) == whole_table(dataset_path())
+    # the row-by-row reading (here for another schema version) reads such a file too, and names the document
+    column = table.schema.get_field_index("schema_version")
+    older = table.set_column(column, "schema_version", pa.array(["0.9"] * table.num_rows))
+    pq.write_table(older, tmp_path / DATASET_DOCUMENTS, **layout)
+    with pytest.raises(corpus.DatasetError, match=f"document '{table['id'][0].as_py()}' has schema version '0.9'"):
+        read_dataset(tmp_path)
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_columns_read_from_arrow_buffers_equal_to_pylist(seed):
     """The readers that take values from Arrow's buffers (strings, integers, list lengths, null

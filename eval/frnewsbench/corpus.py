@@ -247,7 +247,7 @@ def read_dataset(directory: str | Path) -> list[Document]:
         if documents is not None:
             pa.default_memory_pool().release_unused()  # the batches' buffers, kept for reuse by Arrow's allocator
             return StoredDocuments(documents, stored)
-        table = parquet.read()
+        table = pq.ParquetFile(path, metadata=metadata).read()  # plain columns, whatever the row groups
     except (pa.ArrowException, OSError) as error:
         raise unreadable(error) from None
     columns = table.column_names
@@ -280,12 +280,13 @@ def _read_batches(parquet) -> list[Document] | None:
     documents: list[Document] = []
     dictionaries = _Dictionaries()
     with collector_paused():  # many objects, no cycles
-        for batch in parquet.iter_batches(batch_size=READ_BATCH_ROWS, use_threads=False):
-            built = _read_columns(batch, dictionaries)
-            if built is None:
-                return None
-            documents += built
-            del batch, built
+        for group in range(parquet.num_row_groups):  # a batch across row groups: dictionaries Arrow cannot join
+            for batch in parquet.iter_batches(batch_size=READ_BATCH_ROWS, row_groups=[group], use_threads=False):
+                built = _read_columns(batch, dictionaries)
+                if built is None:
+                    return None
+                documents += built
+                del batch, built
         documents.sort(key=lambda d: d.id)
     return documents
 
