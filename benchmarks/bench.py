@@ -527,13 +527,13 @@ def _row(cells) -> str:
 
 
 def render(runs: list[SizeRun], *, command: str, plot: Path | None, output: Path, seed: int, seconds: float,
-           e2e: list[str] = ()) -> str:
+           revision: str, e2e: list[str] = ()) -> str:
     largest = runs[-1]
     lines = [
         "# Benchmark: the harness against seqeval and nervaluate",
         "",
         f"Written by `benchmarks/bench.py` in {seconds / 60:.1f} minutes; do not edit by hand. Seed {seed}, "
-        f"code at {git_revision()}.",
+        f"code at {revision}.",
         "",
         "```bash",
         command,
@@ -743,6 +743,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--sizes must be positive and include every --pipeline-sizes value")
     command = shlex.join([sys.executable, *sys.argv]) if argv is None else shlex.join(["bench.py", *argv])
     started = time.perf_counter()
+    revision = git_revision()  # before the run writes its own RESULTS.md and plot
     compile_package()
     with tempfile.TemporaryDirectory(prefix="frnewsbench-bench-") as temporary:
         workdir = args.workdir or Path(temporary)
@@ -771,7 +772,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.plot is not None:
         draw(runs, args.plot)
     report = render(runs, command=command, plot=args.plot, output=args.output, seed=args.seed,
-                    seconds=time.perf_counter() - started,
+                    seconds=time.perf_counter() - started, revision=revision,
                     e2e=end_to_end.render_section(e2e, profile=e2e_profile, profile_of=args.e2e_profile,
                                                   targets=E2E_TARGETS) if e2e else [])
     write_atomic(args.output, report)
