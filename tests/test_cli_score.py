@@ -120,7 +120,13 @@ def test_layer_problems_are_user_errors(tmp_path, capsys, args, message):
 
 def test_missing_gold_folder(tmp_path, capsys):
     assert cli("score", "--predictions", tmp_path / "p.jsonl", "--gold", tmp_path / "nowhere") == 1
-    assert "neither a built dataset" in capsys.readouterr().err
+    assert f"{tmp_path / 'nowhere'}: no such file or folder; expected a built dataset" in capsys.readouterr().err
+
+
+def test_gold_folder_that_is_neither_dataset_nor_annotations(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    assert cli("score", "--predictions", tmp_path / "p.jsonl", "--gold", tmp_path / "empty") == 1
+    assert f"{tmp_path / 'empty'}: neither a built dataset" in capsys.readouterr().err
 
 
 def test_same_input_gives_the_same_result_file(tmp_path):

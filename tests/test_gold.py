@@ -89,8 +89,8 @@ def test_a_variable_naming_no_gold_is_a_clear_error(elsewhere, monkeypatch, caps
     monkeypatch.setenv(GOLD_ENV, str(elsewhere / "nowhere"))
     assert main(["score", "--predictions", "p.jsonl"]) == 1
     error = capsys.readouterr().err
-    assert error == (f"error: {elsewhere / 'nowhere'}: neither a built dataset (data/documents/test.parquet) nor a folder "
-                     f"of annotation files (*.json) (the gold from {GOLD_ENV}); set {GOLD_ENV} to a gold folder, or unset "
+    assert error == (f"error: {elsewhere / 'nowhere'}: no such file or folder; expected a built dataset "
+                     f"(data/documents/test.parquet) or a folder of annotation files (*.json) (the gold from {GOLD_ENV}); set {GOLD_ENV} to a gold folder, or unset "
                      "it to use the dataset shipped with frnewsbench\n")
     with pytest.raises(GoldError, match=r"\(the gold from gold=\); give gold= a built dataset folder"):
         load_gold(elsewhere / "nowhere")
