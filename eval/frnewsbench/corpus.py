@@ -411,8 +411,9 @@ def _strings(array, *, shared: dict | None = None) -> list:
 def _shared_strings(array, dictionaries: _Dictionaries | None = None) -> list:
     """:func:`_python_list` for a column of repeated values (labels, ids, names, TIMEX values):
     each distinct string one object, shared by the rows of ``array`` that hold it (the documents
-    of 5,000 synthetic articles take 31 MiB instead of 53, and are read no slower). A dictionary array's values are its dictionary's, decoded
-    by ``dictionaries`` (once per distinct dictionary) or here."""
+    of 5,000 synthetic articles take 31 MiB instead of 53, and are read no slower). A dictionary
+    array's values are its dictionary's, decoded by ``dictionaries`` (once per distinct
+    dictionary) or here."""
     import numpy as np
     import pyarrow as pa
 

@@ -92,11 +92,10 @@ def load_documents(path: str | os.PathLike) -> list[Document]:
         return read_dataset(path)
     if path.is_dir() and annotation_files(path):
         return load_corpus(path)
-    expected = f"a built dataset ({DATASET_DOCUMENTS.as_posix()}) or a folder of annotation files (*.json)"
+    dataset, folder = f"a built dataset ({DATASET_DOCUMENTS.as_posix()})", "a folder of annotation files (*.json)"
     if not path.exists():
-        raise FileNotFoundError(f"{path}: no such file or folder; expected {expected}")
-    raise FileNotFoundError(f"{path}: neither a built dataset ({DATASET_DOCUMENTS.as_posix()}) "
-                            "nor a folder of annotation files (*.json)")
+        raise FileNotFoundError(f"{path}: no such file or folder; expected {dataset} or {folder}")
+    raise FileNotFoundError(f"{path}: neither {dataset} nor {folder}")
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ from operator import attrgetter, itemgetter
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..schema import Entity
-from ..tokenize import (ENDS_BETWEEN, STARTS_BETWEEN, Token, ends_between, ends_token, iob2_tags, starts_between,
-                        starts_token, tokenize)
+from ..tokenize import (ENDS_BETWEEN, STARTS_BETWEEN, Token, edge_pair, ends_between, ends_token, iob2_tags,
+                        starts_between, starts_token, tokenize)
 from .counts import PRFCounts, total
 
 MISALIGNED = "misaligned"
@@ -246,18 +246,15 @@ class _DocumentEdges:
 
     def _aligned(self, start: int, end: int) -> bool:
         """Whether ``[start, end)`` starts and ends on token edges (the memo of pairs missed)."""
-        if not 0 <= start < end <= len(self.text):
-            return False
-        starts = starts_between(self.padded[start:start + 2])
-        if starts is None:
-            starts = self.known_starts.get(start)
-            if starts is None:
-                starts = self.known_starts[start] = starts_token(self.text, start)
-        if not starts:
-            return False
-        ends = ends_between(self.padded[end:end + 2])
-        if ends is None:
-            ends = self.known_ends.get(end)
-            if ends is None:
-                ends = self.known_ends[end] = ends_token(self.text, end)
-        return ends
+        return (0 <= start < end <= len(self.text) and self._edge(start, starts_between, self.known_starts, starts_token)
+                and self._edge(end, ends_between, self.known_ends, ends_token))
+
+    def _edge(self, position: int, between, known: dict[int, bool], on_text) -> bool:
+        """Whether ``position`` is a token edge of one kind: decided by its pair of characters
+        (``between``), else on the text (``on_text``), remembered in ``known``."""
+        decided = between(edge_pair(self.padded, position))
+        if decided is None:
+            decided = known.get(position)
+            if decided is None:
+                decided = known[position] = on_text(self.text, position)
+        return decided
