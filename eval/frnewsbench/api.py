@@ -35,7 +35,7 @@ from . import writes
 from .align import alignment_report
 from .corpus import ANNOTATION_GLOB, DATASET_DOCUMENTS, corpus_hash
 from .gcpause import collector_paused, without_cyclic_collection
-from .gold import Gold, GoldError, dataset_path, load_gold, resolve_gold
+from .gold import Gold, GoldError, dataset_path, load_gold, read_gold, resolve_gold
 from .jsonread import surrogate_problem
 from .predictions import (
     PredictionProblem, PredictionsError, check_prediction, dumps_predictions, parse_records, prediction_from_record,
@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # the extractors are imported when one is run: `score` does w
     from .extractors import Extractor
 
 __all__ = ["Comparison", "GoldError", "HarnessError", "OutputError", "Result", "build_extractor", "compare",
-           "dataset_path", "load_gold", "predict", "run", "score"]
+           "dataset_path", "load_gold", "predict", "render_reports", "run", "score"]
 
 ADAPTER_PREFIXES = ("python", "spacy", "transformers", "command", "file")
 
@@ -281,16 +281,22 @@ def _report_options(output, markdown, errors, html, records) -> list[tuple[str, 
 def render_outputs(result: Result, documents: Sequence[Document], *, output: str | Path | None = None,
                    markdown: str | Path | None = None, errors: str | Path | None = None,
                    html: str | Path | None = None, records: str | Path | None = None,
-                   predictions: Mapping[str, Prediction] | None = None) -> list[tuple[str | Path, writes.Content]]:
+                   predictions: Mapping[str, Prediction] | None = None,
+                   records_from: str | Path | None = None) -> list[tuple[str | Path, writes.Content]]:
     """Every output asked for, rendered: ``(path, content)`` pairs for :func:`write_all`.
 
-    The match records (``records``: JSON Lines, the error analysis and the HTML page) come from the result when
-    it holds them, else they are scored again from ``predictions``, one document at a time
+    The match records (``records``: JSON Lines, or Parquet for a ``.parquet`` path; the error analysis and
+    the HTML page) are read from the records file ``records_from`` if given, else come from the result when
+    it holds them, else are scored again from ``predictions``, one document at a time
     (:func:`frnewsbench.scoring.match_records`): the records file is streamed, never held whole.
     """
     def record_stream():
         from .report.errors import evaluation_records
 
+        if records_from is not None:
+            from .report.records import read_records
+
+            return read_records(records_from)
         if predictions is None or _holds_records(result):
             return evaluation_records(result.evaluation)
         scored = [layer for layer, layer_result in result.evaluation.layers.items() if layer_result is not None]
@@ -313,9 +319,9 @@ def render_outputs(result: Result, documents: Sequence[Document], *, output: str
 
         rendered.append((html, render_html(result, documents, record_stream())))
     if records is not None:
-        from .report.records import write_records
+        from .report.records import records_format, write_records
 
-        rendered.append((records, lambda out: write_records(out, record_stream())))
+        rendered.append((records, lambda out: write_records(out, record_stream(), form=records_format(records))))
     return rendered
 
 
@@ -402,7 +408,7 @@ def score(*, predictions: Predictions, gold: Gold = None,
 
     A file is read once: ``predictions_sha256`` in the system versions is the hash of the bytes
     scored. ``dropped_labels``: the labels the system's adapter left out, if known. ``records``
-    writes the match records as JSON Lines (:mod:`frnewsbench.report.records`);
+    writes the match records as JSON Lines, or Parquet for a ``.parquet`` path (:mod:`frnewsbench.report.records`);
     ``keep_records=False`` keeps none in the returned result (bounded memory on a large corpus;
     the records file and the error analysis then score each document again as they are written).
     """
@@ -557,6 +563,40 @@ def named_predictions(source: Predictions) -> tuple[Predictions, str | None, str
         if name is not None:
             return path, name, str(beside)
     return path, None, ""
+
+
+@without_cyclic_collection
+def render_reports(*, result: Result | str | Path, records: str | Path | None = None, gold: Gold = None,
+                   markdown: str | Path | None = None, errors: str | Path | None = None,
+                   html: str | Path | None = None) -> Result:
+    """The Markdown tables, error analysis and HTML page of a result scored before, without scoring
+    again: ``result`` (a :class:`Result` or its JSON file, ``--output``), ``records`` (the match
+    records written with it, ``--records``: what ``errors`` and ``html`` are made of, unless the result
+    holds them) and ``gold`` (the gold it was scored against: its content hash must be the result's).
+    The records are checked first to be the result's (:func:`frnewsbench.report.records.check_records_of`);
+    then every output is written, or none. Returns the result."""
+    from .report.records import check_records_of, read_records
+    from .report.result import load_result
+
+    outputs = [("--markdown", markdown), ("--errors", errors), ("--html", html)]
+    if all(path is None for _, path in outputs):
+        raise HarnessError("nothing to write: ask for --markdown FILE, --errors FILE or --html FILE")
+    check_outputs(gold=gold, outputs=outputs, inputs=[
+        ("the result file", None if isinstance(result, Result) else result), ("the records file", records)])
+    scored = result if isinstance(result, Result) else load_result(result)
+    loaded = read_gold(gold)
+    if loaded.dataset_hash != scored.dataset_hash:
+        raise HarnessError(f"the result was scored against dataset {scored.dataset_hash}, not against this "
+                           f"{loaded.describe()}: give the gold it was scored against with --gold DIR (gold=...)")
+    if records is None and (errors is not None or html is not None) and not _holds_records(scored):
+        raise HarnessError("the error analysis and the HTML page are made of the match records, which the result "
+                           "does not hold: give the file written with it by `frnewsbench score --records FILE` "
+                           "with --records FILE (records=...)")
+    if records is not None:
+        check_records_of(scored, read_records(records), source=str(records))
+    write_all(render_outputs(scored, loaded.documents, markdown=markdown, errors=errors, html=html,
+                             records_from=records))
+    return scored
 
 
 @without_cyclic_collection

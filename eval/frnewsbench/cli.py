@@ -431,10 +431,12 @@ def _harness_errors():
     from .extractors.errors import ExtractorError
     from .gold import GoldError
     from .predictions import PredictionsError
+    from .report.records import RecordsError
     from .report.result import ResultError
     from .scoring import ScoringError
 
-    return HarnessError, RegistryError, ExtractorError, GoldError, PredictionsError, ResultError, ScoringError
+    return (HarnessError, RegistryError, ExtractorError, GoldError, PredictionsError, RecordsError, ResultError,
+            ScoringError)
 
 
 class _HarnessUserErrors:
@@ -607,7 +609,8 @@ def _scoring_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--errors", type=Path, metavar="FILE", help="write the error analysis (Markdown)")
     parser.add_argument("--html", type=Path, metavar="FILE", help="write the HTML error report: one self-contained page, gold and system side by side")
     parser.add_argument("--records", type=Path, metavar="FILE",
-                        help="write every match record (the error analysis's input) as JSON Lines, streamed")
+                        help="write every match record (the error analysis's input), streamed: Parquet for a .parquet path, "
+                             "else JSON Lines")
     _bootstrap_options(parser)
 
 
@@ -700,7 +703,35 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=_cmd_compare)
 
 
-COMMANDS += [_add_score, _add_run, _add_compare]
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .api import render_reports
+
+    with _HarnessUserErrors():
+        result = render_reports(result=args.result, records=args.records, gold=args.gold, markdown=args.markdown,
+                                errors=args.errors, html=args.html)
+    print(f"{result.system.name}, dataset {result.dataset_hash}")
+    for option in ("markdown", "errors", "html"):
+        path = getattr(args, option)
+        if path is not None:
+            print(f"wrote {path}")
+    return 0
+
+
+def _add_report(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("report", help="the Markdown tables, error analysis and HTML page of a result scored "
+                                           "before (its --output file and its --records file), without scoring again")
+    parser.add_argument("result", type=Path, metavar="RESULT", help="the result JSON (written by score/run --output)")
+    parser.add_argument("--records", type=Path, metavar="FILE",
+                        help="the match records written with it (score/run --records; JSON Lines or Parquet): "
+                             "needed for --errors and --html")
+    _gold_option(parser)
+    parser.add_argument("--markdown", type=Path, metavar="FILE", help="write the Markdown tables")
+    parser.add_argument("--errors", type=Path, metavar="FILE", help="write the error analysis (Markdown)")
+    parser.add_argument("--html", type=Path, metavar="FILE", help="write the HTML error report")
+    parser.set_defaults(handler=_cmd_report)
+
+
+COMMANDS += [_add_score, _add_run, _add_compare, _add_report]
 
 
 def _cmd_leaderboard(args: argparse.Namespace) -> int:

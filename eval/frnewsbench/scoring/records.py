@@ -72,35 +72,43 @@ def _span_dict(span: Span | None) -> dict[str, Any] | None:
 
 
 def item_to_dict(item: Item | None) -> dict[str, Any] | None:
-    """``dataclasses.asdict(item)``, written out field by field (``asdict`` deep-copies, and was
-    the largest cost of writing records); ``None`` stays ``None``."""
+    """``dataclasses.asdict(item)`` without an empty ``id`` (an item without one keeps none, as in saved
+    predictions), written out field by field (``asdict`` deep-copies, and was the largest cost of writing
+    records); ``None`` stays ``None``."""
     if item is None:
         return None
     if type(item) is Entity:
-        return {"start": item.start, "end": item.end, "text": item.text, "label": item.label,
-                "entity_id": item.entity_id, "canonical_name": item.canonical_name, "id": item.id}
-    if type(item) is TimeExpression:
-        return {"start": item.start, "end": item.end, "text": item.text, "type": item.type, "value": item.value,
-                "mod": item.mod, "id": item.id}
-    if type(item) is Quote:
-        return {"content": _span_dict(item.content), "type": item.type, "speaker": _span_dict(item.speaker),
-                "speaker_entity_id": item.speaker_entity_id, "cue": _span_dict(item.cue), "id": item.id}
-    return asdict(item)
+        fields = {"start": item.start, "end": item.end, "text": item.text, "label": item.label,
+                  "entity_id": item.entity_id, "canonical_name": item.canonical_name}
+    elif type(item) is TimeExpression:
+        fields = {"start": item.start, "end": item.end, "text": item.text, "type": item.type, "value": item.value,
+                  "mod": item.mod}
+    elif type(item) is Quote:
+        fields = {"content": _span_dict(item.content), "type": item.type, "speaker": _span_dict(item.speaker),
+                  "speaker_entity_id": item.speaker_entity_id, "cue": _span_dict(item.cue)}
+    else:
+        fields = asdict(item)
+        fields.pop("id", None)
+    if item.id:
+        fields["id"] = item.id
+    return fields
 
 
 def item_from_dict(layer: str, data: Mapping[str, Any] | None) -> Item | None:
-    """The entity, time expression or quote of ``dataclasses.asdict`` form ``data`` (``None`` stays)."""
+    """The entity, time expression or quote of :func:`item_to_dict` form ``data`` (``None`` stays; a
+    missing or null ``id`` is the empty id)."""
     if data is None:
         return None
+    item_id = data.get("id") or ""
     if layer == "entities":
         return Entity(data["start"], data["end"], data["text"], data["label"], data["entity_id"],
-                      data["canonical_name"], id=data["id"])
+                      data["canonical_name"], id=item_id)
     if layer == "dates":
         return TimeExpression(data["start"], data["end"], data["text"], data["type"], data["value"], data["mod"],
-                              id=data["id"])
+                              id=item_id)
     if layer == "quotes":
         return Quote(_span(data["content"]), data["type"], _span(data["speaker"]), data["speaker_entity_id"],
-                     _span(data["cue"]), id=data["id"])
+                     _span(data["cue"]), id=item_id)
     raise ValueError(f"unknown layer {layer!r}")
 
 
