@@ -174,6 +174,9 @@ def test_a_parquet_file_that_holds_no_match_records_is_refused_with_its_row(tmp_
     pq.write_table(bad, path)
     with pytest.raises(RecordsError, match=rf"other.parquet row {rows}: not a match record \(the layer 'people' is none"):
         list(read_records(path))
+    pq.write_table(table.set_column(6, "overlap", pa.array(["0.5"] * rows)), path)
+    with pytest.raises(RecordsError, match=r"other.parquet: the column overlap is string, where match records have double"):
+        list(read_records(path))
     path.write_bytes(b"PAR1 and then no Parquet at all")
     with pytest.raises(RecordsError, match="other.parquet: not a readable Parquet file"):
         list(read_records(path))

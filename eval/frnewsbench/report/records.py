@@ -26,7 +26,7 @@ from typing import Any, BinaryIO, Iterator
 
 import orjson
 
-from ..schema import LAYERS
+from ..schema import LAYERS, Entity, Quote, Span, TimeExpression
 from ..scoring import HEADLINE_ERRORS, MatchRecord, PRFCounts, headline_counts
 from .errors import RecordStream
 from .result import Result
@@ -206,6 +206,8 @@ def _record(data: Any, path: Path, where: str) -> tuple[str, str, MatchRecord]:
 
 
 def _read_parquet(path: Path, handle: BinaryIO) -> Iterator[tuple[str, str, MatchRecord]]:
+    """The records of a Parquet file, read column by column (no dict per row); the columns must have
+    :func:`parquet_schema`'s types."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -214,16 +216,67 @@ def _read_parquet(path: Path, handle: BinaryIO) -> Iterator[tuple[str, str, Matc
         parquet = pq.ParquetFile(handle)
     except (pa.ArrowException, OSError) as error:
         raise RecordsError(f"{path}: not a readable Parquet file ({error})") from None
-    missing = [column for column in COLUMNS if column not in parquet.schema_arrow.names]
+    found = parquet.schema_arrow
+    missing = [column for column in COLUMNS if column not in found.names]
     if missing:
         raise RecordsError(f"{path}: a Parquet file without the column(s) {', '.join(missing)} of match records "
-                           f"(it has {', '.join(parquet.schema_arrow.names) or 'none'}); write the file with "
+                           f"(it has {', '.join(found.names) or 'none'}); write the file with "
                            "`frnewsbench score --records FILE.parquet`")
+    for field in parquet_schema():
+        if found.field(field.name).type != field.type:
+            raise RecordsError(f"{path}: the column {field.name} is {found.field(field.name).type}, where match records "
+                               f"have {field.type}; write the file with `frnewsbench score --records FILE.parquet`")
     row = 0
     for batch in parquet.iter_batches(batch_size=BATCH, columns=list(COLUMNS), use_threads=False):
-        for data in batch.to_pylist():
-            row += 1
-            yield _record(data, path, f"row {row}")
+        layers = _values(batch.column("layer"))
+        for layer in set(layers):
+            if layer not in LAYERS:
+                bad = row + layers.index(layer) + 1
+                raise RecordsError(f"{path} row {bad}: not a match record (the layer {layer!r} is none of "
+                                   f"{', '.join(LAYERS)}); write the file with `frnewsbench score --records FILE`")
+        golds = _items(batch.column("gold"), layers)
+        predicted = _items(batch.column("predicted"), layers)
+        for layer, document, outcome, differences, gold, prediction, overlap in zip(
+                layers, _values(batch.column("document")), _values(batch.column("outcome")),
+                batch.column("differences").to_pylist(), golds, predicted, batch.column("overlap").to_pylist()):
+            yield layer, document, MatchRecord(outcome, gold, prediction, tuple(differences), overlap)
+        row += len(layers)
+
+
+def _items(column, layers: list[str]) -> list:
+    """The item of each row of the struct ``column`` (``None`` where null), of the row's layer."""
+    def field(name: str) -> list:
+        return _values(column.field(name))
+
+    null = _values(column.is_null())
+    ids = [value or "" for value in field("id")]
+    built: dict[str, list] = {}
+    if "entities" in layers:
+        built["entities"] = [Entity(*fields) for fields in zip(
+            field("start"), field("end"), field("text"), field("label"), field("entity_id"), field("canonical_name"), ids)]
+    if "dates" in layers:
+        built["dates"] = [TimeExpression(*fields) for fields in zip(
+            field("start"), field("end"), field("text"), field("type"), field("value"), field("mod"), ids)]
+    if "quotes" in layers:
+        content, speaker, cue = (_spans(column.field(name)) for name in SPAN_FIELDS)
+        built["quotes"] = [Quote(*fields) for fields in zip(
+            content, field("type"), speaker, field("speaker_entity_id"), cue, ids)]
+    return [None if absent else built[layer][index] for index, (absent, layer) in enumerate(zip(null, layers))]
+
+
+def _spans(column) -> list:
+    parts = [_values(column.field(name)) for name in ("start", "end", "text")]
+    return [None if absent else Span(*fields) for absent, *fields in zip(_values(column.is_null()), *parts)]
+
+
+def _values(array) -> list:
+    """``array.to_pylist()``; strings and booleans through numpy, which makes their Python objects
+    several times faster (integers stay with ``to_pylist``: numpy would turn nulls into floats)."""
+    import pyarrow as pa
+
+    if pa.types.is_string(array.type) or (pa.types.is_boolean(array.type) and array.null_count == 0):
+        return array.to_numpy(zero_copy_only=False).tolist()
+    return array.to_pylist()
 
 
 def check_records_of(result: Result, records: RecordStream, *, source: str = "the records") -> int:
