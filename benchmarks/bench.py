@@ -733,6 +733,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="largest size of the real-copies corpus end to end (its texts are 6x longer)")
     parser.add_argument("--e2e-profile", default="real copies:5000",
                         help="CORPUS:SIZE whose score command is profiled (pyinstrument), '' for none")
+    parser.add_argument("--e2e-records-sizes", type=int, nargs="*", default=[5000],
+                        help="end-to-end sizes at which to also write the match records (Parquet and JSON Lines) and "
+                             "render the error analysis from them with `report`")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--plot", type=Path, default=HERE / "scaling.png")
@@ -749,6 +752,7 @@ def main(argv: list[str] | None = None) -> int:
         workdir = args.workdir or Path(temporary)
         runs = []
         e2e: list[end_to_end.EndToEnd] = []
+        records: list[end_to_end.RecordsRun] = []
         e2e_profile = None
         try:
             for corpus in args.e2e_corpora:
@@ -756,6 +760,8 @@ def main(argv: list[str] | None = None) -> int:
                     if corpus == "real copies" and size > args.e2e_real_max:
                         continue
                     e2e.append(end_to_end.measure(corpus, size, workdir, seed=args.seed))
+                    if size in args.e2e_records_sizes:
+                        records += end_to_end.measure_records(corpus, size, workdir)
                     if args.e2e_profile == f"{corpus}:{size}":
                         folder = workdir / f"{corpus.replace(' ', '-')}-{size}"
                         print("  profiling the score command (pyinstrument)", flush=True)
@@ -774,7 +780,7 @@ def main(argv: list[str] | None = None) -> int:
     report = render(runs, command=command, plot=args.plot, output=args.output, seed=args.seed,
                     seconds=time.perf_counter() - started, revision=revision,
                     e2e=end_to_end.render_section(e2e, profile=e2e_profile, profile_of=args.e2e_profile,
-                                                  targets=E2E_TARGETS) if e2e else [])
+                                                  targets=E2E_TARGETS, records=records) if e2e else [])
     write_atomic(args.output, report)
     print(f"\nwrote {args.output}" + (f" and {args.plot}" if args.plot else ""))
     for run in runs:

@@ -103,6 +103,11 @@ def child(kind: str, *arguments: str) -> dict:
         with open(predictions, "rb") as handle:
             lines = [json.loads(line) for line in handle.read().split(b"\n") if line.strip()]
         return {"cpu_seconds": time.process_time() - started, "lines": len(lines)}
+    if kind == "count-records":
+        from frnewsbench.report.records import read_records
+
+        (records,) = arguments
+        return {"records": sum(1 for _ in read_records(records))}
     from frnewsbench.corpus import read_dataset
     from frnewsbench.predictions import read_predictions
 
@@ -298,6 +303,73 @@ if __name__ == "__main__":
 # ---------------------------------------------------------------- the command's profile and the report section
 
 
+@dataclasses.dataclass
+class RecordsRun:
+    """``score --records`` in one form, and ``report`` rendering the error analysis from the file."""
+
+    corpus: str
+    size: int
+    form: str
+    records: int
+    score_seconds: float
+    score_peak_mb: float
+    file_mb: float
+    report_seconds: float
+    report_peak_mb: float
+    same_report: bool  # the error analysis of `report` is byte-identical to the one `score --errors` wrote
+
+
+def _command(*arguments: str) -> tuple[float, float]:
+    """``frnewsbench ARGUMENTS`` as a user runs it: its CPU seconds and peak RSS (MB)."""
+    _, seconds, peak = _run([sys.executable, str(Path(__file__).resolve()), "command", *arguments])
+    return seconds, peak
+
+
+def measure_records(corpus: str, size: int, workdir: Path) -> list[RecordsRun]:
+    """The records of the corpus written at ``size`` (by :func:`measure`), in Parquet and in JSON Lines;
+    each file then rendered into the error analysis by ``frnewsbench report``."""
+    folder = workdir / f"{corpus.replace(' ', '-')}-{size}"
+    dataset, predictions = str(folder / "dataset"), str(folder / "predictions.jsonl")
+    runs = []
+    for name, form in (("records.parquet", "Parquet"), ("records.jsonl", "JSON Lines")):
+        records, result, direct = folder / name, folder / f"result-{name}.json", folder / f"errors-{name}.md"
+        score_seconds, score_peak = _command("score", "--gold", dataset, "--predictions", predictions, "--output",
+                                             str(result), "--records", str(records), "--errors", str(direct))
+        print(f"  frnewsbench score --records {name} --errors: {score_seconds:.3f} CPU s, peak {score_peak:,.1f} MB, "
+              f"{records.stat().st_size / 2**20:,.1f} MB written", flush=True)
+        later = folder / f"errors-{name}-report.md"
+        report_seconds, report_peak = _command("report", str(result), "--records", str(records), "--gold", dataset,
+                                               "--errors", str(later))
+        print(f"  frnewsbench report --records {name} --errors: {report_seconds:.3f} CPU s, peak {report_peak:,.1f} MB",
+              flush=True)
+        count, _, _ = run_child("count-records", str(records))
+        runs.append(RecordsRun(corpus, size, form, count["records"], score_seconds, score_peak,
+                               records.stat().st_size / 2**20, report_seconds, report_peak,
+                               later.read_bytes() == direct.read_bytes()))
+    return runs
+
+
+def render_records(runs: list[RecordsRun], scores: list[EndToEnd]) -> list[str]:
+    """The section of :func:`measure_records`'s runs (``scores``: the same corpora's plain ``score``)."""
+    plain = {(r.corpus, r.size): r.score_seconds for r in scores}
+    lines = ["### The match records: `score --records FILE --errors E.md`, then `report` from the file", "",
+             "The same command with every match record written (`--records`: Parquet for a `.parquet` path, else "
+             "JSON Lines) and the error analysis, which both score each document again for its records; then "
+             "`frnewsbench report R.json --records FILE --errors E.md`, which checks the records against the result "
+             "(their headline counts, document by document) and renders the error analysis from the file without "
+             "scoring. *Same*: that analysis is byte-identical to the one `score --errors` wrote.", "",
+             _row(["corpus", "documents", "form", "records", "score --records --errors s", "vs score alone",
+                   "peak MB", "file MB", "report s", "report peak MB", "same"]),
+             _row(["---"] * 11)]
+    for r in runs:
+        alone = plain.get((r.corpus, r.size))
+        lines.append(_row([r.corpus, f"{r.size:,}", r.form, f"{r.records:,}", f"{r.score_seconds:.2f}",
+                           "-" if alone is None else f"{r.score_seconds / alone:.1f}x", f"{r.score_peak_mb:,.0f}",
+                           f"{r.file_mb:,.1f}", f"{r.report_seconds:.2f}", f"{r.report_peak_mb:,.0f}",
+                           "yes" if r.same_report else "**NO**"]))
+    return lines + [""]
+
+
 def profile_score(dataset: Path, predictions: Path, output: Path) -> str:
     """pyinstrument's call tree of the command (sampled wall time; library frames folded)."""
     command = [sys.executable, "-m", "pyinstrument", "--interval", "0.005", "-o", str(output.with_suffix(".txt")),
@@ -320,7 +392,7 @@ def _row(cells) -> str:
 
 
 def render_section(results: list[EndToEnd], *, profile: str | None, profile_of: str,
-                   targets: dict[str, float]) -> list[str]:
+                   targets: dict[str, float], records: list[RecordsRun] = ()) -> list[str]:
     lines = ["## End to end: the `score` command", "",
              "What a user runs: `frnewsbench score --gold DATASET --predictions FILE --output R.json` (all three layers, "
              "the 1,000-sample bootstrap intervals, the token view, the result JSON), each measurement in its own "
@@ -367,6 +439,8 @@ def render_section(results: list[EndToEnd], *, profile: str | None, profile_of: 
         else:
             shown = "-"
         lines.append(_row([corpus, per_document, shown]))
+    if records:
+        lines += [""] + render_records(records, results)[:-1]
     if profile:
         lines += ["", f"### Where the command's time goes ({profile_of})", "",
                   "pyinstrument's call tree of the whole command (sampled wall-clock time, so on a shared machine "
