@@ -376,7 +376,7 @@ def test_every_problem_of_every_submission_is_listed(tmp_path):
         f"{tmp_path / 'submissions' / 'nothing' / 'metadata.json'}: (file): expected a metadata.json beside the "
         "predictions; found no such file. Fix: add metadata.json (see leaderboard/submissions/README.md)",
         f"{tmp_path / 'submissions' / 'nothing' / 'predictions.jsonl'}: (file): expected the predictions as JSON Lines; "
-        "found no such file. Fix: add predictions.jsonl (see eval/PREDICTIONS.md)",
+        "found no such file. Fix: add predictions.jsonl (its format: `frnewsbench docs predictions`)",
     ]
 
 

@@ -169,6 +169,6 @@ def test_the_result_json_and_markdown_carry_the_conventions_with_their_sources()
     again = Result.from_dict(json.loads(result.to_json()))
     assert again.evaluation.layers["quotes"].conventions == {"ggt_overlap_0.3": 1.0, "ggt_overlap_0.8": 0.0}
     markdown = render_markdown(result)
-    assert "### quotes in the field's conventions (eval/METRICS.md)" in markdown
+    assert "### quotes in the field's conventions (`frnewsbench docs metrics`)" in markdown
     assert "| GGT quote F1 > 0.3 | 1.000 | Gender Gap Tracker evaluator" in markdown
     assert "| GGT quote F1 > 0.8 | 0.000 |" in markdown

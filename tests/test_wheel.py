@@ -31,6 +31,7 @@ from frnewsbench.schema import gold_as_prediction
 from conftest_paths import DATASET, REPO
 
 PACKAGE = REPO / "eval" / "frnewsbench"
+DOCUMENTS = {"predictions": REPO / "eval" / "PREDICTIONS.md", "metrics": REPO / "eval" / "METRICS.md"}
 HARNESS_GOLD = Path(__file__).parent / "data" / "harness_gold"
 ORACLE_SYSTEM = """\
 import frnewsbench
@@ -116,6 +117,31 @@ def test_the_sdist_and_the_wheel_carry_the_dataset_as_it_is_in_the_checkout(inst
     missing = sorted(modules - names)
     assert not missing, (f"not in the wheel: {missing}; add each new sub-package to [tool.setuptools] packages "
                          "in pyproject.toml")
+
+
+def test_the_wheel_carries_the_format_documents_as_they_are_in_the_checkout(installed):
+    with zipfile.ZipFile(installed.wheel) as wheel:
+        shipped = {name: wheel.read(name) for name in wheel.namelist() if name.startswith("frnewsbench/docs/")}
+    assert shipped == {f"frnewsbench/docs/{path.name}": path.read_bytes() for path in DOCUMENTS.values()}
+    with tarfile.open(installed.sdist) as sdist:
+        top = sdist.getnames()[0].split("/")[0]
+        assert {f"{top}/eval/{path.name}" for path in DOCUMENTS.values()} <= set(sdist.getnames())
+
+
+def test_an_installed_user_reads_the_format_documents_offline(installed):
+    site = installed.python.parent.parent
+    listing = installed.run(installed.command, "docs")
+    assert listing.returncode == 0, listing.stderr
+    paths = [Path(line.strip()) for line in listing.stdout.splitlines() if line.startswith("  ")]
+    assert [path.name for path in paths] == ["PREDICTIONS.md", "METRICS.md"]
+    assert all(path.is_relative_to(site) and path.parent.name == "docs" for path in paths)
+    for name, source in DOCUMENTS.items():
+        printed = installed.run(installed.command, "docs", name)
+        assert printed.returncode == 0 and printed.stdout == source.read_text(encoding="utf-8"), printed.stderr
+        where = installed.run(installed.command, "docs", name, "--path")
+        assert Path(where.stdout.strip()) == paths[list(DOCUMENTS).index(name)]
+    helped = installed.run(installed.command, "score", "--help")
+    assert "frnewsbench docs predictions" in helped.stdout and "eval/" not in helped.stdout
 
 
 def test_the_installed_package_is_the_wheels_and_finds_its_dataset(installed):

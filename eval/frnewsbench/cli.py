@@ -615,10 +615,11 @@ def _scoring_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_score(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("score", help="score a predictions file (JSON Lines, see eval/PREDICTIONS.md)")
+    parser = sub.add_parser("score", help="score a predictions file (JSON Lines, see `frnewsbench docs predictions`)")
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--predictions", type=Path, metavar="FILE",
-                        help="the system's predictions: JSON Lines, one object per document (eval/PREDICTIONS.md)")
+                        help="the system's predictions: JSON Lines, one object per document "
+                             "(the format: `frnewsbench docs predictions`)")
     source.add_argument("--ner-tags", type=Path, metavar="FILE",
                         help="IOB2 tags of the ner config's rows (JSON Lines: one list of tags or ClassLabel ids per row, "
                              "in the config's order), e.g. a token classifier's output")
@@ -681,7 +682,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
               f"{other} gives no {layer} (a paired test needs the layer from both)")
     print(f"paired bootstrap over {comparison.tests[0].interval.units} paragraph(s), "
           f"{args.bootstrap_samples} resamples, seed {args.seed}; p: share of draws whose A − B goes beyond "
-          "twice the observed difference (eval/METRICS.md)")
+          "twice the observed difference (`frnewsbench docs metrics`)")
     if args.output is not None:
         print(f"wrote {args.output}")
     return 0
@@ -796,6 +797,39 @@ def _add_leaderboard(sub: argparse._SubParsersAction) -> None:
 
 
 COMMANDS.append(_add_leaderboard)
+
+
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from .documentation import DOCUMENTS, DocumentationError, documentation_path
+
+    if args.path and args.name is None:
+        args.docs_parser.error("--path needs a document name, e.g. frnewsbench docs predictions --path")
+    try:
+        if args.name is None:
+            for name, (_, what) in DOCUMENTS.items():
+                print(f"{name}: {what}\n  {documentation_path(name)}")
+            print("read one with `frnewsbench docs NAME` (Markdown)")
+        elif args.path:
+            print(documentation_path(args.name))
+        else:
+            sys.stdout.write(documentation_path(args.name).read_text(encoding="utf-8"))
+    except DocumentationError as error:
+        raise UserError(str(error)) from None
+    return 0
+
+
+def _add_docs(sub: argparse._SubParsersAction) -> None:
+    from .documentation import DOCUMENTS
+
+    parser = sub.add_parser("docs", help="read the documents installed with the package: the predictions format, "
+                                         "the metrics")
+    parser.add_argument("name", nargs="?", choices=list(DOCUMENTS),
+                        help="print this document (Markdown); without a name, list them with their paths")
+    parser.add_argument("--path", action="store_true", help="print where the document is installed instead")
+    parser.set_defaults(handler=_cmd_docs, docs_parser=parser)
+
+
+COMMANDS.append(_add_docs)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -161,7 +161,7 @@ def read_submission(folder: Path, *, documents: Sequence[Document], dataset_hash
     digest = ""
     if not predictions_path.is_file():
         problems.append(Problem(str(predictions_path), "(file)", "the predictions as JSON Lines",
-                                          "no such file", "add predictions.jsonl (see eval/PREDICTIONS.md)"))
+                                          "no such file", "add predictions.jsonl (its format: `frnewsbench docs predictions`)"))
     elif same_dataset:
         digest = sha256_of(predictions_path.read_bytes())
         try:

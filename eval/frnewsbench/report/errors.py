@@ -246,7 +246,7 @@ def alignment_section(result: Result) -> list[str]:
         return []
     parts = ["## Spans placed by their text", "",
              "Spans given without offsets were placed in the text by the procedure of `frnewsbench.align` "
-             "(eval/PREDICTIONS.md); a string not found counts as a false positive.", "",
+             "(`frnewsbench docs predictions`, \"Spans given by their text\"); a string not found counts as a false positive.", "",
              "| layer | " + " | ".join(method.replace("_", " ") for method in METHODS) + " |",
              "|---|" + "---:|" * len(METHODS)]
     for layer, counts in report.counts.items():

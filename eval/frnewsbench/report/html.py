@@ -240,7 +240,7 @@ def alignment_section(report: AlignmentReport) -> PageSection:
         f"<b>{escape(how)}</b>" + ("" if decision.start is None else f" → [{decision.start}, {decision.end})") + "</li>"
         for document, decision, how in alignment_notes(report))
     body = ('<p class="rule">Spans given without offsets were placed in the text by the procedure of '
-            "frnewsbench.align (eval/PREDICTIONS.md); a string not found counts as a spurious span (a FP) and "
+            "frnewsbench.align (<code>frnewsbench docs predictions</code>, “Spans given by their text”); a string not found counts as a spurious span (a FP) and "
             "is listed under its article.</p>"
             f"<table><tr><th>layer</th>{head}</tr>{rows}</table>" + (f"<ul>{notes}</ul>" if notes else ""))
     return PageSection("alignment", "Spans placed by their text", body)

@@ -44,7 +44,7 @@ def conventions_section(evaluation: LayerEvaluation) -> str:
     values = evaluation.conventions
     rows = [(convention.name, number(values[convention.key]), convention.source)
             for convention in CONVENTIONS[evaluation.layer]]
-    return "\n".join([f"### {evaluation.layer} in the field's conventions (eval/METRICS.md)", "",
+    return "\n".join([f"### {evaluation.layer} in the field's conventions (`frnewsbench docs metrics`)", "",
                       table(("convention", "F1", "reproduces"), rows)])
 
 
