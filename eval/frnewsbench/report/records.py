@@ -9,7 +9,7 @@ file has one per line::
 
 ``gold`` and ``predicted`` are the items' fields (``null`` for the side that has none; an item
 without an ``id`` has no ``id`` key). A Parquet file has the same seven columns, one row per
-record (:data:`PARQUET_SCHEMA`): ``gold`` and ``predicted`` are one struct holding the fields of
+record (:func:`parquet_schema`): ``gold`` and ``predicted`` are one struct holding the fields of
 every layer, null where the record's layer has no such field. Records come by layer, then
 document, in each document's record order: the order of :func:`frnewsbench.scoring.match_records`.
 :func:`read_records` reads either form (told apart by the file's first bytes) back into the
@@ -283,7 +283,7 @@ def check_records_of(result: Result, records: RecordStream, *, source: str = "th
     """Raise :class:`RecordsError` unless ``records`` are the match records ``result`` was scored
     from: every record's layer scored and its document in the result, and the records of each
     layer and document adding up to that document's headline TP, FP and FN. The number of records."""
-    tallies: dict[tuple[str, str], PRFCounts] = {}
+    tallies: dict[tuple[str, str], list[int]] = {}  # TP, FP, FN
     errors = {layer: frozenset(HEADLINE_ERRORS[layer]) for layer in LAYERS}
     documents = {layer: {document.document_id: document for document in scored.documents}
                  for layer, scored in result.evaluation.layers.items() if scored is not None}
@@ -294,11 +294,14 @@ def check_records_of(result: Result, records: RecordStream, *, source: str = "th
         if document_id not in documents.get(layer, ()):
             what = f"the document {document_id!r}, which is not" if layer in documents else "the layer, which is not"
             raise RecordsError(f"{source}: record {count} ({layer}) is for {what} in the result; {fix}")
-        key = (layer, document_id)
-        tallies[key] = tallies.get(key, PRFCounts()) + headline_counts(record, errors[layer])
-    mismatches = [(layer, document_id, tallies.get((layer, document_id), PRFCounts()), document.counts.headline)
+        counts = headline_counts(record, errors[layer])
+        tally = tallies.setdefault((layer, document_id), [0, 0, 0])
+        tally[0] += counts.tp
+        tally[1] += counts.fp
+        tally[2] += counts.fn
+    mismatches = [(layer, document_id, PRFCounts(*tallies.get((layer, document_id), (0, 0, 0))), document.counts.headline)
                   for layer, by_id in documents.items() for document_id, document in by_id.items()
-                  if tallies.get((layer, document_id), PRFCounts()) != document.counts.headline]
+                  if PRFCounts(*tallies.get((layer, document_id), (0, 0, 0))) != document.counts.headline]
     if mismatches:
         layer, document_id, found, expected = mismatches[0]
         others = f" (and {len(mismatches) - 1} other document(s))" if len(mismatches) > 1 else ""
