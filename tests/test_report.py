@@ -263,6 +263,27 @@ def test_escaped_context_renders_as_the_text_itself_in_commonmark(seed):
     assert shown == f"false positive: predicted MISC {text!r} [0, 1)\n{text}", line
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_readable_and_escape_markdown_are_their_character_by_character_definitions(seed):
+    """The fast paths (printable text as it is, one translate table) against the definitions: every
+    control or format character escaped as Python would, a line break as ⏎, markup characters
+    behind a backslash."""
+    import unicodedata
+
+    from frnewsbench.report.errors import MARKDOWN_SPECIAL, readable
+
+    rng = random.Random(seed)
+    alphabet = "ab é«»’\u00a0\u202f\t\n\r\x00\x7f\x85\u200b\u200e\ufeff\u2028#-1.|*_`[]<>&\\"
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 10)))
+        assert readable(text) == "".join(
+            "⏎" if char == "\n" else repr(char)[1:-1] if unicodedata.category(char) in ("Cc", "Cf") else char
+            for char in text), repr(text)
+        if not text.lstrip(" \t")[:1] or text.lstrip(" \t")[0] not in "#+=~-0123456789":  # no line-start markup
+            assert escape_markdown(text) == "".join("\\" + char if char in MARKDOWN_SPECIAL else char
+                                                    for char in text), repr(text)
+
+
 def test_error_analysis_shows_no_break_spaces_as_themselves_not_as_escapes():
     text = "Il a annoncé qu’il se rendrait en Chine «\xa0début avril\xa0».\nFin."
     start, end = at(text, "début avril")

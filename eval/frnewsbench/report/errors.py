@@ -145,6 +145,8 @@ def readable(text: str) -> str:
     """``text`` as a reader should see it: its real characters (no-break spaces, « », accents),
     line breaks shown as ⏎, and only the characters that show nothing at all (controls such as a
     tab, format characters such as a zero-width space) escaped as Python would (``\\t``, ``\\u200b``)."""
+    if text.isprintable():  # no control, format or line-break character: nothing to show otherwise
+        return text
     return "".join("⏎" if char == "\n" else repr(char)[1:-1] if unicodedata.category(char) in ("Cc", "Cf") else char
                    for char in text)
 
@@ -164,6 +166,7 @@ def context(text: str, start: int, end: int, width: int = CONTEXT) -> str:
 
 
 MARKDOWN_SPECIAL = "\\|*_`[]<>&"
+_MARKDOWN_ESCAPES = {ord(char): "\\" + char for char in MARKDOWN_SPECIAL}
 LINE_START_MARKUP = re.compile(r"^([ \t]*)([#+=~-]|[0-9]{1,9}[.)])")  # headings, lists, rules, fences
 
 
@@ -171,7 +174,7 @@ def escape_markdown(text: str) -> str:
     """``text`` with every character Markdown could read as markup escaped by a backslash, so
     quoted article text shows as it is: ``\\ | * _ ` [ ] < >`` anywhere, and a heading, list,
     rule or fence marker at the start (``#``, ``-``, ``+``, ``=``, ``~``, ``1.``, ``1)``)."""
-    escaped = "".join("\\" + char if char in MARKDOWN_SPECIAL else char for char in text)
+    escaped = text.translate(_MARKDOWN_ESCAPES)
     start = LINE_START_MARKUP.match(escaped)
     if start is None:
         return escaped
@@ -288,8 +291,11 @@ def render_errors(result: Result, documents: Sequence[Document], records: Record
             continue
         layer_items = [item for item in items if item.layer == layer]
         parts += [f"## {layer}: {_summary(layer_items)}", "", headline_rule(layer), ""]
+        by_document: dict[str, list[ErrorItem]] = {}
+        for item in layer_items:
+            by_document.setdefault(item.document_id, []).append(item)
         for document_id in result.evaluation.document_ids:
-            document_items = [item for item in layer_items if item.document_id == document_id]
+            document_items = by_document.get(document_id)
             if not document_items:
                 continue
             parts += [f"### {document_id}: {_summary(document_items)}", ""]
