@@ -86,4 +86,4 @@ def test_the_links_of_the_repositorys_pages_lead_to_files_that_exist(page):
     missing = [href for href in local if not (REPO / page).parent.joinpath(unquote(urlsplit(href).path)).exists()]
     assert missing == []
     if page == "README.md":
-        assert {"eval/PREDICTIONS.md", "eval/METRICS.md"} <= set(local)
+        assert {"eval/PREDICTIONS.md", "eval/METRICS.md", "LICENSE", "LICENSE-DATA"} <= set(local)

@@ -10,6 +10,7 @@ pyarrow, ...) through a ``.pth`` file, never its frnewsbench.
 
 from __future__ import annotations
 
+import email
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
 from frnewsbench.corpus import corpus_hash
 from frnewsbench.gold import load_corpus, load_documents
@@ -32,6 +34,7 @@ from conftest_paths import DATASET, REPO
 
 PACKAGE = REPO / "eval" / "frnewsbench"
 DOCUMENTS = {"predictions": REPO / "eval" / "PREDICTIONS.md", "metrics": REPO / "eval" / "METRICS.md"}
+LICENSES = ("LICENSE", "LICENSE-DATA")
 HARNESS_GOLD = Path(__file__).parent / "data" / "harness_gold"
 ORACLE_SYSTEM = """\
 import frnewsbench
@@ -69,7 +72,7 @@ def installed(tmp_path_factory) -> Installed:
     root = tmp_path_factory.mktemp("wheel")
     source = root / "source"
     source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", *LICENSES):
         shutil.copy2(REPO / name, source / name)
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc")
     shutil.copytree(REPO / "eval", source / "eval", ignore=ignore)
@@ -126,6 +129,32 @@ def test_the_wheel_carries_the_format_documents_as_they_are_in_the_checkout(inst
     with tarfile.open(installed.sdist) as sdist:
         top = sdist.getnames()[0].split("/")[0]
         assert {f"{top}/eval/{path.name}" for path in DOCUMENTS.values()} <= set(sdist.getnames())
+
+
+def test_the_licences_are_in_the_wheels_dist_info_and_the_sdist(installed):
+    with zipfile.ZipFile(installed.wheel) as wheel:
+        (metadata_name,) = [name for name in wheel.namelist() if name.endswith(".dist-info/METADATA")]
+        metadata = email.message_from_bytes(wheel.read(metadata_name))
+        dist_info = metadata_name.rpartition("/")[0]
+        # Metadata 2.4 (PEP 639) puts them under licenses/; older setuptools beside METADATA
+        folder = f"{dist_info}/licenses" if Version(metadata["Metadata-Version"]) >= Version("2.4") else dist_info
+        assert metadata.get_all("License-File") == list(LICENSES)
+        assert {name: wheel.read(f"{folder}/{name}") for name in LICENSES} == {
+            name: (REPO / name).read_bytes() for name in LICENSES}
+    assert "MIT (LICENSE)" in metadata["License"] and "CC BY 4.0" in metadata["License"]
+    with tarfile.open(installed.sdist) as sdist:
+        top = sdist.getnames()[0].split("/")[0]
+        assert {f"{top}/{name}" for name in LICENSES} <= set(sdist.getnames())
+
+
+def test_an_installed_user_finds_the_licences_through_the_metadata(installed):
+    code = ("import importlib.metadata as m; files = m.files('frnewsbench'); "
+            "print('\\n'.join(str(f.locate()) for f in files if f.name.startswith('LICENSE')))")
+    done = installed.run(installed.python, "-c", code)
+    assert done.returncode == 0, done.stderr
+    found = {Path(line).name: Path(line).read_bytes() for line in done.stdout.splitlines()}
+    assert found == {name: (REPO / name).read_bytes() for name in LICENSES}
+    assert all(str(installed.python.parent.parent) in line for line in done.stdout.splitlines())
 
 
 def test_an_installed_user_reads_the_format_documents_offline(installed):
