@@ -131,10 +131,10 @@ def test_html_shows_every_missed_entity_with_its_label(result):
     its 5 gold entities are all missed (Jens Stoltenberg PER, Bruxelles LOC, OTAN, Alliance, AFP ORG).
     The page's structure is tested in test_report_html.py, in a browser in test_report_browser.py."""
     page = render_html(result, GOLD)
-    assert page.count('<span class="b">PER ✗ missed</span>') == 2 + 1
-    assert page.count('<span class="b">LOC ✗ missed</span>') == 2 + 1
-    assert page.count('<span class="b">ORG ✗ missed</span>') == 3
-    assert page.count('<span class="b">MISC ✗ spurious</span>') == 1
+    assert page.count('<span class="b" lang="en">PER ✗ missed</span>') == 2 + 1
+    assert page.count('<span class="b" lang="en">LOC ✗ missed</span>') == 2 + 1
+    assert page.count('<span class="b" lang="en">ORG ✗ missed</span>') == 3
+    assert page.count('<span class="b" lang="en">MISC ✗ spurious</span>') == 1
     assert "hand-made.v1 gave no entities for this article (missing document)" in page
 
 

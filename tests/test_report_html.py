@@ -209,6 +209,51 @@ def test_a_wrong_match_names_and_links_its_counterpart_on_both_sides():
         "DATE 2023-03-06 ✗ wrong value → system: DATE 2023-03-13", "DATE 2023-03-13 ✗ wrong value → gold: DATE 2023-03-06"]
 
 
+def texts_by_language(root: Node):
+    """(the language declared for it, the text, the element holding it) of every text of the page."""
+    for node in [root, *root.walk()]:
+        for child in node.children:
+            if isinstance(child, str) and child.strip() and node.tag not in ("style", "script"):
+                declared = next((n.attrs["lang"] for n in (node, *node.ancestors()) if "lang" in n.attrs), None)
+                yield declared, child, node
+
+
+def test_the_page_is_english_and_the_articles_words_are_french():
+    """The page speaks English; the article's text, its title and the words of it quoted in
+    badges are marked French, and nothing else is."""
+    t = "« Non », a dit Paul à Marie."
+    gold = document(t, quotes=(Quote(span(t, "Non"), "direct", span(t, "Paul"), None, span(t, "a dit")),),
+                    entities=(Entity(*at(t, "Paul"), "Paul", "PER"),))
+    predicted = Prediction(id="t", quotes=(Quote(span(t, "Non"), "direct", span(t, "Marie"), None, span(t, "a dit")),),
+                           entities=(Entity(*at(t, "Paul à"), "Paul à", "PER"),))
+    result = score(gold=[gold], predictions={"t": predicted}, system="q.v1", bootstrap_samples=2)
+    root = Tree(render_html(result, [gold])).root
+    assert root.find_all("html")[0].attrs["lang"] == "en"
+    texts = list(texts_by_language(root))
+    assert {declared for declared, _, _ in texts} == {"en", "fr"}
+
+    def inside(node: Node, test) -> bool:
+        return any(test(n) for n in (node, *node.ancestors()))
+
+    in_text = [(declared, text) for declared, text, node in texts
+               if inside(node, lambda n: "cell" in n.classes and ("data-side" in n.attrs or n.parent.tag == "details"))
+               and not inside(node, is_badge)]
+    assert {declared for declared, _ in in_text} == {"fr"}
+    # the article's characters, on 2 sides of 2 layers (pieces listed parent first, so compared as multisets)
+    assert sorted("".join(text for _, text in in_text).replace(" ", "")) == sorted(t.replace(" ", "") * 4)
+    badges = root.find_all("span", cls="b")
+    quoted = [(declared, text) for badge in badges for declared, text, _ in texts_by_language(badge)
+              if text.startswith("«")]
+    assert {declared for declared, _ in quoted} == {"fr"}
+    assert sorted({text for _, text in quoted}) == ["«Marie»", "«Paul à»", "«Paul»", "«a dit»"]
+    assert {declared for badge in badges for declared, text, _ in texts_by_language(badge)
+            if not text.startswith("«")} == {"en"}
+    title = [text for declared, text, node in texts if declared == "fr" and inside(node, lambda n: n.tag == "h2")]
+    assert title == ["Titre"] and root.find_all("h2")[0].text() == "1. t — Titre"
+    french = [text for declared, text, _ in texts if declared == "fr"]
+    assert len(french) == len(in_text) + len(quoted) + len(title)  # nothing else is French
+
+
 def test_the_figures_on_the_page_add_up_to_the_headline():
     result, _, page = wrong_match_page()
     root = Tree(page).root

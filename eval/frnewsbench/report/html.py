@@ -130,24 +130,29 @@ def _short(text: str) -> str:
     return text if len(text) <= COUNTERPART_CHARS else text[:COUNTERPART_CHARS - 1] + "…"
 
 
+def french(text: str) -> str:
+    """``text`` of an article (French) inside the English page, marked as French."""
+    return f'<span lang="fr">{escape(text)}</span>'
+
+
 def _quoted(span: Span) -> str:
-    return f"«{_short(span.text)}»"
+    return french(f"«{_short(span.text)}»")
 
 
 def item_label(item: Entity | TimeExpression | Quote) -> str:
-    """What a badge says about an item, without its text: ``LOC``, ``DATE 2023-02-28``,
-    ``direct quote · speaker «Macron» · cue «a déclaré»``."""
+    """What a badge says about an item, without its text, as HTML: ``LOC``, ``DATE 2023-02-28``,
+    ``direct quote · speaker «Macron» · cue «a déclaré»`` (the article's words marked French)."""
     if isinstance(item, Entity):
-        return item.label
+        return escape(item.label)
     if isinstance(item, TimeExpression):
-        return f"{item.type} {item.value}" + (f" {item.mod}" if item.mod else "")
-    return f"{item.type} quote · {_speaker(item)} · {_cue(item)}"
+        return escape(f"{item.type} {item.value}" + (f" {item.mod}" if item.mod else ""))
+    return f"{escape(item.type)} quote · {_speaker(item)} · {_cue(item)}"
 
 
 def _speaker(quote: Quote) -> str:
     if quote.speaker is not None:
         return f"speaker {_quoted(quote.speaker)}"
-    return f"speaker {quote.speaker_entity_id}" if quote.speaker_entity_id else "no speaker"
+    return f"speaker {escape(quote.speaker_entity_id)}" if quote.speaker_entity_id else "no speaker"
 
 
 def _cue(quote: Quote) -> str:
@@ -166,10 +171,10 @@ def _outcome(kind: str, record: MatchRecord) -> str:
 
 def _counterpart(item: Entity | TimeExpression | Quote, other: Entity | TimeExpression | Quote,
                  differences: Sequence[str]) -> str:
-    """How a badge names the other side of a matched pair: its label (for a quote, its type and
-    the speaker or cue that differ), then its text when it differs."""
+    """How a badge names the other side of a matched pair, as HTML: its label (for a quote, its
+    type and the speaker or cue that differ), then its text when it differs."""
     if isinstance(other, Quote):
-        label = f"{other.type} quote"
+        label = f"{escape(other.type)} quote"
         if SPEAKER in differences:
             label += f" · {_speaker(other)}"
         if CUE in differences:
@@ -177,7 +182,7 @@ def _counterpart(item: Entity | TimeExpression | Quote, other: Entity | TimeExpr
     else:
         label = item_label(other)
     if _item_text(other) != _item_text(item):
-        label += f" «{_short(_item_text(other))}»"
+        label += " " + french(f"«{_short(_item_text(other))}»")
     return label
 
 
@@ -204,27 +209,27 @@ def layer_marks(layer: str, records: Sequence[MatchRecord], prefix: str) -> Laye
                                               ("system", record.predicted, "gold", record.gold)):
             if item is None:
                 continue
-            badge = f"{escape(item_label(item))} {escape(_outcome(kind, record))}"
+            badge = f"{item_label(item)} {escape(_outcome(kind, record))}"
             if other is not None and kind != RIGHT:
                 label = _counterpart(item, other, record.differences)
-                badge += f' <a class="counterpart" href="#{ids[other_side]}">→ {other_side}: {escape(label)}</a>'
+                badge += f' <a class="counterpart" href="#{ids[other_side]}">→ {other_side}: {label}</a>'
             if isinstance(item, Quote):
                 badge = f"q{number_} " + badge
             classes = ("m", css, layer)
             main = item.content if isinstance(item, Quote) else item
             if is_unaligned(main):  # a text the aligner did not find: no place in the article
-                not_found.append(f'<span class="{" ".join(classes)}" id="{ids[side]}"><span class="b">{badge}</span>'
-                                 f"{html.escape(_item_text(item), quote=False)}</span>")
+                not_found.append(f'<span class="{" ".join(classes)}" id="{ids[side]}"><span class="b" lang="en">{badge}'
+                                 f'</span><span lang="fr">{html.escape(_item_text(item), quote=False)}</span></span>')
                 continue
             if isinstance(item, Quote):
                 sides[side].append(Mark(item.content.start, item.content.end, classes, ids[side],
-                                        f'<span class="b">{badge}</span>'))
+                                        f'<span class="b" lang="en">{badge}</span>'))
                 for role, span in (("speaker", item.speaker), ("cue", item.cue)):
                     if span is not None:
                         sides[side].append(Mark(span.start, span.end, ("m", "role", role, css), "",
-                                                f'<span class="b"><a href="#{ids[side]}">q{number_}</a> {role}</span>'))
+                                                f'<span class="b" lang="en"><a href="#{ids[side]}">q{number_}</a> {role}</span>'))
             else:
-                sides[side].append(Mark(item.start, item.end, classes, ids[side], f'<span class="b">{badge}</span>'))
+                sides[side].append(Mark(item.start, item.end, classes, ids[side], f'<span class="b" lang="en">{badge}</span>'))
     return LayerMarks(tuple(sides["gold"]), tuple(sides["system"]), ErrorTally.of(layer, records), tuple(not_found))
 
 
@@ -236,7 +241,7 @@ def alignment_section(report: AlignmentReport) -> PageSection:
                    + "".join(f'<td class="n">{counts[method]}</td>' for method in METHODS) + "</tr>"
                    for layer, counts in report.counts.items())
     notes = "".join(
-        f"<li>{escape(document)} {decision.layer}[{decision.item}] {decision.role} «{escape(decision.text)}»: "
+        f"<li>{escape(document)} {decision.layer}[{decision.item}] {decision.role} {french(f'«{decision.text}»')}: "
         f"<b>{escape(how)}</b>" + ("" if decision.start is None else f" → [{decision.start}, {decision.end})") + "</li>"
         for document, decision, how in alignment_notes(report))
     body = ('<p class="rule">Spans given without offsets were placed in the text by the procedure of '
@@ -254,7 +259,7 @@ def _plain(text: str, stretches: list[tuple[int, int]], layer: str) -> str:
     """Sentences with no span of the layer on either side: folded, the text once."""
     shown = " ".join(html.escape(text[start:end], quote=False) for start, end in stretches)
     return (f'<details class="row body plain"><summary>⋯ {len(stretches)} sentence(s) without {layer}</summary>'
-            f'<div class="cell">{shown}</div></details>')
+            f'<div class="cell" lang="fr">{shown}</div></details>')
 
 
 def _rows(text: str, marks: LayerMarks, system: str, layer: str) -> str:
@@ -271,8 +276,8 @@ def _rows(text: str, marks: LayerMarks, system: str, layer: str) -> str:
             plain = []
         err = any(mark.start < end and start < mark.end for mark in errors)
         rows.append(f'<div class="row body{" err" if err else ""}">'
-                    f'<div class="cell" data-side="gold">{highlight(text, marks.gold, start, end)}</div>'
-                    f'<div class="cell" data-side="system">{highlight(text, marks.system, start, end)}</div></div>')
+                    f'<div class="cell" data-side="gold" lang="fr">{highlight(text, marks.gold, start, end)}</div>'
+                    f'<div class="cell" data-side="system" lang="fr">{highlight(text, marks.system, start, end)}</div></div>')
     if plain:
         rows.append(_plain(text, plain, layer))
     if marks.not_found:
@@ -396,11 +401,11 @@ def render_html(result: Result, documents: Sequence[Document], records: RecordSt
     versions = ", ".join(f"{escape(k)} {escape(v)}" for k, v in sorted(result.system.versions.items())) or "none given"
     missing = ", ".join(map(escape, evaluation.missing_documents)) or "none"
     parts = [
-        "<!DOCTYPE html>", '<html lang="fr">', "<head>", '<meta charset="utf-8">',
+        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(system)}: frnewsbench error report</title>", f"<style>{STYLE}</style>", "</head>", "<body>",
         f"<h1>{escape(system)}: frnewsbench error report</h1>",
-        f'<p lang="en">{len(evaluation.document_ids)} article(s), dataset {escape(result.dataset_hash)} '
+        f'<p>{len(evaluation.document_ids)} article(s), dataset {escape(result.dataset_hash)} '
         f"(annotation schema {escape(result.annotation_schema_version)}); harness frnewsbench "
         f"{escape(result.harness_version)}; system versions: {versions}; articles without output from "
         f"{escape(system)} (scored as empty): {missing}; intervals: 95% bootstrap over paragraphs, "
@@ -410,7 +415,7 @@ def render_html(result: Result, documents: Sequence[Document], records: RecordSt
         + "".join(f'<label><input type="checkbox" class="layer-switch" value="{layer}" checked> {layer}</label>'
                   for layer in scored) + "</span>" + _legend() + "</div>",
         f'<nav id="contents"><h3>Contents</h3><ol>{"".join(contents)}</ol></nav>',
-        '<section id="figures" lang="en"><h3>Headline</h3>', _headline_table(evaluation.layers),
+        '<section id="figures"><h3>Headline</h3>', _headline_table(evaluation.layers),
         "<h3>How the errors count in the headline</h3>",
         "<p class=\"rule\">Every gold and every predicted span is in exactly one of these kinds; the kinds add up to "
         "the headline's TP, FP and FN above.</p>",
@@ -423,7 +428,7 @@ def render_html(result: Result, documents: Sequence[Document], records: RecordSt
     scores = {layer: _document_scores(result, layer) for layer in scored}
     for document_id, n in number_of.items():
         document = by_id[document_id]
-        title = f" — {escape(document.title)}" if document.title else ""
+        title = f" — {french(document.title)}" if document.title else ""
         links = " · ".join(f'<a href="#a{n}-{layer}">{layer}</a>' for layer in scored)
         parts.append(f'<details class="doc" id="a{n}"{"" if folded else " open"}><summary><h2>{n}. '
                      f"{escape(document_id)}{title}</h2> <small>{links}</small></summary>")
