@@ -53,7 +53,7 @@ def test_run_a_function_returning_something_else_is_told_what_to_return():
     with pytest.raises(PredictionsError) as caught:
         frnewsbench.run(extractor=lambda document: None, gold=GOLD)
     assert str(caught.value.problems[0]).endswith(
-        "(output): expected a Prediction or a dict (one predictions record, e.g. {\"entities\": [...]}); "
+        "document 't-001': expected a Prediction or a dict (one predictions record, e.g. {\"entities\": [...]}); "
         "found NoneType None. Fix: return the document's predictions")
 
 
@@ -90,8 +90,8 @@ def test_a_list_gets_the_files_problems_numbered_by_item():
     assert [str(problem) for problem in caught.value.problems] == [
         "predictions list item 1 document 't-001' entities[0] [0, 6): expected a label in PER, ORG, LOC, MISC; found "
         "'PERSON' (did you mean 'PER'?). Fix: map the system's labels to these four (see frnewsbench/extractors/labels.py)",
-        "predictions list item 2 (record): expected one JSON object per line, e.g. {\"id\": \"frnb-000\", \"entities\": [...]}; "
-        "found str 'not a record'. Fix: write each document's predictions as one JSON object",
+        "predictions list item 2: expected one JSON object per line, e.g. {\"id\": \"frnb-000\", \"entities\": [...]}; "
+        "found a string 'not a record'. Fix: write each document's predictions as one JSON object",
         "predictions list item 3 document 't-001' id: expected one item per document; found 't-001' also on item 1. "
         "Fix: merge the two items into one",
     ]
@@ -106,7 +106,7 @@ def test_a_mapping_gets_its_problems_by_key():
     assert [str(problem) for problem in caught.value.problems] == [
         "predictions['t-001'] document 't-001' id: expected the key's id 't-001' or no 'id'; found 't-002'. "
         "Fix: leave 'id' out or make it the key",
-        "predictions['t-002'] document 't-002' (value): expected a record (dict) or a Prediction; found list [1, 2]. "
+        "predictions['t-002'] document 't-002': expected a record (dict) or a Prediction; found list [1, 2]. "
         "Fix: map each document id to its predictions record or Prediction",
         "predictions document 't-404' id: expected a document id of the gold; found 't-404'. "
         "Fix: key the predictions by the ids of the gold documents",

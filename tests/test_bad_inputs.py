@@ -312,7 +312,7 @@ def test_deep_json_in_an_annotation_file(tmp_path, capsys):
     folder = tmp_path / "annotations"
     folder.mkdir()
     (folder / "doc-1.json").write_bytes(DEEP)
-    run_refused(tmp_path, ["validate", "--annotations", folder], capsys, "doc-1.json: (value): " + DEEP_MESSAGE)
+    run_refused(tmp_path, ["validate", "--annotations", folder], capsys, "doc-1.json: " + DEEP_MESSAGE)
 
 
 def test_deep_json_as_a_label_studio_export(tmp_path, capsys):
@@ -336,7 +336,7 @@ def test_surrogate_in_a_prediction_id(tmp_path, gold, capsys):
     predictions = tmp_path / "predictions.jsonl"
     predictions.write_text(json.dumps({"id": "doc" + SURROGATE, "entities": []}) + "\n", encoding="utf-8")
     run_refused(tmp_path, ["score", "--predictions", predictions, "--gold", gold], capsys,
-                f"{predictions} line 1 (line): expected valid Unicode text; {SURROGATE_MESSAGE} at character 4 (at $.id)")
+                f"{predictions} line 1: expected valid Unicode text; {SURROGATE_MESSAGE} at character 4 (at $.id)")
 
 
 @pytest.mark.parametrize("where, edit", [
@@ -360,7 +360,7 @@ def test_repeated_key_in_an_annotation_file(tmp_path, capsys):
     text = json.dumps(raw_document("doc-1"), ensure_ascii=False)
     (folder / "doc-1.json").write_text(text.replace('"title": null', '"title": null, "title": "Autre"', 1), encoding="utf-8")
     run_refused(tmp_path, ["validate", "--annotations", folder], capsys,
-                "doc-1.json: (object): expected each key once per object; found the key 'title' twice")
+                "doc-1.json: expected each key once per object; found the key 'title' twice")
 
 
 def test_surrogate_in_a_label_studio_export(tmp_path, capsys):
@@ -414,7 +414,7 @@ def test_submission_text_cannot_inject_markdown_or_bad_unicode(tmp_path, capsys,
 def test_deep_json_as_submission_metadata(tmp_path, capsys):
     args = _submission(tmp_path)
     (tmp_path / "submissions" / "mine" / "metadata.json").write_bytes(DEEP)
-    run_refused(tmp_path, args, capsys, "mine/metadata.json: (value): " + DEEP_MESSAGE)
+    run_refused(tmp_path, args, capsys, "mine/metadata.json: " + DEEP_MESSAGE)
 
 
 def test_a_good_submission_link_and_version_are_accepted(tmp_path, capsys):

@@ -417,7 +417,7 @@ def test_a_timeout_that_is_not_positive_is_refused(capsys, timeout):
 def test_a_missing_file_through_run_does_not_speak_of_predictions_option(tmp_path, capsys):
     assert cli("run", "--extractor", f"file:{tmp_path / 'nowhere.jsonl'}", "--gold", GOLD_DIR) == 1
     error = capsys.readouterr().err
-    assert "nowhere.jsonl (file): expected a readable predictions file; found FileNotFoundError" in error
+    assert f"{tmp_path / 'nowhere.jsonl'}: expected a readable predictions file; found No such file or directory. " in error
     assert "--predictions" not in error
 
 

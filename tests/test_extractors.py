@@ -694,7 +694,7 @@ def test_the_file_adapter_does_not_speak_of_a_command_line_option(tmp_path):
     with pytest.raises(PredictionsError) as caught:
         FileExtractor(tmp_path / "nowhere.jsonl", documents=GOLD)
     message = str(caught.value)
-    assert "nowhere.jsonl (file): expected a readable predictions file; found FileNotFoundError" in message
+    assert f"{tmp_path / 'nowhere.jsonl'}: expected a readable predictions file; found No such file or directory. " in message
     assert "--predictions" not in message
 
 

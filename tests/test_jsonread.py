@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from frnewsbench.jsonread import NOT_QUICK, JSONReadError, loads, quick_loads
+from frnewsbench.jsonread import NOT_QUICK, JSONReadError, json_type, loads, quick_loads
 
 REPEATED = [
     '{"a": 1, "a": 1}',
@@ -96,3 +96,19 @@ def holds_float(value) -> bool:
     if isinstance(value, list):
         return any(map(holds_float, value))
     return isinstance(value, dict) and any(map(holds_float, value.values()))
+
+
+@pytest.mark.parametrize("text, name", [("{}", "an object"), ("[1]", "a list"), ('"x"', "a string"), ("-1", "a number"),
+                                        ("1.5e3", "a number"), ("true", "true"), ("false", "false"), ("null", "null")])
+def test_json_type_names_a_value_in_jsons_words(text, name):
+    assert json_type(loads(text)) == name
+
+
+def test_a_problem_of_the_content_as_a_whole_has_no_place_in_its_message():
+    with pytest.raises(JSONReadError) as caught:
+        loads('{"a": 1, "a": 2}')
+    assert (caught.value.where, str(caught.value)) == (
+        "", "expected each key once per object; found the key 'a' twice. Fix: keep one of them")
+    with pytest.raises(JSONReadError) as caught:
+        loads('{"a": [1,\n 2,,]}')
+    assert str(caught.value) == "line 2 column 4: expected valid JSON; found Expecting value. Fix: fix the JSON syntax at that place"

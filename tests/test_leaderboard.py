@@ -373,9 +373,9 @@ def test_every_problem_of_every_submission_is_listed(tmp_path):
         "found 3. Fix: give a link to the system's code or paper, or null",
         f"{misnamed}: layers: expected the layers the predictions give (entities); found ['entities', 'dates']. "
         "Fix: list in 'layers' exactly the layers present in predictions.jsonl",
-        f"{tmp_path / 'submissions' / 'nothing' / 'metadata.json'}: (file): expected a metadata.json beside the "
+        f"{tmp_path / 'submissions' / 'nothing' / 'metadata.json'}: expected a metadata.json beside the "
         "predictions; found no such file. Fix: add metadata.json (see leaderboard/submissions/README.md)",
-        f"{tmp_path / 'submissions' / 'nothing' / 'predictions.jsonl'}: (file): expected the predictions as JSON Lines; "
+        f"{tmp_path / 'submissions' / 'nothing' / 'predictions.jsonl'}: expected the predictions as JSON Lines; "
         "found no such file. Fix: add predictions.jsonl (its format: `frnewsbench docs predictions`)",
     ]
 

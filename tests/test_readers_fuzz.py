@@ -161,7 +161,8 @@ def test_label_studio_import_raises_only_validation_error(tmp_path_factory, cont
     try:
         import_export(export, annotations_dir=folder, dry_run=True)
     except ValidationError as error:
-        assert error.problems and all(problem.where for problem in error.problems)
+        assert error.problems and all(problem.file and (problem.where or problem.file == str(export))
+                                      for problem in error.problems)
     assert tree(root) == before
 
 

@@ -32,7 +32,7 @@ def test_missing_and_unknown_keys(tmp_path):
     del raw["dct"]
     raw["entities"][0]["lable"] = "PER"
     messages = problems_of(tmp_path, raw)
-    assert any("doc-1 (file)" in m and "'dct'" in m for m in messages)
+    assert f"{tmp_path / 'doc-1.json'}: doc-1: expected the key 'dct'; found no such key. Fix: add 'dct' (a string)" in messages
     assert any("entities[0] id=e1" in m and "unknown key 'lable'" in m for m in messages)
 
 
@@ -206,7 +206,7 @@ def test_top_level_must_be_an_object(tmp_path):
     path = tmp_path / "doc-1.json"
     path.write_text("[1, 2]", encoding="utf-8")
     [problem] = validate_files([path])
-    assert "doc-1.json" in str(problem) and "a JSON object" in str(problem)
+    assert str(problem) == f"{path}: doc-1: expected a JSON object; found a list. Fix: write the annotation file as one object"
 
 
 @pytest.mark.parametrize("value", [5, "entities"])

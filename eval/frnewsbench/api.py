@@ -387,7 +387,7 @@ def _check_mapping(predictions: Mapping[Any, Any], documents: Sequence[Document]
                                                               show(value["id"]), "leave 'id' out or make it the key")])
                 parsed[key] = prediction_from_record({"id": key, **value}, by_id[key], source=source)
             else:
-                raise PredictionsError([PredictionProblem(source, None, key, "(value)", "a record (dict) or a Prediction",
+                raise PredictionsError([PredictionProblem(source, None, key, "", "a record (dict) or a Prediction",
                                                           f"{type(value).__name__} {show(value)}",
                                                           "map each document id to its predictions record or Prediction")])
         except PredictionsError as error:

@@ -268,7 +268,8 @@ def read_dataset(directory: str | Path) -> list[Document]:
             row["text"] = row["text"].split("\n")
             documents.append(document_from_dict(row))
         except (AttributeError, KeyError, TypeError, ValueError) as error:
-            raise DatasetError(f"{path}: document {row.get('id')!r} cannot be read ({type(error).__name__}: {error}); "
+            found = f"no key {error}" if isinstance(error, KeyError) else str(error)
+            raise DatasetError(f"{path}: document {row.get('id')!r} cannot be read ({found}); "
                                f"{rebuild}") from None
     documents.sort(key=lambda d: d.id)
     return StoredDocuments(documents, stored)

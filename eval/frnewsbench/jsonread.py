@@ -27,12 +27,12 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # the only way JSON read f
 
 
 class JSONReadError(ValueError):
-    """JSON that cannot be read: ``where`` (line and column, or the path of the value), what was
-    ``expected``, what was ``found`` and the ``fix``."""
+    """JSON that cannot be read: ``where`` (line and column, or the path of the value; "" for the
+    content as a whole), what was ``expected``, what was ``found`` and the ``fix``."""
 
     def __init__(self, where: str, expected: str, found: str, fix: str, *, column: int | None = None):
         self.where, self.expected, self.found, self.fix, self.column = where, expected, found, fix, column
-        super().__init__(f"{where}: expected {expected}; found {found}. Fix: {fix}")
+        super().__init__((f"{where}: " if where else "") + f"expected {expected}; found {found}. Fix: {fix}")
 
 
 class _DuplicateKey(ValueError):
@@ -53,7 +53,16 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _no_constant(name: str) -> Any:
-    raise JSONReadError("(value)", "JSON numbers", repr(name), f"write {name} as a number or null (JSON has no {name})")
+    raise JSONReadError("", "JSON numbers", repr(name), f"write {name} as a number or null (JSON has no {name})")
+
+
+def json_type(value: Any) -> str:
+    """What a value read from JSON is, in JSON's words (``an object``, ``null``, ...), for messages."""
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    if isinstance(value, (int, float)):
+        return "a number"
+    return {dict: "an object", list: "a list", str: "a string"}.get(type(value), type(value).__name__)
 
 
 def surrogate_problem(text: str) -> str | None:
@@ -100,13 +109,13 @@ def loads(content: str | bytes) -> Any:
     try:
         value = json.loads(text, object_pairs_hook=_object, parse_constant=_no_constant)
     except _DuplicateKey as error:
-        raise JSONReadError("(object)", "each key once per object", f"the key {error.key!r} twice",
+        raise JSONReadError("", "each key once per object", f"the key {error.key!r} twice",
                             "keep one of them") from None
     except json.JSONDecodeError as error:
         raise JSONReadError(f"line {error.lineno} column {error.colno}", "valid JSON", error.msg,
                             "fix the JSON syntax at that place", column=error.colno) from None
     except RecursionError:
-        raise JSONReadError("(value)", "JSON nested less deeply (Python reads about 1,000 levels)",
+        raise JSONReadError("", "JSON nested less deeply (Python reads about 1,000 levels)",
                             "arrays or objects nested too deeply to read", "flatten the structure") from None
     if _SURROGATE_ESCAPE.search(text) or _SURROGATE.search(text):  # else no string can hold one: skip the walk
         _check_strings(value)

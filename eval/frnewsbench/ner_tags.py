@@ -119,15 +119,15 @@ def read_ner_tags(path: str | Path) -> tuple[list[Any], str]:
     rows, problems = [], []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
-            problems.append(PredictionProblem(str(path), number, None, "(line)", "one JSON list of tags per line",
+            problems.append(PredictionProblem(str(path), number, None, "", "one JSON list of tags per line",
                                               "an empty line", "write each row's tags as a JSON list on its own line"))
             continue
         try:
             rows.append(loads(line))
         except JSONReadError as error:
-            problems.append(PredictionProblem(str(path), number, None, "(line)", "one JSON list of tags per line",
+            problems.append(PredictionProblem(str(path), number, None, "", "one JSON list of tags per line",
                                               f"{error.found} at column {error.column}" if error.column is not None else
-                                              error.found + ("" if error.where.startswith("(") else f" (at {error.where})"),
+                                              error.found + (f" (at {error.where})" if error.where else ""),
                                               "write each row's tags as a JSON list on its own line"))
     if problems:
         raise PredictionsError(problems)

@@ -38,7 +38,7 @@ from .schema import (
     TimeExpression,
 )
 from .gcpause import collector_paused
-from .jsonread import NOT_QUICK, JSONReadError, loads, quick_loads
+from .jsonread import NOT_QUICK, JSONReadError, json_type, loads, quick_loads
 from .spantext import mismatch_hint, normalisation_fix, normalisation_mismatch
 from .timex import value_problem
 
@@ -76,6 +76,12 @@ def show(value: Any) -> str:
     return _short.repr(value)
 
 
+def show_found(value: Any) -> str:
+    """A value found in the input with its JSON type: ``null``, ``a list [1, 2]``, ``a string 'x'``."""
+    kind = json_type(value)
+    return kind if value is None or isinstance(value, bool) else f"{kind} {show(value)}"
+
+
 @dataclass(frozen=True)
 class PredictionProblem:
     """One problem of a predictions file: where it is, what was expected, what was found, the fix."""
@@ -83,7 +89,7 @@ class PredictionProblem:
     source: str
     line: int | None
     document: str | None
-    where: str
+    where: str  # "" when the problem is the line's (or the file's) as a whole
     expected: str
     found: str
     fix: str
@@ -92,7 +98,8 @@ class PredictionProblem:
     def __str__(self) -> str:
         place = self.source if self.line is None else f"{self.source} {self.unit} {self.line}"
         document = "" if self.document is None else f" document {self.document!r}"
-        return f"{place}{document} {self.where}: expected {self.expected}; found {self.found}. Fix: {self.fix}"
+        where = f" {self.where}" if self.where else ""
+        return f"{place}{document}{where}: expected {self.expected}; found {self.found}. Fix: {self.fix}"
 
 
 class PredictionsError(ValueError):
@@ -148,12 +155,12 @@ class _RecordChecker:
     def check(self) -> Prediction | None:
         raw = self.raw
         if not isinstance(raw, dict):
-            self.problem("(record)", 'one JSON object per line, e.g. {"id": "frnb-000", "entities": [...]}',
-                         f"{type(raw).__name__} {show(raw)}", "write each document's predictions as one JSON object")
+            self.problem("", 'one JSON object per line, e.g. {"id": "frnb-000", "entities": [...]}',
+                         show_found(raw), "write each document's predictions as one JSON object")
             return None
         self._check_id(raw)
         for key in sorted(set(raw) - set(RECORD_KEYS)):
-            self.problem("(record)", f"only the keys {', '.join(RECORD_KEYS)}", f"the unknown key {key!r}{_did_you_mean(key, RECORD_KEYS)}",
+            self.problem("", f"only the keys {', '.join(RECORD_KEYS)}", f"the unknown key {key!r}{_did_you_mean(key, RECORD_KEYS)}",
                          "remove the key or correct its spelling (an absent layer is not scored)")
         layers: dict[str, tuple | None] = {}
         for layer in LAYERS:
@@ -161,7 +168,7 @@ class _RecordChecker:
             if value is None:
                 continue
             if not isinstance(value, list):
-                self.problem(layer, "a list of spans (or the key left out: not scored)", f"{type(value).__name__} {show(value)}",
+                self.problem(layer, "a list of spans (or the key left out: not scored)", show_found(value),
                              f"give {layer!r} as a JSON list; [] means 'predicted nothing'")
                 continue
             layers[layer] = self._layer(layer, value)
@@ -353,7 +360,7 @@ class _RecordChecker:
         """The full check of one item: builds it, or names each of its problems."""
         where = self._where(layer, index, item)
         if not isinstance(item, dict):
-            self.problem(where, "a span object", f"{type(item).__name__} {show(item)}", f"write each {layer} span as a JSON object")
+            self.problem(where, "a span object", show_found(item), f"write each {layer} span as a JSON object")
             return None
         if not self._fields(where, item, ITEM_FIELDS[layer]):
             return None
@@ -423,7 +430,7 @@ _ENTITY_LABEL, _TIMEX_TYPE, _TIMEX_MOD, _QUOTE_TYPE = ({word: word for word in w
 def _decode(number: int, line: str | bytes, source: str, problems: list[PredictionProblem]) -> Any:
     """The JSON value of one line, or ``_BLANK`` / ``_BAD``."""
     def bad(expected: str, found: str, fix: str) -> Any:
-        problems.append(PredictionProblem(source, number, None, "(line)", expected, found, fix))
+        problems.append(PredictionProblem(source, number, None, "", expected, found, fix))
         return _BAD
 
     if isinstance(line, bytes):
@@ -442,7 +449,7 @@ def _decode(number: int, line: str | bytes, source: str, problems: list[Predicti
         if error.column is not None:  # malformed
             return bad("one JSON object per line (JSON Lines)", f"{error.found} at column {error.column}",
                        "fix the JSON syntax; each document's object must be on one line")
-        where = "" if error.where.startswith("(") else f" (at {error.where})"
+        where = f" (at {error.where})" if error.where else ""
         return bad(error.expected, error.found + where, error.fix)
 
 
@@ -573,8 +580,8 @@ def read_input_bytes(path: Path, *, expected: str, fix: str) -> bytes:
 
 
 def _unreadable(path: Path, error: OSError, expected: str, fix: str) -> PredictionsError:
-    return PredictionsError([PredictionProblem(str(path), None, None, "(file)", expected,
-                                               f"{type(error).__name__}: {error.strerror or error}", fix)])
+    return PredictionsError([PredictionProblem(str(path), None, None, "", expected,
+                                               error.strerror or str(error), fix)])
 
 
 def sha256_of_bytes(content: bytes) -> str:
@@ -587,7 +594,7 @@ def check_prediction(prediction: Prediction, document: Document, *, source: str)
     Returns the prediction rebuilt from the document text; raises :class:`PredictionsError`.
     """
     if not isinstance(prediction, Prediction):
-        raise PredictionsError([PredictionProblem(source, None, document.id, "(output)", "a frnewsbench.schema.Prediction",
+        raise PredictionsError([PredictionProblem(source, None, document.id, "", "a frnewsbench.schema.Prediction",
                                                   f"{type(prediction).__name__} {show(prediction)}",
                                                   "return Prediction(id=document.id, entities=(...), ...)")])
     if prediction.id != document.id:
@@ -601,7 +608,7 @@ def check_prediction(prediction: Prediction, document: Document, *, source: str)
                                                   f"{type(error).__name__}: {error}",
                                                   "leave Prediction.alignments empty: the harness fills it")]) from None
     except (AttributeError, TypeError) as error:
-        raise PredictionsError([PredictionProblem(source, None, document.id, "(output)", "layers of Entity, TimeExpression and Quote",
+        raise PredictionsError([PredictionProblem(source, None, document.id, "", "layers of Entity, TimeExpression and Quote",
                                                   f"{type(error).__name__}: {error}", "build the layers from frnewsbench.schema types")]) from None
     return prediction_from_record(record, document, source=source)
 

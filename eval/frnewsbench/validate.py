@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .corpus import read_raw
-from .jsonread import JSONReadError
+from .jsonread import JSONReadError, json_type
 from .schema import ENTITY_LABELS, QUOTE_TYPES, SCHEMA_VERSION, TIMEX_MODS, TIMEX_TYPES, sha256_text
 from .seeds import clean_seed
 from .spantext import mismatch_hint, normalisation_fix, normalisation_mismatch
@@ -24,13 +24,14 @@ from .timex import type_value_problem, value_problem
 @dataclass(frozen=True)
 class Problem:
     file: str
-    where: str
+    where: str  # "" when the problem is the file's as a whole
     expected: str
     found: str
     fix: str
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.where}: expected {self.expected}; found {self.found}. Fix: {self.fix}"
+        where = f" {self.where}:" if self.where else ""
+        return f"{self.file}:{where} expected {self.expected}; found {self.found}. Fix: {self.fix}"
 
 
 class ValidationError(ValueError):
@@ -120,7 +121,7 @@ class _FileChecker:
     def check(self) -> tuple[list[tuple[str, dict]], list[tuple[str, str]]]:
         """Check the file; return its entity mentions and speaker references for corpus checks."""
         raw = self.raw
-        if not self.keys("(file)", raw, TOP_LEVEL):
+        if not self.keys("", raw, TOP_LEVEL):
             if not all(_is(raw.get(key), TOP_LEVEL[key]) for key in ("text",)):
                 return [], []
         if raw.get("schema_version") != SCHEMA_VERSION:
@@ -286,7 +287,7 @@ def is_iso_date(value: str) -> bool:
 
 def validate_raw(path: Path, raw: Any, problems: list[Problem]):
     if not isinstance(raw, dict):
-        problems.append(Problem(str(path), path.stem, "a JSON object", type(raw).__name__, "write the annotation file as one object"))
+        problems.append(Problem(str(path), path.stem, "a JSON object", json_type(raw), "write the annotation file as one object"))
         return [], []
     return _FileChecker(path, raw, problems).check()
 
@@ -307,7 +308,7 @@ def validate_files(paths: Iterable[str | Path], *, seeds_dir: str | Path | None 
             problems.append(Problem(str(path), error.where, error.expected, error.found, error.fix))
             continue
         except OSError as error:
-            problems.append(Problem(str(path), "(file)", "a readable file", error.strerror or str(error), "check the path"))
+            problems.append(Problem(str(path), "", "a readable file", error.strerror or str(error), "check the path"))
             continue
         if read is not None:
             read[path] = raw

@@ -166,7 +166,7 @@ class CallableExtractor:
             return prediction_from_record(record, document, source=f"output of {self.name}")
         if not isinstance(output, Prediction):
             raise PredictionsError([PredictionProblem(
-                f"output of {self.name}", None, document.id, "(output)",
+                f"output of {self.name}", None, document.id, "",
                 'a Prediction or a dict (one predictions record, e.g. {"entities": [...]})',
                 f"{type(output).__name__} {show(output)}", "return the document's predictions")])
         return output

@@ -26,7 +26,7 @@ import json
 from pathlib import Path
 from typing import Mapping
 
-from ..jsonread import JSONReadError, loads
+from ..jsonread import JSONReadError, json_type, loads
 from ..schema import ENTITY_LABELS
 from .errors import ExtractorError
 
@@ -82,12 +82,12 @@ def read_label_map(path: str | Path) -> dict[str, str | None]:
     except OSError as error:
         raise ExtractorError(f"{path}: cannot read the label map ({error.strerror or error})") from None
     except JSONReadError as error:  # a key given twice too: never keep one of the two silently
-        where = "" if error.where.startswith("(") else f" at {error.where}"
+        where = f" at {error.where}" if error.where else ""
         raise ExtractorError(f"{path}{where}: expected {error.expected} in a label map; found {error.found}. "
                              f"Fix: {error.fix}") from None
     if not isinstance(data, dict):
         raise ExtractorError(f"{path}: expected a JSON object such as {{\"PERSON\": \"PER\", \"DATE\": null}}; "
-                             f"found a {type(data).__name__}")
+                             f"found {json_type(data)}")
     try:
         check_label_map(data)
     except UnknownLabelError as error:

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..corpus import ANNOTATION_GLOB, annotation_files, document_from_dict, document_to_dict, dumps_document, read_raw, write_all, write_document
-from ..jsonread import JSONReadError, loads
+from ..jsonread import JSONReadError, json_type, loads
 from ..schema import LAYERS, Document, sha256_text
 from ..validate import Problem, ValidationError, validate_files
 from ..writes import OutputError, resolved
@@ -97,10 +97,10 @@ def read_export(path: str | Path) -> list[dict[str, Any]]:
         raise ValidationError([Problem(str(path), error.where, error.expected, error.found, fix)],
                               subject=f"the Label Studio export {path}") from None
     except OSError as error:
-        raise ValidationError([Problem(str(path), "(file)", "a readable Label Studio export", error.strerror or str(error),
+        raise ValidationError([Problem(str(path), "", "a readable Label Studio export", error.strerror or str(error),
                                        "check the path")], subject=f"the Label Studio export {path}") from None
     if not isinstance(tasks, list):
-        raise ValidationError([Problem(str(path), "(file)", "a JSON list of tasks", type(tasks).__name__,
+        raise ValidationError([Problem(str(path), "", "a JSON list of tasks", json_type(tasks),
                                        "use Label Studio's JSON export (not JSON-MIN or CSV)")],
                               subject=f"the Label Studio export {path}")
     return tasks
@@ -237,7 +237,8 @@ class _Importer:
             try:
                 document = document_from_dict(read_raw(path))
             except (ValueError, KeyError, TypeError) as error:
-                self.problems.append(Problem(str(path), "(file)", "a readable annotation file", repr(error),
+                found = f"no key {error}" if isinstance(error, KeyError) else str(error)
+                self.problems.append(Problem(str(path), "", "a readable annotation file", found,
                                              "run frnewsbench validate and fix the file first"))
                 continue
             self.files[document.id] = (path, document)
@@ -456,7 +457,7 @@ def write_import(plan: ImportPlan, *, also: Sequence[tuple[Path, str]] = ()) -> 
     try:
         write_all([*((item.path, dumps_document(document_to_dict(item.document))) for item in plan.documents), *also])
     except OutputError as error:
-        raise ValidationError([Problem(str(error.path), "(file)", "an annotation file that can be written", error.reason,
+        raise ValidationError([Problem(str(error.path), "", "an annotation file that can be written", error.reason,
                                        f"check the --annotations folder exists and can be written; {error.done}")]) from None
     return [item.path for item in plan.documents]
 

@@ -35,6 +35,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Mapping, Sequence
 
 from ..extractors.base import extractor_versions
+from ..jsonread import json_type
 from ..schema import Document, sha256_text
 from ..validate import is_iso_date
 from . import label_config
@@ -198,7 +199,7 @@ class _Handler(BaseHTTPRequestHandler):
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise BackendError(f"expected a JSON body; found invalid JSON ({error})") from None
         if not isinstance(body, dict):
-            raise BackendError(f"expected a JSON object; found {type(body).__name__}")
+            raise BackendError(f"expected a JSON object; found {json_type(body)}")
         return body
 
 

@@ -34,8 +34,10 @@ def read_cache(folder: Path, *, system: str, dataset_hash: str, documents: Seque
         return None, "no cached predictions"
     try:
         metadata = loads(metadata_path.read_bytes())
-    except (OSError, JSONReadError) as error:
-        return None, f"{metadata_path} is unreadable ({type(error).__name__}: {error})"
+    except OSError as error:
+        return None, f"{metadata_path} is unreadable ({error.strerror or error})"
+    except JSONReadError as error:
+        return None, f"{metadata_path} is not valid JSON ({error})"
     if not isinstance(metadata, dict):
         return None, f"{metadata_path} is not a JSON object"
     if metadata.get("schema_version") != RUN_SCHEMA_VERSION:
@@ -53,7 +55,8 @@ def read_cache(folder: Path, *, system: str, dataset_hash: str, documents: Seque
     try:
         dropped = Dropped.from_dict(metadata["dropped"])
     except (KeyError, TypeError, ValueError, AttributeError) as error:
-        return None, f"{metadata_path} has no readable 'dropped' record ({type(error).__name__}: {error})"
+        found = f"no key {error}" if isinstance(error, KeyError) else str(error)
+        return None, f"{metadata_path} has no readable 'dropped' record ({found})"
     try:
         predictions = read_predictions(predictions_path, documents=documents)
     except PredictionsError as error:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..api import score
-from ..jsonread import JSONReadError, loads
+from ..jsonread import JSONReadError, json_type, loads
 from ..predictions import PredictionsError, read_predictions
 from ..schema import LAYERS, Document, Prediction
 from ..validate import Problem
@@ -33,7 +33,7 @@ def _check_metadata(path: Path, raw: Any, *, folder_name: str, dataset_hash: str
         problems.append(Problem(str(path), where, expected, found, fix))
 
     if not isinstance(raw, dict):
-        problem("(file)", "a JSON object with the keys " + ", ".join(SUBMISSION_KEYS), type(raw).__name__,
+        problem("", "a JSON object with the keys " + ", ".join(SUBMISSION_KEYS), json_type(raw),
                 "write metadata.json as one JSON object")
         return False
     for key in SUBMISSION_KEYS:
@@ -144,7 +144,7 @@ def read_submission(folder: Path, *, documents: Sequence[Document], dataset_hash
     raw: Any = None
     same_dataset = False
     if not metadata_path.is_file():
-        problems.append(Problem(str(metadata_path), "(file)", "a metadata.json beside the predictions",
+        problems.append(Problem(str(metadata_path), "", "a metadata.json beside the predictions",
                                           "no such file", "add metadata.json (see leaderboard/submissions/README.md)"))
     else:
         try:
@@ -152,7 +152,7 @@ def read_submission(folder: Path, *, documents: Sequence[Document], dataset_hash
         except JSONReadError as error:
             problems.append(Problem(str(metadata_path), error.where, error.expected, error.found, error.fix))
         except OSError as error:
-            problems.append(Problem(str(metadata_path), "(file)", "a readable metadata.json", error.strerror or str(error),
+            problems.append(Problem(str(metadata_path), "", "a readable metadata.json", error.strerror or str(error),
                                     "check the file can be read"))
         else:
             same_dataset = _check_metadata(metadata_path, raw, folder_name=folder.name, dataset_hash=dataset_hash,
@@ -160,7 +160,7 @@ def read_submission(folder: Path, *, documents: Sequence[Document], dataset_hash
     predictions: dict[str, Prediction] | None = None
     digest = ""
     if not predictions_path.is_file():
-        problems.append(Problem(str(predictions_path), "(file)", "the predictions as JSON Lines",
+        problems.append(Problem(str(predictions_path), "", "the predictions as JSON Lines",
                                           "no such file", "add predictions.jsonl (its format: `frnewsbench docs predictions`)"))
     elif same_dataset:
         digest = sha256_of(predictions_path.read_bytes())

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterator, Mapping
 
 from ..align import AlignmentReport
-from ..jsonread import JSONReadError, loads
+from ..jsonread import JSONReadError, json_type, loads
 from ..schema import LAYERS
 from ..scoring import Evaluation
 from .display import HEADLINE_HEADER, headline_rows, table
@@ -158,7 +158,7 @@ class Result:
         """The result written by :meth:`to_dict`; raise :class:`ResultError` for another result
         schema version or a malformed result, naming ``source``."""
         if not isinstance(data, Mapping):
-            raise ResultError(f"{source}: expected a JSON object (a frnewsbench result); found {type(data).__name__}")
+            raise ResultError(f"{source}: expected a JSON object (a frnewsbench result); found {json_type(data)}")
         found = data.get("result_schema_version", data.get("schema_version"))  # 1.0 wrote "schema_version"
         if found not in READABLE_SCHEMA_VERSIONS:
             raise ResultError(
@@ -183,7 +183,7 @@ class Result:
                               f"the key {error} is missing") from None
         except (TypeError, ValueError, AttributeError) as error:
             raise ResultError(f"{source}: not a valid result of schema {RESULT_SCHEMA_VERSION}: "
-                              f"{type(error).__name__}: {error}") from None
+                              f"{error}") from None
 
 
 def _leaves(counts: Mapping[str, Any], prefix: str = "") -> list[tuple[str, dict[str, Any]]]:
@@ -204,7 +204,7 @@ def load_result(path: str | Path) -> Result:
     try:
         data = loads(path.read_bytes())
     except OSError as error:
-        raise ResultError(f"{path}: cannot read the result file ({type(error).__name__}: {error})") from None
+        raise ResultError(f"{path}: cannot read the result file ({error.strerror or error})") from None
     except JSONReadError as error:
         raise ResultError(f"{path}: {error}") from None
     return Result.from_dict(data, source=str(path))
