@@ -105,8 +105,8 @@ def test_columns_read_from_arrow_buffers_equal_to_pylist(seed):
                                                          for array in (lists, integers, strings, encoded, spans))
         assert corpus._per_row(lists, lambda struct: struct.field("a").to_pylist()) == [
             () if row is None else tuple(item["a"] for item in row) for row in lists.to_pylist()]
-        assert corpus._python_list(integers) == integers.to_pylist()
-        assert corpus._python_list(strings) == corpus._shared_strings(strings) == strings.to_pylist()
+        assert corpus.python_list(integers) == integers.to_pylist()
+        assert corpus.python_list(strings) == corpus._shared_strings(strings) == strings.to_pylist()
         assert corpus._shared_strings(encoded) == corpus._shared_strings(encoded, corpus._Dictionaries()) == strings.to_pylist()
         if strings.type == pa.string():  # equal values one object (large strings, from other writers, are not shared)
             shared = [value for value in corpus._shared_strings(strings) if value is not None]

@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # the extractors are imported when one is run: `score` does w
     from .extractors import Extractor
 
 __all__ = ["Comparison", "GoldError", "HarnessError", "OutputError", "Result", "build_extractor", "compare",
-           "dataset_path", "load_gold", "predict", "render_reports", "run", "score"]
+           "dataset_path", "load_gold", "predict", "run", "score", "write_reports"]
 
 ADAPTER_PREFIXES = ("python", "spacy", "transformers", "command", "file")
 
@@ -319,9 +319,10 @@ def render_outputs(result: Result, documents: Sequence[Document], *, output: str
 
         rendered.append((html, render_html(result, documents, record_stream())))
     if records is not None:
-        from .report.records import records_format, write_records
+        from .report.records import records_format, records_header, write_records
 
-        rendered.append((records, lambda out: write_records(out, record_stream(), form=records_format(records))))
+        rendered.append((records, lambda out: write_records(out, record_stream(), header=records_header(result),
+                                                            form=records_format(records))))
     return rendered
 
 
@@ -566,36 +567,37 @@ def named_predictions(source: Predictions) -> tuple[Predictions, str | None, str
 
 
 @without_cyclic_collection
-def render_reports(*, result: Result | str | Path, records: str | Path | None = None, gold: Gold = None,
-                   markdown: str | Path | None = None, errors: str | Path | None = None,
-                   html: str | Path | None = None) -> Result:
-    """The Markdown tables, error analysis and HTML page of a result scored before, without scoring
-    again: ``result`` (a :class:`Result` or its JSON file, ``--output``), ``records`` (the match
-    records written with it, ``--records``: what ``errors`` and ``html`` are made of, unless the result
-    holds them) and ``gold`` (the gold it was scored against: its content hash must be the result's).
-    The records are checked first to be the result's (:func:`frnewsbench.report.records.check_records_of`);
-    then every output is written, or none. Returns the result."""
-    from .report.records import check_records_of, read_records
+def write_reports(*, result: Result | str | Path, records_from: str | Path | None = None, gold: Gold = None,
+                  markdown: str | Path | None = None, errors: str | Path | None = None,
+                  html: str | Path | None = None) -> Result:
+    """Write the Markdown tables, error analysis and HTML page of a result scored before, without
+    scoring again: ``result`` (a :class:`Result` or its JSON file, ``--output``), ``records_from``
+    (the match records file written with it, ``--records``: what ``errors`` and ``html`` are made
+    of, unless the result holds its records) and ``gold`` (the gold it was scored against: its
+    content hash must be the result's). The records file must be the result's
+    (:func:`frnewsbench.report.records.check_records_of`); then every output is written, or none.
+    Returns the result."""
+    from .report.records import check_records_of, read_records, read_records_header
     from .report.result import load_result
 
     outputs = [("--markdown", markdown), ("--errors", errors), ("--html", html)]
     if all(path is None for _, path in outputs):
         raise HarnessError("nothing to write: ask for --markdown FILE, --errors FILE or --html FILE")
     check_outputs(gold=gold, outputs=outputs, inputs=[
-        ("the result file", None if isinstance(result, Result) else result), ("the records file", records)])
+        ("the result file", None if isinstance(result, Result) else result), ("the records file", records_from)])
     scored = result if isinstance(result, Result) else load_result(result)
     loaded = read_gold(gold)
     if loaded.dataset_hash != scored.dataset_hash:
         raise HarnessError(f"the result was scored against dataset {scored.dataset_hash}, not against this "
                            f"{loaded.describe()}: give the gold it was scored against with --gold DIR (gold=...)")
-    if records is None and (errors is not None or html is not None) and not _holds_records(scored):
+    if records_from is None and (errors is not None or html is not None) and not _holds_records(scored):
         raise HarnessError("the error analysis and the HTML page are made of the match records, which the result "
                            "does not hold: give the file written with it by `frnewsbench score --records FILE` "
-                           "with --records FILE (records=...)")
-    if records is not None:
-        check_records_of(scored, read_records(records), source=str(records))
+                           "with --records FILE (records_from=...)")
+    if records_from is not None:
+        check_records_of(scored, read_records_header(records_from), read_records(records_from), source=str(records_from))
     write_all(render_outputs(scored, loaded.documents, markdown=markdown, errors=errors, html=html,
-                             records_from=records))
+                             records_from=records_from))
     return scored
 
 

@@ -705,11 +705,11 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .api import render_reports
+    from .api import write_reports
 
     with _HarnessUserErrors():
-        result = render_reports(result=args.result, records=args.records, gold=args.gold, markdown=args.markdown,
-                                errors=args.errors, html=args.html)
+        result = write_reports(result=args.result, records_from=args.records, gold=args.gold, markdown=args.markdown,
+                               errors=args.errors, html=args.html)
     print(f"{result.system.name}, dataset {result.dataset_hash}")
     for option in ("markdown", "errors", "html"):
         path = getattr(args, option)
@@ -724,7 +724,7 @@ def _add_report(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("result", type=Path, metavar="RESULT", help="the result JSON (written by score/run --output)")
     parser.add_argument("--records", type=Path, metavar="FILE",
                         help="the match records written with it (score/run --records; JSON Lines or Parquet): "
-                             "needed for --errors and --html")
+                             "what --errors and --html are made of")
     _gold_option(parser)
     parser.add_argument("--markdown", type=Path, metavar="FILE", help="write the Markdown tables")
     parser.add_argument("--errors", type=Path, metavar="FILE", help="write the error analysis (Markdown)")

@@ -297,16 +297,16 @@ def _read_columns(batch, dictionaries: _Dictionaries | None = None) -> list[Docu
     values decoded by ``dictionaries``); ``None`` when a column is missing or not of the expected type."""
     try:
         column = dict(zip(batch.schema.names, batch.columns))
-        ids = _python_list(column["id"])
-        if any(version != SCHEMA_VERSION for version in _python_list(column["schema_version"])):
+        ids = python_list(column["id"])
+        if any(version != SCHEMA_VERSION for version in python_list(column["schema_version"])):
             return None  # the row-by-row reading names the document and its version
-        plain = {name: _python_list(column[name]) for name in (
+        plain = {name: python_list(column[name]) for name in (
             "title", "text", "dct", "dct_evidence", "seed_file", "text_sha256")}
         shared = {name: _shared_strings(column[name]) for name in ("language", "source")}
         segments = [() if row is None else tuple(map(tuple, row)) for row in column["seed_segments"].to_pylist()]
-        entities = _per_row(column["entities"], partial(_entities, dictionaries=dictionaries))
-        dates = _per_row(column["dates"], partial(_time_expressions, dictionaries=dictionaries))
-        quotes = _per_row(column["quotes"], partial(_quotes, dictionaries=dictionaries))
+        entities = _per_row(column["entities"], partial(entities_of, dictionaries=dictionaries))
+        dates = _per_row(column["dates"], partial(time_expressions_of, dictionaries=dictionaries))
+        quotes = _per_row(column["quotes"], partial(quotes_of, dictionaries=dictionaries))
     except (AttributeError, KeyError, TypeError, ValueError, IndexError):
         return None
     if not all(isinstance(text, str) for text in plain["text"]):
@@ -333,10 +333,10 @@ def _per_row(array, build) -> list[tuple]:
     if not array.null_count:
         return [tuple(islice(items, length)) for length in lengths]
     return [row if present else () for row, present in
-            zip([tuple(islice(items, length)) for length in lengths], _valid(array).tolist())]
+            zip([tuple(islice(items, length)) for length in lengths], valid_mask(array).tolist())]
 
 
-def _python_list(array) -> list:
+def python_list(array) -> list:
     """``array.to_pylist()``, faster where the same values can be had another way: strings from
     their buffers (:func:`_strings`), integers without nulls through numpy."""
     import pyarrow as pa
@@ -363,7 +363,7 @@ def _values(array, dtype, *, extra: int = 0):
     return np.frombuffer(array.buffers()[1], dtype=dtype)[array.offset:array.offset + len(array) + extra]
 
 
-def _valid(array):
+def valid_mask(array):
     """Per value of an Arrow array (its slice): not null, from its validity bitmap."""
     import numpy as np
 
@@ -404,13 +404,13 @@ def _strings(array, *, shared: dict | None = None) -> list:
         keep = shared.setdefault
         values = [keep(value := text[start:end], value) for start, end in zip(characters, characters[1:])]
     if array.null_count:
-        for index in np.flatnonzero(~_valid(array)).tolist():
+        for index in np.flatnonzero(~valid_mask(array)).tolist():
             values[index] = None
     return values
 
 
 def _shared_strings(array, dictionaries: _Dictionaries | None = None) -> list:
-    """:func:`_python_list` for a column of repeated values (labels, ids, names, TIMEX values):
+    """:func:`python_list` for a column of repeated values (labels, ids, names, TIMEX values):
     each distinct string one object, shared by the rows of ``array`` that hold it (the documents
     of 5,000 synthetic articles take 31 MiB instead of 53, and are read no slower). A dictionary
     array's values are its dictionary's, decoded by ``dictionaries`` (once per distinct
@@ -422,9 +422,9 @@ def _shared_strings(array, dictionaries: _Dictionaries | None = None) -> list:
         values = (dictionaries or _Dictionaries()).values(array.dictionary)
         codes = _values(array.indices, _integer_dtype(array.type.index_type))
         if array.null_count:
-            codes = np.where(_valid(array), codes, len(values) - 1)
+            codes = np.where(valid_mask(array), codes, len(values) - 1)
         return list(map(values.__getitem__, codes.tolist()))
-    return _strings(array, shared={}) if pa.types.is_string(array.type) else _python_list(array)
+    return _strings(array, shared={}) if pa.types.is_string(array.type) else python_list(array)
 
 
 class _Dictionaries:
@@ -455,16 +455,19 @@ def _fields(struct, plain: tuple[str, ...], shared: tuple[str, ...] = (),
     """The fields ``plain`` and ``shared`` of a struct array as Python lists; the ``shared`` ones
     hold repeated values (:func:`_shared_strings`)."""
     children = _children(struct)
-    return {**{name: _python_list(children[name]) for name in plain},
+    return {**{name: python_list(children[name]) for name in plain},
             **{name: _shared_strings(children[name], dictionaries) for name in shared}}
 
 
-def _entities(struct, dictionaries: _Dictionaries | None = None) -> list[Entity]:
+def entities_of(struct, dictionaries: _Dictionaries | None = None) -> list[Entity]:
+    """The entities of a struct array holding their fields (others are left alone): the gold's
+    entity lists here, the items of a Parquet records file (:mod:`frnewsbench.report.records`)."""
     f = _fields(struct, ("start", "end"), ("text", "entity_id", "canonical_name", "id", "label"), dictionaries)
     return list(map(Entity, f["start"], f["end"], f["text"], f["label"], f["entity_id"], f["canonical_name"], f["id"]))
 
 
-def _time_expressions(struct, dictionaries: _Dictionaries | None = None) -> list[TimeExpression]:
+def time_expressions_of(struct, dictionaries: _Dictionaries | None = None) -> list[TimeExpression]:
+    """The time expressions of a struct array holding their fields, as :func:`entities_of`."""
     f = _fields(struct, ("start", "end"), ("text", "id", "type", "value", "mod"), dictionaries)
     return list(map(TimeExpression, f["start"], f["end"], f["text"], f["type"], f["value"], f["mod"], f["id"]))
 
@@ -473,12 +476,13 @@ def _spans(struct, dictionaries: _Dictionaries | None = None) -> list[Span | Non
     f = _fields(struct, ("start", "end"), ("text",), dictionaries)
     if struct.null_count == 0:
         return list(map(Span, f["start"], f["end"], f["text"]))
-    valid = _valid(struct).tolist()
+    valid = valid_mask(struct).tolist()
     return [Span(start, end, text) if present else None
             for present, start, end, text in zip(valid, f["start"], f["end"], f["text"])]
 
 
-def _quotes(struct, dictionaries: _Dictionaries | None = None) -> list[Quote]:
+def quotes_of(struct, dictionaries: _Dictionaries | None = None) -> list[Quote]:
+    """The quotes of a struct array holding their fields, as :func:`entities_of`."""
     f = _fields(struct, (), ("speaker_entity_id", "id", "type"), dictionaries)
     children = _children(struct)
     contents, speakers, cues = (_spans(children[role], dictionaries) for role in ("content", "speaker", "cue"))

@@ -2,50 +2,75 @@
 path ending in ``.parquet``.
 
 Each record is one :class:`~frnewsbench.scoring.MatchRecord` with where it belongs. A JSON Lines
-file has one per line::
+file starts with its header line, then has one record per line::
 
+    {"frnewsbench_records": {"records_schema_version": "1.0", "harness": {...}, "dataset": {"hash": ...},
+                             "system": {...}, "layers": ["entities", ...]}}
     {"layer": "entities", "document": "frnb-000", "outcome": "match", "differences": ["label"],
      "gold": {...}, "predicted": {...}, "overlap": null}
 
 ``gold`` and ``predicted`` are the items' fields (``null`` for the side that has none; an item
 without an ``id`` has no ``id`` key). A Parquet file has the same seven columns, one row per
 record (:func:`parquet_schema`): ``gold`` and ``predicted`` are one struct holding the fields of
-every layer, null where the record's layer has no such field. Records come by layer, then
-document, in each document's record order: the order of :func:`frnewsbench.scoring.match_records`.
+every layer, null where the record's layer has no such field (an item without an id has the id
+``""``); its header is the file's key-value metadata under ``frnewsbench_records``. The header
+(:func:`records_header`) names the result the records belong to: the harness, the dataset's
+content hash, the system with its versions (``predictions_sha256`` for a predictions file) and the
+layers scored. Records come by layer, then document, in each document's record order: the order of
+:func:`frnewsbench.scoring.match_records`.
+
 :func:`read_records` reads either form (told apart by the file's first bytes) back into the
 ``(layer, document id, record)`` stream the error reports take
-(:func:`frnewsbench.report.errors.render_errors`).
+(:func:`frnewsbench.report.errors.render_errors`), checking every record
+(:func:`record_problem`); :func:`check_records_of` checks a file against its result.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO, Iterator, Mapping
 
 import orjson
 
 from ..schema import LAYERS, Entity, Quote, Span, TimeExpression
-from ..scoring import HEADLINE_ERRORS, MatchRecord, PRFCounts, headline_counts
+from ..scoring import (DIFFERENCES, FALSE_NEGATIVE, FALSE_POSITIVE, HEADLINE_ERRORS, MATCH, MatchRecord, PRFCounts,
+                       headline_counts)
 from .errors import RecordStream
 from .result import Result
 
-JSON_LINES, PARQUET = "JSON Lines", "Parquet"
+RECORDS_SCHEMA_VERSION = "1.0"
+HEADER_KEY = "frnewsbench_records"
+JSON_LINES, PARQUET = "jsonl", "parquet"
 PARQUET_MAGIC = b"PAR1"
-BATCH = 4096  # records written at once: a JSON Lines chunk
+BATCH = 4096  # records written at once: a JSON Lines chunk; records read at once from Parquet
 PARQUET_BATCH = 65536  # a Parquet row group
 COLUMNS = ("layer", "document", "outcome", "differences", "gold", "predicted", "overlap")
+ITEM_TYPES = {"entities": Entity, "dates": TimeExpression, "quotes": Quote}
+LAYER_FIELDS = {layer: tuple(field.name for field in dataclasses.fields(kind)) for layer, kind in ITEM_TYPES.items()}
+SPAN_FIELDS = ("content", "speaker", "cue")
+REWRITE = "write it with `frnewsbench score ... --output R.json --records FILE` (the result and its records together)"
 
 
 class RecordsError(ValueError):
-    """A records file that cannot be read back (the message names the file and the line or row)."""
+    """A records file that cannot be read back, or that is not its result's (the message names the
+    file, and the line or row)."""
 
 
 def records_format(path: str | Path) -> str:
-    """The form :func:`write_records` gives the file ``path``: Parquet for a ``.parquet`` suffix
-    (any case), else JSON Lines."""
+    """The form :func:`write_records` gives the file ``path``: :data:`PARQUET` for a ``.parquet``
+    suffix (any case), else :data:`JSON_LINES`."""
     return PARQUET if Path(path).suffix.lower() == ".parquet" else JSON_LINES
+
+
+def records_header(result: Result) -> dict[str, Any]:
+    """What a records file says of the result it belongs to."""
+    return {"records_schema_version": RECORDS_SCHEMA_VERSION,
+            "harness": {"name": "frnewsbench", "version": result.harness_version},
+            "dataset": {"hash": result.dataset_hash}, "system": result.system.to_dict(),
+            "layers": [layer for layer in LAYERS if result.evaluation.layers.get(layer) is not None]}
 
 
 def record_dict(layer: str, document_id: str, record: MatchRecord) -> dict[str, Any]:
@@ -58,13 +83,15 @@ def dumps_record(layer: str, document_id: str, record: MatchRecord) -> bytes:
     return orjson.dumps(record_dict(layer, document_id, record), option=orjson.OPT_APPEND_NEWLINE)
 
 
-def write_records(out: BinaryIO, records: RecordStream, *, form: str = JSON_LINES) -> int:
-    """Write ``records`` to the binary file ``out`` as they come, in the form ``form``
-    (:data:`JSON_LINES` or :data:`PARQUET`); the number written."""
+def write_records(out: BinaryIO, records: RecordStream, *, header: Mapping[str, Any],
+                  form: str = JSON_LINES) -> int:
+    """Write ``header`` (:func:`records_header`), then ``records`` as they come, to the binary file
+    ``out`` in the form ``form`` (:data:`JSON_LINES` or :data:`PARQUET`); the number of records."""
     if form == PARQUET:
-        return _write_parquet(out, records)
+        return _write_parquet(out, records, header)
     if form != JSON_LINES:
         raise ValueError(f"unknown records form {form!r}: {JSON_LINES!r} or {PARQUET!r}")
+    out.write(orjson.dumps({HEADER_KEY: header}, option=orjson.OPT_APPEND_NEWLINE))
     written = 0
     lines: list[bytes] = []
     for layer, document_id, record in records:
@@ -94,19 +121,12 @@ def parquet_schema():
                       ("overlap", pa.float64())])
 
 
-# the item fields of each layer, in the struct's names
-LAYER_FIELDS = {"entities": ("start", "end", "text", "label", "entity_id", "canonical_name", "id"),
-                "dates": ("start", "end", "text", "type", "value", "mod", "id"),
-                "quotes": ("content", "type", "speaker", "speaker_entity_id", "cue", "id")}
-SPAN_FIELDS = ("content", "speaker", "cue")
-
-
-def _write_parquet(out: BinaryIO, records: RecordStream) -> int:
+def _write_parquet(out: BinaryIO, records: RecordStream, header: Mapping[str, Any]) -> int:
     """Batches of one layer's records at most :data:`PARQUET_BATCH` long, each a row group, built
     column by column from the records' fields (no dict per record)."""
     import pyarrow.parquet as pq
 
-    schema = parquet_schema()
+    schema = parquet_schema().with_metadata({HEADER_KEY: json.dumps(header, ensure_ascii=False)})
     written = 0
     batch: list[tuple[str, MatchRecord]] = []
     batch_layer = None
@@ -143,8 +163,6 @@ def _item_column(layer: str, items: list, item_type):
 
     names = LAYER_FIELDS[layer]
     by_name = dict(zip(names, _fields(items, names)))
-    if "id" in by_name:
-        by_name["id"] = [value or None for value in by_name["id"]]  # an item without an id has none
     children = []
     for field in item_type:
         found = by_name.get(field.name)
@@ -169,131 +187,253 @@ def _fields(objects: list, names: tuple[str, ...]) -> list[tuple]:
     return list(zip(*[nothing if item is None else get(item) for item in objects]))
 
 
+# ------------------------------------------------------------------------------------------ reading
+
+
 def read_records(path: str | Path) -> Iterator[tuple[str, str, MatchRecord]]:
     """The ``(layer, document id, record)`` of each record of a records file (JSON Lines or
-    Parquet), one at a time."""
+    Parquet), one at a time, each checked (:func:`record_problem`)."""
     path = Path(path)
-    try:
-        handle = open(path, "rb")
-    except OSError as error:
-        raise RecordsError(f"{path}: cannot read the records file ({error.strerror or error})") from None
-    with handle:
+    with _open(path) as handle:
         if handle.read(len(PARQUET_MAGIC)) == PARQUET_MAGIC:
             yield from _read_parquet(path, handle)
             return
         handle.seek(0)
-        for number, line in enumerate(handle, start=1):
+        _json_header(path, handle.readline())
+        for number, line in enumerate(handle, start=2):
             if not line.strip():
                 continue
+            where = f"line {number}"
             try:
                 data = json.loads(line)
             except ValueError as error:
-                raise RecordsError(f"{path} line {number}: not JSON ({error}); write the file with "
-                                   "`frnewsbench score --records FILE`") from None
-            yield _record(data, path, f"line {number}")
+                raise RecordsError(f"{path} {where}: not JSON ({error}); {REWRITE}") from None
+            if not isinstance(data, dict):
+                raise _not_a_record(path, where, f"expected a JSON object, found {_json_kind(data)}")
+            try:
+                layer, document_id = data["layer"], data["document"]
+                if layer not in LAYERS:
+                    raise ValueError(f"the layer {layer!r} is none of {', '.join(LAYERS)}")
+                record = MatchRecord.from_dict(data, layer=layer)
+            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                raise _not_a_record(path, where, f"the key {error} is missing" if isinstance(error, KeyError)
+                                    else str(error)) from None
+            yield _checked(path, where, layer, document_id, record)
 
 
-def _record(data: Any, path: Path, where: str) -> tuple[str, str, MatchRecord]:
+def read_records_header(path: str | Path) -> dict[str, Any]:
+    """The header of a records file (:func:`records_header`)."""
+    path = Path(path)
+    with _open(path) as handle:
+        if handle.read(len(PARQUET_MAGIC)) == PARQUET_MAGIC:
+            return _parquet_header(path, _parquet_file(path, handle))
+        handle.seek(0)
+        return _json_header(path, handle.readline())
+
+
+def _open(path: Path) -> BinaryIO:
+    if path.exists() and not path.is_file():
+        raise RecordsError(f"{path}: not a regular file (a folder, a pipe or a device): a records file is read more "
+                           "than once; give the file written by --records")
     try:
-        layer = data["layer"]
-        if layer not in LAYERS:
-            raise ValueError(f"the layer {layer!r} is none of {', '.join(LAYERS)}")
-        return layer, data["document"], MatchRecord.from_dict(data, layer=layer)
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
-        detail = f"the key {error} is missing" if isinstance(error, KeyError) else str(error)
-        raise RecordsError(f"{path} {where}: not a match record ({detail}); write the file with "
-                           "`frnewsbench score --records FILE`") from None
+        return open(path, "rb")
+    except OSError as error:
+        raise RecordsError(f"{path}: cannot read the records file ({error.strerror or error})") from None
+
+
+def _json_kind(data: Any) -> str:
+    return {list: "an array", str: "a string", bool: "true or false", type(None): "null"}.get(type(data), "a number")
+
+
+def _not_a_record(path: Path, where: str, detail: str) -> RecordsError:
+    return RecordsError(f"{path} {where}: not a match record ({detail}); {REWRITE}")
+
+
+def _json_header(path: Path, line: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(line) if line.strip() else None
+    except ValueError:
+        data = None
+    if isinstance(data, dict) and isinstance(data.get(HEADER_KEY), dict):
+        return data[HEADER_KEY]
+    if not line:
+        found = "an empty file"
+    elif isinstance(data, dict) and "result_schema_version" in data or line.strip() == b"{":
+        found = "a result file (written by --output), not a records file"
+    elif path.suffix.lower() == ".parquet":
+        found = f"a file that does not start with {PARQUET_MAGIC.decode()}: not a Parquet file"
+    else:
+        found = f"line 1 is {line[:60]!r}, not the header {{\"{HEADER_KEY}\": {{...}}}}"
+    raise RecordsError(f"{path}: expected a records file, starting with its header line; found {found}; {REWRITE}")
+
+
+def _checked(path: Path, where: str, layer: str, document_id: Any, record: MatchRecord) -> tuple[str, str, MatchRecord]:
+    problem = (f"the document id {document_id!r} is not a string" if not isinstance(document_id, str)
+               else record_problem(layer, record))
+    if problem:
+        raise _not_a_record(path, where, problem)
+    return layer, document_id, record
+
+
+def record_problem(layer: str, record: MatchRecord) -> str | None:
+    """What makes ``record`` no match record of ``layer`` (``None`` when it is one): its outcome,
+    the sides that outcome has, its differences, its overlap, each item's fields and their types."""
+    sides = {MATCH: (True, True), FALSE_POSITIVE: (False, True), FALSE_NEGATIVE: (True, False)}.get(record.outcome)
+    if sides is None:
+        return f"the outcome {record.outcome!r} is none of {MATCH}, {FALSE_POSITIVE}, {FALSE_NEGATIVE}"
+    for side, needed, item in (("gold", sides[0], record.gold), ("predicted", sides[1], record.predicted)):
+        if needed != (item is not None):
+            return f"a {record.outcome} record {'without' if needed else 'with'} a {side} item"
+        problem = None if item is None else _item_problem(layer, item)
+        if problem:
+            return f"its {side} item: {problem}"
+    if not isinstance(record.differences, tuple) or not all(d in DIFFERENCES for d in record.differences):
+        return f"the differences {list(record.differences)!r} are not among {', '.join(DIFFERENCES)}"
+    if record.differences and record.outcome != MATCH:
+        return f"a {record.outcome} record with differences (only a matched pair has them)"
+    if record.overlap is not None and (type(record.overlap) not in (float, int) or not 0 <= record.overlap <= 1):
+        return f"the overlap {record.overlap!r} is not a number from 0 to 1"
+    return None
+
+
+def _item_problem(layer: str, item: Any) -> str | None:
+    kind = ITEM_TYPES[layer]
+    if type(item) is not kind:
+        return f"expected {kind.__name__} fields, found {type(item).__name__}"
+    if layer == "quotes":
+        for role in SPAN_FIELDS:
+            span = getattr(item, role)
+            if span is None and role == "content":
+                return "the content is missing"
+            problem = None if span is None else _offsets_problem(span)
+            if problem:
+                return f"its {role}: {problem}"
+        texts, optional = ("type",), ("speaker_entity_id",)
+    else:
+        problem = _offsets_problem(item)
+        if problem:
+            return problem
+        texts, optional = (("label",), ("entity_id", "canonical_name")) if layer == "entities" else \
+            (("type", "value"), ("mod",))
+    for name in texts:
+        if type(getattr(item, name)) is not str:
+            return f"the {name} {getattr(item, name)!r} is not a string"
+    for name in (*optional, "id"):
+        value = getattr(item, name)
+        if value is not None and type(value) is not str:
+            return f"the {name} {value!r} is neither a string nor null"
+    return None
+
+
+def _offsets_problem(span: Span | Entity | TimeExpression) -> str | None:
+    if type(span.start) is not int or type(span.end) is not int or not 0 <= span.start <= span.end:
+        return f"the offsets [{span.start!r}, {span.end!r}) are not two whole numbers, 0 <= start <= end"
+    if type(span.text) is not str:
+        return f"the text {span.text!r} is not a string"
+    return None
+
+
+def _parquet_file(path: Path, handle: BinaryIO):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    handle.seek(0)
+    try:
+        return pq.ParquetFile(handle)
+    except (pa.ArrowException, OSError) as error:
+        raise RecordsError(f"{path}: not a readable Parquet file ({error}); {REWRITE}") from None
+
+
+def _parquet_header(path: Path, parquet) -> dict[str, Any]:
+    metadata = parquet.schema_arrow.metadata or {}
+    try:
+        header = json.loads(metadata[HEADER_KEY.encode()])
+    except (KeyError, ValueError):
+        header = None
+    if not isinstance(header, dict):
+        raise RecordsError(f"{path}: a Parquet file without the header of a records file (its metadata has no "
+                           f"{HEADER_KEY}); {REWRITE}")
+    return header
 
 
 def _read_parquet(path: Path, handle: BinaryIO) -> Iterator[tuple[str, str, MatchRecord]]:
     """The records of a Parquet file, read column by column (no dict per row); the columns must have
     :func:`parquet_schema`'s types."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    handle.seek(0)
-    try:
-        parquet = pq.ParquetFile(handle)
-    except (pa.ArrowException, OSError) as error:
-        raise RecordsError(f"{path}: not a readable Parquet file ({error})") from None
+    from ..corpus import python_list
+
+    parquet = _parquet_file(path, handle)
+    _parquet_header(path, parquet)
     found = parquet.schema_arrow
     missing = [column for column in COLUMNS if column not in found.names]
     if missing:
         raise RecordsError(f"{path}: a Parquet file without the column(s) {', '.join(missing)} of match records "
-                           f"(it has {', '.join(found.names) or 'none'}); write the file with "
-                           "`frnewsbench score --records FILE.parquet`")
+                           f"(it has {', '.join(found.names) or 'none'}); {REWRITE}")
     for field in parquet_schema():
         if found.field(field.name).type != field.type:
             raise RecordsError(f"{path}: the column {field.name} is {found.field(field.name).type}, where match records "
-                               f"have {field.type}; write the file with `frnewsbench score --records FILE.parquet`")
+                               f"have {field.type}; {REWRITE}")
     row = 0
-    for batch in parquet.iter_batches(batch_size=BATCH, columns=list(COLUMNS), use_threads=False):
-        layers = _values(batch.column("layer"))
-        for layer in set(layers):
+    batches = parquet.iter_batches(batch_size=BATCH, columns=list(COLUMNS), use_threads=False)
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        except (pa.ArrowException, OSError) as error:
+            raise RecordsError(f"{path}: a damaged Parquet file, unreadable after row {row} ({error}); {REWRITE}") from None
+        layers = python_list(batch.column("layer"))
+        for offset, layer in enumerate(layers):
             if layer not in LAYERS:
-                bad = row + layers.index(layer) + 1
-                raise RecordsError(f"{path} row {bad}: not a match record (the layer {layer!r} is none of "
-                                   f"{', '.join(LAYERS)}); write the file with `frnewsbench score --records FILE`")
-        golds = _items(batch.column("gold"), layers)
-        predicted = _items(batch.column("predicted"), layers)
-        for layer, document, outcome, differences, gold, prediction, overlap in zip(
-                layers, _values(batch.column("document")), _values(batch.column("outcome")),
-                batch.column("differences").to_pylist(), golds, predicted, batch.column("overlap").to_pylist()):
-            yield layer, document, MatchRecord(outcome, gold, prediction, tuple(differences), overlap)
+                raise _not_a_record(path, f"row {row + offset + 1}", f"the layer {layer!r} is none of {', '.join(LAYERS)}")
+        columns = zip(layers, python_list(batch.column("document")), python_list(batch.column("outcome")),
+                      batch.column("differences").to_pylist(), _items(batch.column("gold"), layers),
+                      _items(batch.column("predicted"), layers), batch.column("overlap").to_pylist())
+        for offset, (layer, document, outcome, differences, gold, predicted, overlap) in enumerate(columns):
+            if differences is None or None in differences:
+                raise _not_a_record(path, f"row {row + offset + 1}", f"the differences are {differences!r}, not a list "
+                                                                      "of names")
+            yield _checked(path, f"row {row + offset + 1}", layer, document,
+                           MatchRecord(outcome, gold, predicted, tuple(differences), overlap))
         row += len(layers)
 
 
 def _items(column, layers: list[str]) -> list:
     """The item of each row of the struct ``column`` (``None`` where null), of the row's layer."""
-    def field(name: str) -> list:
-        return _values(column.field(name))
+    from ..corpus import entities_of, quotes_of, time_expressions_of, valid_mask
 
-    null = _values(column.is_null())
-    ids = [value or "" for value in field("id")]
-    built: dict[str, list] = {}
-    if "entities" in layers:
-        built["entities"] = [Entity(*fields) for fields in zip(
-            field("start"), field("end"), field("text"), field("label"), field("entity_id"), field("canonical_name"), ids)]
-    if "dates" in layers:
-        built["dates"] = [TimeExpression(*fields) for fields in zip(
-            field("start"), field("end"), field("text"), field("type"), field("value"), field("mod"), ids)]
-    if "quotes" in layers:
-        content, speaker, cue = (_spans(column.field(name)) for name in SPAN_FIELDS)
-        built["quotes"] = [Quote(*fields) for fields in zip(
-            content, field("type"), speaker, field("speaker_entity_id"), cue, ids)]
-    return [None if absent else built[layer][index] for index, (absent, layer) in enumerate(zip(null, layers))]
+    readers = {"entities": entities_of, "dates": time_expressions_of, "quotes": quotes_of}
+    built = {layer: readers[layer](column) for layer in set(layers)}
+    return [built[layer][index] if present else None
+            for index, (present, layer) in enumerate(zip(valid_mask(column).tolist(), layers))]
 
 
-def _spans(column) -> list:
-    parts = [_values(column.field(name)) for name in ("start", "end", "text")]
-    return [None if absent else Span(*fields) for absent, *fields in zip(_values(column.is_null()), *parts)]
+# ---------------------------------------------------------------------------- against the result
 
 
-def _values(array) -> list:
-    """``array.to_pylist()``; strings and booleans through numpy, which makes their Python objects
-    several times faster (integers stay with ``to_pylist``: numpy would turn nulls into floats)."""
-    import pyarrow as pa
-
-    if pa.types.is_string(array.type) or (pa.types.is_boolean(array.type) and array.null_count == 0):
-        return array.to_numpy(zero_copy_only=False).tolist()
-    return array.to_pylist()
-
-
-def check_records_of(result: Result, records: RecordStream, *, source: str = "the records") -> int:
-    """Raise :class:`RecordsError` unless ``records`` are the match records ``result`` was scored
-    from: every record's layer scored and its document in the result, and the records of each
-    layer and document adding up to that document's headline TP, FP and FN. The number of records."""
+def check_records_of(result: Result, header: Mapping[str, Any], records: RecordStream, *,
+                     source: str = "the records") -> int:
+    """Raise :class:`RecordsError` unless the records file of ``header`` and ``records`` belongs to
+    ``result``: the header names the same harness version, dataset hash, system (name and versions,
+    ``predictions_sha256`` included) and layers, and the records of each layer and document add up
+    to that document's headline TP, FP and FN in the result. The number of records."""
+    expected = records_header(result)
+    for key, name in (("records_schema_version", "records schema version"), ("dataset", "dataset"),
+                      ("system", "system"), ("layers", "scored layers"), ("harness", "harness")):
+        if header.get(key) != expected[key]:
+            raise RecordsError(f"{source}: the records of another result: their {name} is {_shown(header.get(key))}, "
+                               f"the result's is {_shown(expected[key])}; {REWRITE}")
     tallies: dict[tuple[str, str], list[int]] = {}  # TP, FP, FN
     errors = {layer: frozenset(HEADLINE_ERRORS[layer]) for layer in LAYERS}
     documents = {layer: {document.document_id: document for document in scored.documents}
                  for layer, scored in result.evaluation.layers.items() if scored is not None}
-    fix = "write the result and its records with one command: `frnewsbench score ... --output R.json --records FILE`"
     count = 0
     for layer, document_id, record in records:
         count += 1
-        if document_id not in documents.get(layer, ()):
-            what = f"the document {document_id!r}, which is not" if layer in documents else "the layer, which is not"
-            raise RecordsError(f"{source}: record {count} ({layer}) is for {what} in the result; {fix}")
+        if document_id not in documents[layer]:
+            raise RecordsError(f"{source}: the record number {count} ({layer}) is for the document {document_id!r}, "
+                               f"which the result does not have; {REWRITE}")
         counts = headline_counts(record, errors[layer])
         tally = tallies.setdefault((layer, document_id), [0, 0, 0])
         tally[0] += counts.tp
@@ -303,9 +443,14 @@ def check_records_of(result: Result, records: RecordStream, *, source: str = "th
                   for layer, by_id in documents.items() for document_id, document in by_id.items()
                   if PRFCounts(*tallies.get((layer, document_id), (0, 0, 0))) != document.counts.headline]
     if mismatches:
-        layer, document_id, found, expected = mismatches[0]
-        others = f" (and {len(mismatches) - 1} other document(s))" if len(mismatches) > 1 else ""
+        layer, document_id, found, wanted = mismatches[0]
+        others = f" (and in {len(mismatches) - 1} other layer and document pair(s))" if len(mismatches) > 1 else ""
         raise RecordsError(f"{source}: not the match records of this result: in {layer}, document {document_id!r}, "
                            f"they add up to TP {found.tp}, FP {found.fp}, FN {found.fn} where the result has "
-                           f"TP {expected.tp}, FP {expected.fp}, FN {expected.fn}{others}; {fix}")
+                           f"TP {wanted.tp}, FP {wanted.fp}, FN {wanted.fn}{others}; {REWRITE}")
     return count
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= 200 else text[:197] + "..."

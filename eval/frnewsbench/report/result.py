@@ -202,9 +202,14 @@ def load_result(path: str | Path) -> Result:
     """Read a result JSON file written by ``frnewsbench score`` / ``run`` (``--output``)."""
     path = Path(path)
     try:
-        data = loads(path.read_bytes())
+        raw = path.read_bytes()
     except OSError as error:
         raise ResultError(f"{path}: cannot read the result file ({error.strerror or error})") from None
+    if raw.startswith(b"PAR1") or raw.startswith(b'{"frnewsbench_records"'):
+        raise ResultError(f"{path}: a match records file (written by --records), not a result file: the result is the "
+                          "JSON file written by `frnewsbench score --output R.json`")
+    try:
+        data = loads(raw)
     except JSONReadError as error:
         raise ResultError(f"{path}: {error}") from None
     return Result.from_dict(data, source=str(path))
