@@ -358,6 +358,8 @@ def test_the_report_command_renders_what_score_wrote_from_the_result_and_its_rec
         ([*later, "--markdown", str(tmp_path / "r.json")], "is the result file"),
         ([*later[:3], str(other), *later[4:], "--errors", str(tmp_path / "x.md")],
          f"{other}: the records of another result: their system is "),
+        ([*later[:3], str(other), *later[4:], "--markdown", str(tmp_path / "x.md")],  # checked though no report reads them
+         f"{other}: the records of another result: their system is "),
         (["report", str(records), "--records", str(tmp_path / "r.json"), "--gold", str(GOLD_DIR), "--errors",
           str(tmp_path / "x.md")], f"{records}: a match records file (written by --records), not a result file"),
         ([*later[:3], str(tmp_path / "r.json"), *later[4:], "--errors", str(tmp_path / "x.md")],
@@ -376,3 +378,20 @@ def test_write_reports_takes_a_result_object_and_writes_the_markdown_without_rec
     result = score(predictions=PREDICTIONS, gold=GOLD_DIR, bootstrap_samples=20, keep_records=False)
     assert write_reports(result=result, gold=GOLD_DIR, markdown=tmp_path / "m.md") is result
     assert (tmp_path / "m.md").read_text(encoding="utf-8") == render_markdown(result)
+
+
+@pytest.mark.parametrize("outputs", [("errors",), ("markdown",), ("errors", "html")])
+def test_write_reports_refuses_records_that_do_not_add_up_though_their_header_is_the_results(tmp_path, outputs):
+    from frnewsbench.api import write_reports
+
+    gold = load_corpus(GOLD_DIR)
+    result = score(predictions=PREDICTIONS, gold=gold, bootstrap_samples=5, keep_records=False)
+    nothing = {document.id: Prediction(document.id, entities=(), dates=(), quotes=()) for document in gold}
+    forged = tmp_path / "forged.parquet"
+    with open(forged, "wb") as out:  # the result's header over another system's records
+        write_records(out, match_records(gold=gold, predictions=nothing), header=records_header(result), form=PARQUET)
+    with pytest.raises(RecordsError, match=r"forged.parquet: not the match records of this result: in entities, "
+                                           r"document 't-001', they add up to TP 0, FP 0, FN \d+ where the result has TP"):
+        write_reports(result=result, records_from=forged, gold=GOLD_DIR,
+                      **{name: tmp_path / f"out.{name}" for name in outputs})
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["forged.parquet"]  # nothing written

@@ -282,11 +282,11 @@ def render_outputs(result: Result, documents: Sequence[Document], *, output: str
                    markdown: str | Path | None = None, errors: str | Path | None = None,
                    html: str | Path | None = None, records: str | Path | None = None,
                    predictions: Mapping[str, Prediction] | None = None,
-                   records_from: str | Path | None = None) -> list[tuple[str | Path, writes.Content]]:
+                   records_from: Callable[[], Iterator] | None = None) -> list[tuple[str | Path, writes.Content]]:
     """Every output asked for, rendered: ``(path, content)`` pairs for :func:`write_all`.
 
     The match records (``records``: JSON Lines, or Parquet for a ``.parquet`` path; the error analysis and
-    the HTML page) are read from the records file ``records_from`` if given, else come from the result when
+    the HTML page) are ``records_from()`` if given (a new stream at each call), else come from the result when
     it holds them, else are scored again from ``predictions``, one document at a time
     (:func:`frnewsbench.scoring.match_records`): the records file is streamed, never held whole.
     """
@@ -294,9 +294,7 @@ def render_outputs(result: Result, documents: Sequence[Document], *, output: str
         from .report.errors import evaluation_records
 
         if records_from is not None:
-            from .report.records import read_records
-
-            return read_records(records_from)
+            return records_from()
         if predictions is None or _holds_records(result):
             return evaluation_records(result.evaluation)
         scored = [layer for layer, layer_result in result.evaluation.layers.items() if layer_result is not None]
@@ -577,7 +575,7 @@ def write_reports(*, result: Result | str | Path, records_from: str | Path | Non
     content hash must be the result's). The records file must be the result's
     (:func:`frnewsbench.report.records.check_records_of`); then every output is written, or none.
     Returns the result."""
-    from .report.records import check_records_of, read_records, read_records_header
+    from .report.records import RecordsCheck, read_records, read_records_header
     from .report.result import load_result
 
     outputs = [("--markdown", markdown), ("--errors", errors), ("--html", html)]
@@ -594,10 +592,21 @@ def write_reports(*, result: Result | str | Path, records_from: str | Path | Non
         raise HarnessError("the error analysis and the HTML page are made of the match records, which the result "
                            "does not hold: give the file written with it by `frnewsbench score --records FILE` "
                            "with --records FILE (records_from=...)")
+    records = None
     if records_from is not None:
-        check_records_of(scored, read_records_header(records_from), read_records(records_from), source=str(records_from))
-    write_all(render_outputs(scored, loaded.documents, markdown=markdown, errors=errors, html=html,
-                             records_from=records_from))
+        check = RecordsCheck(scored, read_records_header(records_from), source=str(records_from))
+
+        def records():  # the first report to read the file checks it as it goes
+            return read_records(records_from) if check.started else check.passing(read_records(records_from))
+
+    rendered = render_outputs(scored, loaded.documents, markdown=markdown, errors=errors, html=html,
+                              records_from=records)
+    if records_from is not None:
+        if not check.started:  # no report read the records: checked all the same
+            for _ in records():
+                pass
+        check.finish()
+    write_all(rendered)
     return scored
 
 

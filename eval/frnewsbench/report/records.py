@@ -415,40 +415,65 @@ def _items(column, layers: list[str]) -> list:
 def check_records_of(result: Result, header: Mapping[str, Any], records: RecordStream, *,
                      source: str = "the records") -> int:
     """Raise :class:`RecordsError` unless the records file of ``header`` and ``records`` belongs to
-    ``result``: the header names the same harness version, dataset hash, system (name and versions,
-    ``predictions_sha256`` included) and layers, and the records of each layer and document add up
-    to that document's headline TP, FP and FN in the result. The number of records."""
-    expected = records_header(result)
-    for key, name in (("records_schema_version", "records schema version"), ("dataset", "dataset"),
-                      ("system", "system"), ("layers", "scored layers"), ("harness", "harness")):
-        if header.get(key) != expected[key]:
-            raise RecordsError(f"{source}: the records of another result: their {name} is {_shown(header.get(key))}, "
-                               f"the result's is {_shown(expected[key])}; {REWRITE}")
-    tallies: dict[tuple[str, str], list[int]] = {}  # TP, FP, FN
-    errors = {layer: frozenset(HEADLINE_ERRORS[layer]) for layer in LAYERS}
-    documents = {layer: {document.document_id: document for document in scored.documents}
-                 for layer, scored in result.evaluation.layers.items() if scored is not None}
-    count = 0
-    for layer, document_id, record in records:
-        count += 1
-        if document_id not in documents[layer]:
-            raise RecordsError(f"{source}: the record number {count} ({layer}) is for the document {document_id!r}, "
-                               f"which the result does not have; {REWRITE}")
-        counts = headline_counts(record, errors[layer])
-        tally = tallies.setdefault((layer, document_id), [0, 0, 0])
-        tally[0] += counts.tp
-        tally[1] += counts.fp
-        tally[2] += counts.fn
-    mismatches = [(layer, document_id, PRFCounts(*tallies.get((layer, document_id), (0, 0, 0))), document.counts.headline)
-                  for layer, by_id in documents.items() for document_id, document in by_id.items()
-                  if PRFCounts(*tallies.get((layer, document_id), (0, 0, 0))) != document.counts.headline]
-    if mismatches:
-        layer, document_id, found, wanted = mismatches[0]
-        others = f" (and in {len(mismatches) - 1} other layer and document pair(s))" if len(mismatches) > 1 else ""
-        raise RecordsError(f"{source}: not the match records of this result: in {layer}, document {document_id!r}, "
-                           f"they add up to TP {found.tp}, FP {found.fp}, FN {found.fn} where the result has "
-                           f"TP {wanted.tp}, FP {wanted.fp}, FN {wanted.fn}{others}; {REWRITE}")
-    return count
+    ``result`` (:class:`RecordsCheck`); the number of records."""
+    check = RecordsCheck(result, header, source=source)
+    for _ in check.passing(records):
+        pass
+    return check.finish()
+
+
+class RecordsCheck:
+    """Whether a records file belongs to ``result``: its header names the same harness version,
+    dataset hash, system (name and versions, ``predictions_sha256`` included) and layers (checked at
+    once), and its records of each layer and document add up to that document's headline TP, FP and
+    FN in the result (tallied by :meth:`passing` as the records go by, checked by :meth:`finish`)."""
+
+    def __init__(self, result: Result, header: Mapping[str, Any], *, source: str = "the records") -> None:
+        expected = records_header(result)
+        for key, name in (("records_schema_version", "records schema version"), ("dataset", "dataset"),
+                          ("system", "system"), ("layers", "scored layers"), ("harness", "harness")):
+            if header.get(key) != expected[key]:
+                raise RecordsError(f"{source}: the records of another result: their {name} is "
+                                   f"{_shown(header.get(key))}, the result's is {_shown(expected[key])}; {REWRITE}")
+        self.source = source
+        self.documents = {layer: {document.document_id: document for document in scored.documents}
+                          for layer, scored in result.evaluation.layers.items() if scored is not None}
+        self.tallies: dict[tuple[str, str], list[int]] = {}  # TP, FP, FN
+        self.count = 0
+        self.started = False
+
+    def passing(self, records: RecordStream) -> Iterator[tuple[str, str, MatchRecord]]:
+        """``records``, tallied as they pass (once: a second stream would count twice)."""
+        if self.started:
+            raise ValueError("a RecordsCheck tallies one stream of records")
+        self.started = True
+        errors = {layer: frozenset(HEADLINE_ERRORS[layer]) for layer in LAYERS}
+        for layer, document_id, record in records:
+            self.count += 1
+            if document_id not in self.documents[layer]:
+                raise RecordsError(f"{self.source}: the record number {self.count} ({layer}) is for the document "
+                                   f"{document_id!r}, which the result does not have; {REWRITE}")
+            counts = headline_counts(record, errors[layer])
+            tally = self.tallies.setdefault((layer, document_id), [0, 0, 0])
+            tally[0] += counts.tp
+            tally[1] += counts.fp
+            tally[2] += counts.fn
+            yield layer, document_id, record
+
+    def finish(self) -> int:
+        """Raise :class:`RecordsError` where the records tallied do not add up to the result's
+        headline counts; the number of records."""
+        mismatches = [(layer, document_id, found, document.counts.headline)
+                      for layer, by_id in self.documents.items() for document_id, document in by_id.items()
+                      if (found := PRFCounts(*self.tallies.get((layer, document_id), (0, 0, 0))))
+                      != document.counts.headline]
+        if mismatches:
+            layer, document_id, found, wanted = mismatches[0]
+            others = f" (and in {len(mismatches) - 1} other layer and document pair(s))" if len(mismatches) > 1 else ""
+            raise RecordsError(f"{self.source}: not the match records of this result: in {layer}, document "
+                               f"{document_id!r}, they add up to TP {found.tp}, FP {found.fp}, FN {found.fn} where the "
+                               f"result has TP {wanted.tp}, FP {wanted.fp}, FN {wanted.fn}{others}; {REWRITE}")
+        return self.count
 
 
 def _shown(value: Any) -> str:
