@@ -213,7 +213,7 @@ def test_a_json_lines_records_file_that_is_not_one_is_refused_with_its_line(tmp_
          "records.jsonl line 2: not a match record (the key 'gold' is missing)"),
         (_header_line() + '\n{"layer": "people", "document": "d"}\n',
          "records.jsonl line 3: not a match record (the layer 'people' is none of entities, dates, quotes)"),
-        (_header_line() + "[1, 2]\n", "line 2: not a match record (expected a JSON object, found an array)"),
+        (_header_line() + "[1, 2]\n", "line 2: not a match record (expected a JSON object, found a list)"),
         (_header_line() + "{not json\n", "line 2: not JSON"),
         (_header_line() + json.dumps({"layer": "entities", "document": "d", "outcome": "banana", "differences": [],
                                       "gold": None, "predicted": None, "overlap": None}) + "\n",

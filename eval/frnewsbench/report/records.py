@@ -35,6 +35,7 @@ from typing import Any, BinaryIO, Iterator, Mapping
 
 import orjson
 
+from ..jsonread import json_type
 from ..schema import LAYERS, Entity, Quote, Span, TimeExpression
 from ..scoring import (DIFFERENCES, FALSE_NEGATIVE, FALSE_POSITIVE, HEADLINE_ERRORS, MATCH, MatchRecord, PRFCounts,
                        headline_counts)
@@ -209,7 +210,7 @@ def read_records(path: str | Path) -> Iterator[tuple[str, str, MatchRecord]]:
             except ValueError as error:
                 raise RecordsError(f"{path} {where}: not JSON ({error}); {REWRITE}") from None
             if not isinstance(data, dict):
-                raise _not_a_record(path, where, f"expected a JSON object, found {_json_kind(data)}")
+                raise _not_a_record(path, where, f"expected a JSON object, found {json_type(data)}")
             try:
                 layer, document_id = data["layer"], data["document"]
                 if layer not in LAYERS:
@@ -239,10 +240,6 @@ def _open(path: Path) -> BinaryIO:
         return open(path, "rb")
     except OSError as error:
         raise RecordsError(f"{path}: cannot read the records file ({error.strerror or error})") from None
-
-
-def _json_kind(data: Any) -> str:
-    return {list: "an array", str: "a string", bool: "true or false", type(None): "null"}.get(type(data), "a number")
 
 
 def _not_a_record(path: Path, where: str, detail: str) -> RecordsError:
