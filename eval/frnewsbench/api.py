@@ -592,20 +592,20 @@ def write_reports(*, result: Result | str | Path, records_from: str | Path | Non
         raise HarnessError("the error analysis and the HTML page are made of the match records, which the result "
                            "does not hold: give the file written with it by `frnewsbench score --records FILE` "
                            "with --records FILE (records_from=...)")
-    records = None
-    if records_from is not None:
-        check = RecordsCheck(scored, read_records_header(records_from), source=str(records_from))
+    if records_from is None:
+        write_all(render_outputs(scored, loaded.documents, markdown=markdown, errors=errors, html=html))
+        return scored
+    check = RecordsCheck(scored, read_records_header(records_from), source=str(records_from))
 
-        def records():  # the first report to read the file checks it as it goes
-            return read_records(records_from) if check.started else check.passing(read_records(records_from))
+    def record_stream():  # the first report to read the file checks it as it goes
+        return read_records(records_from) if check.started else check.passing(read_records(records_from))
 
     rendered = render_outputs(scored, loaded.documents, markdown=markdown, errors=errors, html=html,
-                              records_from=records)
-    if records_from is not None:
-        if not check.started:  # no report read the records: checked all the same
-            for _ in records():
-                pass
-        check.finish()
+                              records_from=record_stream)
+    if not check.started:  # no report read the records: they are checked all the same
+        for _ in record_stream():
+            pass
+    check.finish()
     write_all(rendered)
     return scored
 
