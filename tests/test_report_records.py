@@ -208,7 +208,7 @@ def test_a_json_lines_records_file_that_is_not_one_is_refused_with_its_line(tmp_
     path = tmp_path / "records.jsonl"
     cases = [
         ("", "expected a records file, starting with its header line; found an empty file"),
-        ('{"layer": "entities"}\n', "found line 1 is b'{\"layer\": \"entities\"}\\n', not the header"),
+        ('{"layer": "entities"}\n', "found line 1 is '{\"layer\": \"entities\"}\\n', not the header"),
         (_header_line() + '{"layer": "entities", "document": "d", "outcome": "match"}\n',
          "records.jsonl line 2: not a match record (the key 'gold' is missing)"),
         (_header_line() + '\n{"layer": "people", "document": "d"}\n',
@@ -306,22 +306,23 @@ def test_records_of_another_result_are_refused_by_their_header_or_their_counts()
     second = dict(first, d2=Prediction("d2", entities=(), dates=first["d2"].dates, quotes=first["d2"].quotes))
     scored = _scored(gold, first, versions={"predictions_sha256": "aa"})
     header = records_header(scored)
-    assert check_records_of(scored, header, match_records(gold=gold, predictions=first)) == len(list(
+    assert check_records_of(scored, header, match_records(gold=gold, predictions=first), gold) == len(list(
         evaluation_records(scored.evaluation)))
     for key, value, name in (("dataset", {"hash": "sha256:y"}, "dataset"), ("layers", ["entities"], "scored layers"),
                              ("system", records_header(_scored(gold, first, versions={"predictions_sha256": "bb"}))["system"],
                               "system"), ("harness", {"name": "frnewsbench", "version": "9"}, "harness")):
-        with pytest.raises(RecordsError, match=rf"R: the records of another result: their {name} is .*, the result's is"):
-            check_records_of(scored, {**header, key: value}, match_records(gold=gold, predictions=first), source="R")
+        with pytest.raises(RecordsError, match=rf"R: the records of another result: their {name}: .*; the result's: "):
+            check_records_of(scored, {**header, key: value}, match_records(gold=gold, predictions=first), gold,
+                             source="R")
     assert gold[2].entities  # so that the two differ there
     counts = scored.evaluation.layers["entities"].documents[2].counts.headline
     with pytest.raises(RecordsError, match=rf"R: not the match records of this result: in entities, document 'd2', they "
                                            rf"add up to TP 0, FP 0, FN {len(gold[2].entities)} where the result has "
                                            rf"TP {counts.tp}, FP {counts.fp}, FN {counts.fn}; write it with"):
-        check_records_of(scored, header, match_records(gold=gold, predictions=second), source="R")
+        check_records_of(scored, header, match_records(gold=gold, predictions=second), gold, source="R")
     with pytest.raises(RecordsError, match=r"R: the record number 1 \(entities\) is for the document 'elsewhere', which "
                                            r"the result does not have"):
-        check_records_of(scored, header, iter([("entities", "elsewhere", A_MATCH)]), source="R")
+        check_records_of(scored, header, iter([("entities", "elsewhere", A_MATCH)]), gold, source="R")
 
 
 @pytest.mark.parametrize("records_name", ["records.jsonl", "records.parquet"])
@@ -357,9 +358,9 @@ def test_the_report_command_renders_what_score_wrote_from_the_result_and_its_rec
         ([*later, "--html", str(records)], f"--html {records} is the records file"),
         ([*later, "--markdown", str(tmp_path / "r.json")], "is the result file"),
         ([*later[:3], str(other), *later[4:], "--errors", str(tmp_path / "x.md")],
-         f"{other}: the records of another result: their system is "),
+         f"{other}: the records of another result: their system: "),
         ([*later[:3], str(other), *later[4:], "--markdown", str(tmp_path / "x.md")],  # checked though no report reads them
-         f"{other}: the records of another result: their system is "),
+         f"{other}: the records of another result: their system: "),
         (["report", str(records), "--records", str(tmp_path / "r.json"), "--gold", str(GOLD_DIR), "--errors",
           str(tmp_path / "x.md")], f"{records}: a match records file (written by --records), not a result file"),
         ([*later[:3], str(tmp_path / "r.json"), *later[4:], "--errors", str(tmp_path / "x.md")],
@@ -395,3 +396,51 @@ def test_write_reports_refuses_records_that_do_not_add_up_though_their_header_is
         write_reports(result=result, records_from=forged, gold=GOLD_DIR,
                       **{name: tmp_path / f"out.{name}" for name in outputs})
     assert sorted(path.name for path in tmp_path.iterdir()) == ["forged.parquet"]  # nothing written
+
+
+def test_records_that_contradict_the_gold_are_refused_with_what_does_not_fit():
+    rng = random.Random(21)
+    gold = [random_document(rng, f"d{index}") for index in range(8)]
+    predictions = {d.id: random_prediction(rng, d) for d in gold}
+    scored = _scored(gold, predictions)
+    header = records_header(scored)
+    records = list(match_records(gold=gold, predictions=predictions))
+    assert check_records_of(scored, header, iter(records), gold) == len(records)
+
+    def refused(index: int, changed: MatchRecord, message: str, at: int | None = None) -> None:
+        """``records`` with ``changed`` in place of record ``index``, refused at record ``at`` (``index``)."""
+        at = index if at is None else at
+        forged = [*records[:index], (records[index][0], records[index][1], changed), *records[index + 1:]]
+        with pytest.raises(RecordsError, match=rf"R: the record number {at + 1} \({records[at][0]}, document "
+                                               rf"'{records[at][1]}'\) does not fit the gold: {message}"):
+            check_records_of(scored, header, iter(forged), gold, source="R")
+
+    # an entity match right in every respect: its predicted start moved, its differences left empty
+    gold_entities = {d.id: len(d.entities) for d in gold}
+    where = next(i for i, (layer, document, r) in enumerate(records) if layer == "entities" and r.correct
+                 and r.predicted.end - r.predicted.start > 1 and gold_entities[document] >= 2)
+    record = records[where][2]
+    refused(where, dataclasses.replace(record, predicted=dataclasses.replace(record.predicted, start=record.predicted.start + 1)),
+            r"its differences \[\] are not those of its items \(\['boundary'\]")
+    # its gold label changed: no longer a gold item
+    refused(where, dataclasses.replace(record, gold=dataclasses.replace(record.gold, label="MISC" if record.gold.label != "MISC" else "PER")),
+            r"its gold item .* is none of the gold's items left")
+    # its gold item given again in place of the next gold record of the same document and layer
+    again = next(i for i, (layer, document, r) in enumerate(records) if i != where and layer == "entities"
+                 and document == records[where][1] and r.gold is not None)
+    refused(again, dataclasses.replace(records[again][2], gold=record.gold, predicted=None, outcome=FALSE_NEGATIVE,
+                                       differences=()), r"its gold item .* is none of the gold's items left",
+            at=max(again, where))  # the second record to hold it
+    # a predicted span past the end of the text
+    spurious = next(i for i, (layer, _, r) in enumerate(records) if r.outcome == FALSE_POSITIVE and layer == "entities")
+    length = len(next(d for d in gold if d.id == records[spurious][1]).text)
+    refused(spurious, dataclasses.replace(records[spurious][2], predicted=dataclasses.replace(
+        records[spurious][2].predicted, start=length + 5, end=length + 9)),
+            rf"the span \[{length + 5}, {length + 9}\) ends after the text, which has {length} characters")
+    # a quote match whose type differs without the difference said
+    quote = next(i for i, (layer, _, r) in enumerate(records) if layer == "quotes" and r.outcome == MATCH
+                 and "type" not in r.differences)
+    other_type = "indirect" if records[quote][2].predicted.type == "direct" else "direct"
+    refused(quote, dataclasses.replace(records[quote][2], predicted=dataclasses.replace(records[quote][2].predicted,
+                                                                                       type=other_type)),
+            r"its differences .* are not those of its items \(.*'type'")

@@ -595,7 +595,7 @@ def write_reports(*, result: Result | str | Path, records_from: str | Path | Non
     if records_from is None:
         write_all(render_outputs(scored, loaded.documents, markdown=markdown, errors=errors, html=html))
         return scored
-    check = RecordsCheck(scored, read_records_header(records_from), source=str(records_from))
+    check = RecordsCheck(scored, read_records_header(records_from), loaded.documents, source=str(records_from))
 
     def record_stream():  # the first report to read the file checks it as it goes
         return read_records(records_from) if check.started else check.passing(read_records(records_from))

@@ -31,15 +31,16 @@ import dataclasses
 import json
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, BinaryIO, Iterator, Mapping
+from typing import Any, BinaryIO, Iterator, Mapping, Sequence
 
 import orjson
 
 from ..jsonread import json_type
-from ..schema import LAYERS, Entity, Quote, Span, TimeExpression
+from ..schema import LAYERS, Document, Entity, Quote, Span, TimeExpression
 from ..scoring import (DIFFERENCES, FALSE_NEGATIVE, FALSE_POSITIVE, HEADLINE_ERRORS, MATCH, MatchRecord, PRFCounts,
                        headline_counts)
-from .errors import RecordStream
+from ..scoring.records import BOUNDARY, CUE, LABEL, SPEAKER, TYPE, VALUE
+from .errors import RecordStream, describe
 from .result import Result
 
 RECORDS_SCHEMA_VERSION = "1.0"
@@ -260,7 +261,7 @@ def _json_header(path: Path, line: bytes) -> dict[str, Any]:
     elif path.suffix.lower() == ".parquet":
         found = f"a file that does not start with {PARQUET_MAGIC.decode()}: not a Parquet file"
     else:
-        found = f"line 1 is {line[:60]!r}, not the header {{\"{HEADER_KEY}\": {{...}}}}"
+        found = f"line 1 is {line[:60].decode('utf-8', 'replace')!r}, not the header {{\"{HEADER_KEY}\": {{...}}}}"
     raise RecordsError(f"{path}: expected a records file, starting with its header line; found {found}; {REWRITE}")
 
 
@@ -409,30 +410,38 @@ def _items(column, layers: list[str]) -> list:
 # ---------------------------------------------------------------------------- against the result
 
 
-def check_records_of(result: Result, header: Mapping[str, Any], records: RecordStream, *,
+def check_records_of(result: Result, header: Mapping[str, Any], records: RecordStream, gold: Sequence[Document], *,
                      source: str = "the records") -> int:
     """Raise :class:`RecordsError` unless the records file of ``header`` and ``records`` belongs to
-    ``result`` (:class:`RecordsCheck`); the number of records."""
-    check = RecordsCheck(result, header, source=source)
+    ``result``, scored against ``gold`` (:class:`RecordsCheck`); the number of records."""
+    check = RecordsCheck(result, header, gold, source=source)
     for _ in check.passing(records):
         pass
     return check.finish()
 
 
 class RecordsCheck:
-    """Whether a records file belongs to ``result``: its header names the same harness version,
-    dataset hash, system (name and versions, ``predictions_sha256`` included) and layers (checked at
-    once), and its records of each layer and document add up to that document's headline TP, FP and
-    FN in the result (tallied by :meth:`passing` as the records go by, checked by :meth:`finish`)."""
+    """Whether a records file belongs to ``result``, scored against ``gold``: its header names the
+    same harness version, dataset hash, system (name and versions, ``predictions_sha256`` included)
+    and layers (checked at once); each record fits the gold (its gold item one of the document's,
+    each in one record only; every span inside the text; a matched pair's boundary, label, type and
+    value differences those of its items); and the records of each layer and document add up to that
+    document's headline TP, FP and FN in the result (tallied by :meth:`passing` as the records go by,
+    checked by :meth:`finish`). Two results whose systems carry no ``predictions_sha256``
+    (predictions given in Python) and share their name, versions and every document's headline
+    counts cannot be told apart by their records' predicted side."""
 
-    def __init__(self, result: Result, header: Mapping[str, Any], *, source: str = "the records") -> None:
+    def __init__(self, result: Result, header: Mapping[str, Any], gold: Sequence[Document], *,
+                 source: str = "the records") -> None:
         expected = records_header(result)
         for key, name in (("records_schema_version", "records schema version"), ("dataset", "dataset"),
                           ("system", "system"), ("layers", "scored layers"), ("harness", "harness")):
             if header.get(key) != expected[key]:
-                raise RecordsError(f"{source}: the records of another result: their {name} is "
-                                   f"{_shown(header.get(key))}, the result's is {_shown(expected[key])}; {REWRITE}")
+                raise RecordsError(f"{source}: the records of another result: their {name}: "
+                                   f"{_shown(header.get(key))}; the result's: {_shown(expected[key])}; {REWRITE}")
         self.source = source
+        self.gold = {document.id: document for document in gold}
+        self.unused_gold: dict[tuple[str, str], list] = {}  # (layer, document): its gold items not yet in a record
         self.documents = {layer: {document.document_id: document for document in scored.documents}
                           for layer, scored in result.evaluation.layers.items() if scored is not None}
         self.tallies: dict[tuple[str, str], list[int]] = {}  # TP, FP, FN
@@ -447,15 +456,44 @@ class RecordsCheck:
         errors = {layer: frozenset(HEADLINE_ERRORS[layer]) for layer in LAYERS}
         for layer, document_id, record in records:
             self.count += 1
-            if document_id not in self.documents[layer]:
+            if document_id not in self.documents[layer] or document_id not in self.gold:
                 raise RecordsError(f"{self.source}: the record number {self.count} ({layer}) is for the document "
                                    f"{document_id!r}, which the result does not have; {REWRITE}")
+            problem = self._against_gold(layer, document_id, record)
+            if problem:
+                raise RecordsError(f"{self.source}: the record number {self.count} ({layer}, document {document_id!r}) "
+                                   f"does not fit the gold: {problem}; {REWRITE}")
             counts = headline_counts(record, errors[layer])
             tally = self.tallies.setdefault((layer, document_id), [0, 0, 0])
             tally[0] += counts.tp
             tally[1] += counts.fp
             tally[2] += counts.fn
             yield layer, document_id, record
+
+    def _against_gold(self, layer: str, document_id: str, record: MatchRecord) -> str | None:
+        """What in ``record`` the gold document contradicts: a gold item that is not one of its own (or
+        one already in another record), an item outside its text, differences other than the items'."""
+        document = self.gold[document_id]
+        unused = self.unused_gold.get((layer, document_id))
+        if unused is None:
+            unused = self.unused_gold[(layer, document_id)] = [(item, item.id) for item in getattr(document, layer)]
+        if record.gold is not None:
+            try:
+                unused.remove((record.gold, record.gold.id))
+            except ValueError:
+                return f"its gold item {describe(record.gold)} (id {record.gold.id!r}) is none of the gold's items left"
+        for side in (record.gold, record.predicted):
+            for span in (() if side is None else _spans_of(side)):
+                if span.end > len(document.text):
+                    return (f"the span [{span.start}, {span.end}) ends after the text, which has "
+                            f"{len(document.text)} characters")
+        if record.outcome == MATCH:
+            differences = _differences(layer, record.gold, record.predicted)
+            if not differences <= set(record.differences) or (
+                    set(record.differences) - differences - DERIVED_ELSEWHERE.get(layer, set())):
+                return (f"its differences {list(record.differences)} are not those of its items "
+                        f"({sorted(differences)} for the boundary, label, type and value)")
+        return None
 
     def finish(self) -> int:
         """Raise :class:`RecordsError` where the records tallied do not add up to the result's
@@ -471,6 +509,29 @@ class RecordsCheck:
                                f"{document_id!r}, they add up to TP {found.tp}, FP {found.fp}, FN {found.fn} where the "
                                f"result has TP {wanted.tp}, FP {wanted.fp}, FN {wanted.fn}{others}; {REWRITE}")
         return self.count
+
+
+# the differences a matched pair's items alone decide; the quotes' speaker and cue depend on the
+# scorer's rules (token overlap, the speaker's entity), so only their presence is left unchecked
+DERIVED_ELSEWHERE = {"quotes": {SPEAKER, CUE}}
+
+
+def _differences(layer: str, gold: Any, predicted: Any) -> set[str]:
+    if layer == "quotes":
+        return {name for name, differs in ((BOUNDARY, (gold.content.start, gold.content.end)
+                                            != (predicted.content.start, predicted.content.end)),
+                                           (TYPE, gold.type != predicted.type)) if differs}
+    found = {BOUNDARY} if (gold.start, gold.end) != (predicted.start, predicted.end) else set()
+    if layer == "entities":
+        return found | ({LABEL} if gold.label != predicted.label else set())
+    return found | {name for name, differs in ((TYPE, gold.type != predicted.type),
+                                               (VALUE, gold.value != predicted.value)) if differs}
+
+
+def _spans_of(item: Any) -> tuple:
+    if type(item) is Quote:
+        return tuple(span for span in (item.content, item.speaker, item.cue) if span is not None)
+    return (item,)
 
 
 def _shown(value: Any) -> str:
