@@ -337,7 +337,9 @@ def test_the_report_command_renders_what_score_wrote_from_the_result_and_its_rec
                  "--html", str(tmp_path / "h2.html")]) == 0
     for first, second in (("m1.md", "m2.md"), ("e1.md", "e2.md"), ("h1.html", "h2.html")):
         assert (tmp_path / first).read_bytes() == (tmp_path / second).read_bytes(), first
-    assert f"wrote {tmp_path / 'h2.html'}" in capsys.readouterr().out
+    said = capsys.readouterr()
+    assert f"wrote {tmp_path / 'h2.html'}" in said.out
+    assert f"gold: {GOLD_DIR.resolve()} (from --gold), 2 document(s), dataset sha256:" in said.err  # which gold
     # a system that differs from it only where the headline does not look (a date's type): same headline counts
     predictions = [json.loads(line) for line in PREDICTIONS.read_text(encoding="utf-8").splitlines()]
     date = next(date for line in predictions for date in line.get("dates", []))

@@ -586,8 +586,9 @@ def write_reports(*, result: Result | str | Path, records_from: str | Path | Non
     scored = result if isinstance(result, Result) else load_result(result)
     loaded = read_gold(gold)
     if loaded.dataset_hash != scored.dataset_hash:
-        raise HarnessError(f"the result was scored against dataset {scored.dataset_hash}, not against this "
-                           f"{loaded.describe()}: give the gold it was scored against with --gold DIR (gold=...)")
+        raise HarnessError(f"the result was scored against dataset {scored.dataset_hash}, not against this gold "
+                           f"(dataset {loaded.dataset_hash}): give the gold it was scored against with --gold DIR "
+                           "(gold=...)")
     if records_from is None and (errors is not None or html is not None) and not _holds_records(scored):
         raise HarnessError("the error analysis and the HTML page are made of the match records, which the result "
                            "does not hold: give the file written with it by `frnewsbench score --records FILE` "

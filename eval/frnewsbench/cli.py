@@ -705,11 +705,17 @@ def _add_compare(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .api import write_reports
+    from .api import check_outputs, write_reports
+    from .gcpause import collector_paused
 
+    with _HarnessUserErrors():  # before any work: no output is an input (the gold's files included)
+        check_outputs(gold=args.gold, inputs=[("the result file", args.result), ("the records file", args.records)],
+                      outputs=[(f"--{option}", getattr(args, option)) for option in ("markdown", "errors", "html")])
+    with collector_paused():
+        gold = _read_gold(args)  # says on stderr which gold it is
     with _HarnessUserErrors():
-        result = write_reports(result=args.result, records_from=args.records, gold=args.gold, markdown=args.markdown,
-                               errors=args.errors, html=args.html)
+        result = write_reports(result=args.result, records_from=args.records, gold=gold.documents,
+                               markdown=args.markdown, errors=args.errors, html=args.html)
     print(f"{result.system.name}, dataset {result.dataset_hash}")
     for option in ("markdown", "errors", "html"):
         path = getattr(args, option)
