@@ -196,11 +196,15 @@ def _run(command: list[str]) -> tuple[str | dict, float, float]:
     return answer, usage.ru_utime + usage.ru_stime, peak
 
 
+def _command(*arguments: str) -> tuple[float, float]:
+    """``frnewsbench ARGUMENTS`` as a user runs it: its CPU seconds and peak RSS (MB)."""
+    _, seconds, peak = _run([sys.executable, str(Path(__file__).resolve()), "command", *arguments])
+    return seconds, peak
+
+
 def run_score(dataset: Path, predictions: Path, output: Path) -> tuple[dict, float, float]:
     """The command as a user runs it; its result, CPU seconds and peak RSS (MB)."""
-    command = [sys.executable, str(Path(__file__).resolve()), "command", "score", "--gold", str(dataset), "--predictions",
-               str(predictions), "--output", str(output)]
-    _, seconds, peak = _run(command)
+    seconds, peak = _command("score", "--gold", str(dataset), "--predictions", str(predictions), "--output", str(output))
     return json.loads(output.read_text(encoding="utf-8")), seconds, peak
 
 
@@ -317,12 +321,6 @@ class RecordsRun:
     report_seconds: float
     report_peak_mb: float
     same_report: bool  # the error analysis of `report` is byte-identical to the one `score --errors` wrote
-
-
-def _command(*arguments: str) -> tuple[float, float]:
-    """``frnewsbench ARGUMENTS`` as a user runs it: its CPU seconds and peak RSS (MB)."""
-    _, seconds, peak = _run([sys.executable, str(Path(__file__).resolve()), "command", *arguments])
-    return seconds, peak
 
 
 def measure_records(corpus: str, size: int, workdir: Path) -> list[RecordsRun]:

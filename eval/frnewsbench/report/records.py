@@ -39,7 +39,10 @@ from ..jsonread import json_type
 from ..schema import LAYERS, Document, Entity, Quote, Span, TimeExpression
 from ..scoring import (DIFFERENCES, FALSE_NEGATIVE, FALSE_POSITIVE, HEADLINE_ERRORS, MATCH, MatchRecord, PRFCounts,
                        headline_counts)
-from ..scoring.records import BOUNDARY, CUE, LABEL, SPEAKER, TYPE, VALUE
+from ..scoring.dates import pair_differences as date_differences
+from ..scoring.entities import pair_differences as entity_differences
+from ..scoring.quotes import pair_differences as quote_differences
+from ..scoring.records import CUE, SPEAKER
 from .errors import RecordStream, describe
 from .result import Result
 
@@ -197,10 +200,9 @@ def read_records(path: str | Path) -> Iterator[tuple[str, str, MatchRecord]]:
     Parquet), one at a time, each checked (:func:`record_problem`)."""
     path = Path(path)
     with _open(path) as handle:
-        if handle.read(len(PARQUET_MAGIC)) == PARQUET_MAGIC:
+        if _is_parquet(handle):
             yield from _read_parquet(path, handle)
             return
-        handle.seek(0)
         _json_header(path, handle.readline())
         for number, line in enumerate(handle, start=2):
             if not line.strip():
@@ -227,9 +229,8 @@ def read_records_header(path: str | Path) -> dict[str, Any]:
     """The header of a records file (:func:`records_header`)."""
     path = Path(path)
     with _open(path) as handle:
-        if handle.read(len(PARQUET_MAGIC)) == PARQUET_MAGIC:
+        if _is_parquet(handle):
             return _parquet_header(path, _parquet_file(path, handle))
-        handle.seek(0)
         return _json_header(path, handle.readline())
 
 
@@ -241,6 +242,13 @@ def _open(path: Path) -> BinaryIO:
         return open(path, "rb")
     except OSError as error:
         raise RecordsError(f"{path}: cannot read the records file ({error.strerror or error})") from None
+
+
+def _is_parquet(handle: BinaryIO) -> bool:
+    """Whether the file starts as Parquet does; read again from its start either way."""
+    parquet = handle.read(len(PARQUET_MAGIC)) == PARQUET_MAGIC
+    handle.seek(0)
+    return parquet
 
 
 def _not_a_record(path: Path, where: str, detail: str) -> RecordsError:
@@ -335,7 +343,6 @@ def _parquet_file(path: Path, handle: BinaryIO):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    handle.seek(0)
     try:
         return pq.ParquetFile(handle)
     except (pa.ArrowException, OSError) as error:
@@ -511,21 +518,15 @@ class RecordsCheck:
         return self.count
 
 
-# the differences a matched pair's items alone decide; the quotes' speaker and cue depend on the
-# scorer's rules (token overlap, the speaker's entity), so only their presence is left unchecked
+# the differences a matched pair's items alone decide are computed as the scorers do; the quotes'
+# speaker depends on the documents' entities (and their cue is left unchecked as well)
 DERIVED_ELSEWHERE = {"quotes": {SPEAKER, CUE}}
 
 
 def _differences(layer: str, gold: Any, predicted: Any) -> set[str]:
     if layer == "quotes":
-        return {name for name, differs in ((BOUNDARY, (gold.content.start, gold.content.end)
-                                            != (predicted.content.start, predicted.content.end)),
-                                           (TYPE, gold.type != predicted.type)) if differs}
-    found = {BOUNDARY} if (gold.start, gold.end) != (predicted.start, predicted.end) else set()
-    if layer == "entities":
-        return found | ({LABEL} if gold.label != predicted.label else set())
-    return found | {name for name, differs in ((TYPE, gold.type != predicted.type),
-                                               (VALUE, gold.value != predicted.value)) if differs}
+        return set(quote_differences(gold, predicted, right_speaker=True)) - DERIVED_ELSEWHERE[layer]
+    return set((entity_differences if layer == "entities" else date_differences)(gold, predicted))
 
 
 def _spans_of(item: Any) -> tuple:

@@ -62,6 +62,13 @@ def _relaxed_keys(gold: Sequence[TimeExpression], predicted: Sequence[TimeExpres
     return keys
 
 
+def pair_differences(gold: TimeExpression, predicted: TimeExpression) -> tuple[str, ...]:
+    """How a matched pair differs: its boundary, its type, its value (:data:`~.records.DIFFERENCES` names)."""
+    return tuple(name for name, differs in (
+        (BOUNDARY, (gold.start, gold.end) != (predicted.start, predicted.end)), (TYPE, gold.type != predicted.type),
+        (VALUE, gold.value != predicted.value)) if differs)
+
+
 def score_dates(*, gold: Sequence[TimeExpression], predicted: Sequence[TimeExpression],
                 records: bool = True) -> DocumentScore[DateCounts]:
     """Every time-expression figure of one document, per TIMEX3 type, with its match records
@@ -93,12 +100,7 @@ def score_dates(*, gold: Sequence[TimeExpression], predicted: Sequence[TimeExpre
             fp.append(b.start)
             fn.append(a.start)
         if keep:
-            differences = tuple(
-                name for name, differs in (
-                    (BOUNDARY, (a.start, a.end) != (b.start, b.end)), (TYPE, a.type != b.type), (VALUE, a.value != b.value),
-                ) if differs
-            )
-            records.append(MatchRecord(MATCH, a, b, differences))
+            records.append(MatchRecord(MATCH, a, b, pair_differences(a, b)))
     matched_gold, matched_predicted = {g for g, _ in matched}, {p for _, p in matched}
     for index, timex in enumerate(gold):
         if index not in matched_gold:

@@ -183,15 +183,19 @@ def _error_keys(gold: Sequence[Entity], predicted: Sequence[Entity]):
     return keys
 
 
+def pair_differences(gold: Entity, predicted: Entity) -> tuple[str, ...]:
+    """How a matched pair differs: its boundary, its label (:data:`~.records.DIFFERENCES` names)."""
+    return ((BOUNDARY,) if (gold.start, gold.end) != (predicted.start, predicted.end) else ()) + (
+        (LABEL,) if gold.label != predicted.label else ())
+
+
 def _records(gold, predicted, pairs, groups) -> tuple[MatchRecord, ...]:
     """The error analysis: strict hits first, then same span, then same label, then any overlap."""
     matched = optimal_matching(pairs, _error_keys(gold, predicted), tiebreak_keys=1, groups=groups)
     records = []
     for g, p in matched:
         a, b = gold[g], predicted[p]
-        differences = ((BOUNDARY,) if (a.start, a.end) != (b.start, b.end) else ()) + (
-            (LABEL,) if a.label != b.label else ())
-        records.append(MatchRecord(MATCH, a, b, differences))
+        records.append(MatchRecord(MATCH, a, b, pair_differences(a, b)))
     matched_gold, matched_predicted = {g for g, _ in matched}, {p for _, p in matched}
     records += [MatchRecord(FALSE_NEGATIVE, gold=e) for i, e in enumerate(gold) if i not in matched_gold]
     records += [MatchRecord(FALSE_POSITIVE, predicted=e) for i, e in enumerate(predicted) if i not in matched_predicted]

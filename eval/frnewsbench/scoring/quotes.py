@@ -189,6 +189,15 @@ def _same_cue(a: Quote, b: Quote) -> bool:
     return (a.cue.start, a.cue.end) == (b.cue.start, b.cue.end)
 
 
+def pair_differences(gold: Quote, predicted: Quote, *, right_speaker: bool) -> tuple[str, ...]:
+    """How a matched pair differs: its content's boundary, its type, its speaker (``right_speaker``:
+    :func:`speaker_is_right`, which needs the documents' entities), its cue."""
+    return tuple(name for name, differs in (
+        (BOUNDARY, (gold.content.start, gold.content.end) != (predicted.content.start, predicted.content.end)),
+        (TYPE, gold.type != predicted.type), (SPEAKER, not right_speaker), (CUE, not _same_cue(gold, predicted)),
+    ) if differs)
+
+
 def score_quotes(
     *,
     gold: Sequence[Quote],
@@ -270,11 +279,8 @@ def score_quotes(
             fn.append(gold_spans[g][0])
         if keep:
             a, b = gold[g], predicted[p]
-            differences = tuple(name for name, differs in (
-                (BOUNDARY, gold_spans[g] != predicted_spans[p]),
-                (TYPE, a.type != b.type), (SPEAKER, not right_speaker[(g, p)]), (CUE, not _same_cue(a, b)),
-            ) if differs)
-            records.append(MatchRecord(MATCH, a, b, differences, overlap_ratio(gold_runs[g], predicted_runs[p])))
+            records.append(MatchRecord(MATCH, a, b, pair_differences(a, b, right_speaker=right_speaker[(g, p)]),
+                                       overlap_ratio(gold_runs[g], predicted_runs[p])))
     for index, quote in enumerate(gold):
         if not is_matched_gold[index]:
             tallies.rows[quote.type][_ATTRIBUTION_FN] += 1
