@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -22,7 +23,7 @@ from frnewsbench.scoring import (
     paired_bootstrap,
 )
 from frnewsbench.scoring.counts import PRFCounts
-from frnewsbench.scoring.evaluate import ZERO
+from frnewsbench.scoring.evaluate import ZERO, evaluate_batches
 
 
 def corpus():
@@ -155,6 +156,31 @@ def test_merge_law_two_halves_add_up_to_the_whole(seed):
         assert sum((d.counts for d in documents[1:]), documents[0].counts) == whole.layers[layer].counts
         labels = list(whole.layers[layer].by_label.values())
         assert sum(labels[1:], labels[0]) == whole.layers[layer].counts
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("batch", [1, 3, 7])
+def test_a_corpus_scored_in_batches_has_every_figure_of_the_whole(seed, batch):
+    """evaluate_batches is evaluate: the same JSON, intervals included (the paragraph rows of the
+    batches are the whole's), with documents and layers missing, the records kept or not."""
+    rng = random.Random(seed)
+    gold = [random_document(rng, f"d{index:02d}") for index in range(15)]
+    predictions = {d.id: random_prediction(rng, d) for d in gold if rng.random() < 0.8}
+    predictions = {key: replace(p, dates=None) if rng.random() < 0.2 else p for key, p in predictions.items()}
+    for records in (False, True):
+        whole = evaluate(gold=gold, predictions=predictions, bootstrap_samples=200, seed=seed, records=records)
+        batches = [(gold[at:at + batch], {d.id: predictions[d.id] for d in gold[at:at + batch] if d.id in predictions})
+                   for at in range(0, len(gold), batch)]
+        batched = evaluate_batches(batches, layers=LAYERS, bootstrap_samples=200, seed=seed, records=records)
+        assert json.dumps(batched.to_dict(), sort_keys=True) == json.dumps(whole.to_dict(), sort_keys=True)
+        assert [d.records for d in batched.layers["entities"].documents] == \
+            [d.records for d in whole.layers["entities"].documents]
+
+
+def test_no_batch_scores_an_empty_corpus():
+    empty = evaluate_batches([], layers=LAYERS, bootstrap_samples=10).to_dict()
+    assert empty == evaluate_batches([([], {})], layers=LAYERS, bootstrap_samples=10).to_dict()
+    assert empty["documents"] == 0 and empty["layers"]["entities"]["counts"]["strict"] == {"tp": 0, "fp": 0, "fn": 0, "precision": None, "recall": None, "f1": None}
 
 
 def test_result_is_json_and_deterministic():

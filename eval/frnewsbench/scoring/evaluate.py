@@ -11,7 +11,9 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from json.encoder import encode_basestring  # what json.dumps(text, ensure_ascii=False) writes
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
+
+import numpy as np
 
 from ..schema import LAYERS, Document, Prediction
 from . import dates, entities, offset_free, quotes
@@ -27,6 +29,7 @@ from .quotes import QuoteCounts, score_quotes
 from .records import DocumentScore, HeadlineColumns, MatchRecord
 from .tokens import TokenView, token_view as score_token_view
 
+C = TypeVar("C", bound=Counts)
 HEADLINES = {"entities": entities.HEADLINE, "dates": dates.HEADLINE, "quotes": quotes.HEADLINE}
 # the differences that make a matched pair one FP and one FN of the layer's headline (records.headline_counts)
 HEADLINE_ERRORS = {"entities": entities.HEADLINE_ERRORS, "dates": dates.HEADLINE_ERRORS, "quotes": quotes.HEADLINE_ERRORS}
@@ -274,31 +277,123 @@ def evaluate(
     gold = list(gold)
     check_resampling(bootstrap_samples, seed)
     _check(gold, predictions)
-    scored = _layers(layers, predictions)
+    return evaluate_batches([(gold, predictions)], layers=_layers(layers, predictions),
+                            bootstrap_samples=bootstrap_samples, seed=seed, token_view=token_view, records=records)
+
+
+def evaluate_batches(
+    batches: Iterable[tuple[Sequence[Document], Mapping[str, Prediction]]],
+    *,
+    layers: Sequence[str],
+    bootstrap_samples: int = 1000,
+    seed: int = 0,
+    token_view: bool = True,
+    records: bool = True,
+) -> Evaluation:
+    """:func:`evaluate` of a corpus given a batch of documents at a time (the batches in the
+    gold's order, each with the predictions of its own documents), scoring exactly ``layers``.
+
+    Only each document's counts and the sums are kept from one batch to the next, so a batch's
+    documents and predictions can be let go once it is scored: every figure is the one
+    :func:`evaluate` gives the whole corpus (the counts add up; the bootstrap's paragraph rows are
+    the batches' rows one after the other).
+    """
+    check_resampling(bootstrap_samples, seed)
+    tallies = {layer: _LayerTally(layer, token_view=token_view, records=records) for layer in layers}
+    document_ids: list[str] = []
+    missing: list[str] = []
+    for gold, predictions in batches:
+        gold = list(gold)
+        _check(gold, predictions)
+        document_ids += (document.id for document in gold)
+        missing += (document.id for document in gold if document.id not in predictions)
+        paragraphs = Paragraphs.of([document.text for document in gold]) if tallies else None
+        for tally in tallies.values():
+            tally.add(gold, predictions, paragraphs)
+    # the layers' unit tables resampled together: the same draws, the same intervals, one pass
+    intervals = bootstrap_intervals({layer: tally.unit_table() for layer, tally in tallies.items()},
+                                    samples=bootstrap_samples, seed=seed)
     results: dict[str, LayerEvaluation | None] = {layer: None for layer in LAYERS}
-    scored_layers: dict[str, tuple[list[DocumentEvaluation], LayerScores]] = {}
-    for layer in scored:
-        if records:
+    for layer, tally in tallies.items():
+        results[layer] = tally.result(intervals[layer])
+    return Evaluation(layers=results, document_ids=tuple(document_ids), missing_documents=tuple(missing),
+                      bootstrap_samples=bootstrap_samples, seed=seed)
+
+
+class _LayerTally:
+    """One layer's scores over the batches seen so far: each document's entry, and the parts of
+    the corpus's figures (counts, per label, bootstrap rows, token view, GGT, offset-free)."""
+
+    def __init__(self, layer: str, *, token_view: bool, records: bool) -> None:
+        self.layer, self.with_token_view, self.records = layer, token_view, records
+        self.documents: list[DocumentEvaluation] = []
+        self.counts: list[Counts] = []
+        self.by_label: list[Mapping[str, Counts]] = []
+        self.tables: list[np.ndarray] = []
+        self.token_views: list[TokenView] = []
+        self.ggt: list[Mapping[str, PRFCounts]] = []
+        self.offset_free: list[PRFCounts] = []
+
+    def add(self, gold: Sequence[Document], predictions: Mapping[str, Prediction], paragraphs: Paragraphs) -> None:
+        """Score one batch of documents."""
+        layer = self.layer
+        if self.records:
             documents, scores = _documents(layer, gold, predictions)
         else:
             scores = score_layer(layer, gold, predictions)
             documents = [DocumentEvaluation(document.id, _status(layer, predictions.get(document.id)), counts)
                          for document, counts in zip(gold, scores.document_counts)]
-        scored_layers[layer] = documents, scores
-    # the layers' unit tables resampled together: the same draws, the same intervals, one pass
-    paragraphs = Paragraphs.of([document.text for document in gold])
-    intervals = bootstrap_intervals({layer: unit_table(paragraphs, [scores.headline])
-                                     for layer, (_, scores) in scored_layers.items()},
-                                    samples=bootstrap_samples, seed=seed)
-    for layer, (documents, scores) in scored_layers.items():
-        results[layer] = _layer_result(layer, gold, predictions, documents, scores, intervals[layer], token_view)
-    return Evaluation(
-        layers=results,
-        document_ids=tuple(d.id for d in gold),
-        missing_documents=tuple(d.id for d in gold if d.id not in predictions),
-        bootstrap_samples=bootstrap_samples,
-        seed=seed,
-    )
+        self.documents += documents
+        self.counts.append(scores.counts)
+        self.by_label.append(scores.by_label)
+        self.tables.append(unit_table(paragraphs, [scores.headline]))
+        if layer == "quotes":
+            self.ggt.append(ggt_totals((d.quotes, _predicted(layer, d, predictions)) for d in gold))
+        if layer == "entities" and self.with_token_view:
+            self.token_views.append(score_token_view([
+                (d.id, d.text, d.entities, (predictions[d.id].entities or ()) if d.id in predictions else ())
+                for d in gold
+            ]))
+        if layer in offset_free.LAYERS:
+            self.offset_free.append(offset_free.offset_free_totals(
+                layer, ((getattr(d, layer), _predicted(layer, d, predictions)) for d in gold)))
+
+    def unit_table(self) -> np.ndarray:
+        """The bootstrap's rows of the headline's (TP, FP, FN), every batch's in turn."""
+        if not self.tables:
+            return np.zeros((0, 3), dtype=np.int64)
+        return self.tables[0] if len(self.tables) == 1 else np.concatenate(self.tables)
+
+    def result(self, interval: Interval) -> LayerEvaluation:
+        layer = self.layer
+        counts = total(self.counts, ZERO[layer])
+        by_label = _summed_by_label(self.by_label, ZERO[layer])
+        headline = Headline(HEADLINES[layer], counts.headline.f1, interval)
+        macro = macro_scores(by_label) if layer == "entities" else None
+        view = _summed_token_view(self.token_views) if layer == "entities" and self.with_token_view else None
+        ggt = None if layer != "quotes" else {key: total([part[key] for part in self.ggt], PRFCounts())
+                                               for key in ggt_totals(())}
+        free = total(self.offset_free, PRFCounts()) if layer in offset_free.LAYERS else None
+        return LayerEvaluation(layer, counts, by_label, headline, tuple(self.documents), macro, view, free, ggt)
+
+
+def _summed_by_label(parts: Sequence[Mapping[str, C]], zero: C) -> Mapping[str, C]:
+    """Per label, the sum of ``parts`` (sorted by label, as each part is)."""
+    if len(parts) == 1:
+        return parts[0]
+    labels = sorted({label for part in parts for label in part})
+    return {label: total([part[label] for part in parts if label in part], zero) for label in labels}
+
+
+def _summed_token_view(parts: Sequence[TokenView]) -> TokenView:
+    """The token view of a corpus from its batches' views (counts per label summed, spans left out in turn)."""
+    if len(parts) == 1:
+        return parts[0]
+    if not parts:
+        return score_token_view(())
+    by_label = dict(_summed_by_label([part.by_label for part in parts], PRFCounts()))
+    return TokenView(total(by_label.values(), PRFCounts()), by_label,
+                     tuple(span for part in parts for span in part.left_out))
 
 
 def _documents(layer: str, gold: Sequence[Document],
@@ -353,25 +448,6 @@ def match_records(
         for document in gold:
             for record in score_document(layer, document, predictions.get(document.id)).records:
                 yield layer, document.id, record
-
-
-def _layer_result(layer, gold, predictions, documents, scores: LayerScores, interval, with_token_view) -> LayerEvaluation:
-    counts, by_label = scores.counts, scores.by_label
-    headline = Headline(HEADLINES[layer], counts.headline.f1, interval)
-    macro = view = ggt = None
-    if layer == "quotes":
-        ggt = ggt_totals((d.quotes, _predicted(layer, d, predictions)) for d in gold)
-    if layer == "entities":
-        macro = macro_scores(by_label)
-        if with_token_view:
-            view = score_token_view([
-                (d.id, d.text, d.entities, (predictions[d.id].entities or ()) if d.id in predictions else ())
-                for d in gold
-            ])
-    free = None
-    if layer in offset_free.LAYERS:
-        free = offset_free.offset_free_totals(layer, ((getattr(d, layer), _predicted(layer, d, predictions)) for d in gold))
-    return LayerEvaluation(layer, counts, by_label, headline, tuple(documents), macro, view, free, ggt)
 
 
 def _predicted(layer: str, document: Document, predictions: Mapping[str, Prediction]) -> tuple:
