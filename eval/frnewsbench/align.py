@@ -224,8 +224,17 @@ class AlignmentReport:
 
 def alignment_report(predictions: Mapping[str, Prediction]) -> AlignmentReport | None:
     """The decisions of every prediction summed per layer; ``None`` when no span was text-anchored."""
-    decisions = tuple((document_id, decision) for document_id, prediction in sorted(predictions.items())
-                      for decision in prediction.alignments)
+    return report_of_decisions(tuple(document_decisions(predictions)))
+
+
+def document_decisions(predictions: Mapping[str, Prediction]) -> Iterator[tuple[str, Alignment]]:
+    """``(document id, decision)`` of every text-anchored span, by document id."""
+    return ((document_id, decision) for document_id, prediction in sorted(predictions.items())
+            for decision in prediction.alignments)
+
+
+def report_of_decisions(decisions: tuple[tuple[str, Alignment], ...]) -> AlignmentReport | None:
+    """The ``(document id, decision)`` pairs summed per layer; ``None`` when there is none."""
     if not decisions:
         return None
     tallies: dict[str, Counter[str]] = {}

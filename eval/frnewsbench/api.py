@@ -32,10 +32,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 from . import writes
-from .align import alignment_report
+from .align import AlignmentReport, alignment_report
+from .batched import score_in_batches
 from .corpus import ANNOTATION_GLOB, DATASET_DOCUMENTS, corpus_hash
 from .gcpause import collector_paused, without_cyclic_collection
-from .gold import Gold, GoldError, dataset_path, load_gold, read_gold, resolve_gold
+from .gold import Gold, GoldBatches, GoldError, dataset_path, load_gold, read_gold, read_gold_batches, resolve_gold
 from .jsonread import surrogate_problem
 from .predictions import (
     PredictionProblem, PredictionsError, check_prediction, dumps_predictions, parse_records, prediction_from_record,
@@ -44,7 +45,7 @@ from .predictions import (
 from .report.display import comparison_table, interval, number, p_value
 from .report.result import Result, SystemInfo
 from .schema import LAYERS, SCHEMA_VERSION, Document, Prediction
-from .scoring import PairedBootstrap, evaluate, match_records, paired_bootstrap
+from .scoring import Evaluation, PairedBootstrap, evaluate, match_records, paired_bootstrap
 from .version import __version__
 
 if TYPE_CHECKING:  # the extractors are imported when one is run: `score` does without them
@@ -235,13 +236,18 @@ def _result(*, documents: list[Document], predictions: Mapping[str, Prediction],
             system: SystemInfo, bootstrap_samples: int, seed: int, keep_records: bool = True) -> Result:
     evaluation = evaluate(gold=documents, predictions=predictions, layers=layers,
                           bootstrap_samples=bootstrap_samples, seed=seed, records=keep_records)
+    return _result_of(evaluation, layers=layers, system=system, dataset_hash=corpus_hash(documents),
+                      alignment=alignment_report(predictions))
+
+
+def _result_of(evaluation: Evaluation, *, layers: tuple[str, ...] | None, system: SystemInfo, dataset_hash: str,
+               alignment: AlignmentReport | None) -> Result:
     if all(layer_result is None for layer_result in evaluation.layers.values()):
         asked = ", ".join(layers or LAYERS)
         raise HarnessError(f"nothing to score: the predictions give none of the layers asked ({asked}); "
                            "a layer absent from every prediction is not scored")
-    return Result(system=system, dataset_hash=corpus_hash(documents), annotation_schema_version=SCHEMA_VERSION,
-                  harness_version=__version__, evaluation=evaluation, layers_requested=layers,
-                  alignment=alignment_report(predictions))
+    return Result(system=system, dataset_hash=dataset_hash, annotation_schema_version=SCHEMA_VERSION,
+                  harness_version=__version__, evaluation=evaluation, layers_requested=layers, alignment=alignment)
 
 
 def write_all(files: Sequence[tuple[str | Path, writes.Content]]) -> None:
@@ -397,7 +403,7 @@ def _check_mapping(predictions: Mapping[Any, Any], documents: Sequence[Document]
 
 
 @without_cyclic_collection
-def score(*, predictions: Predictions, gold: Gold = None,
+def score(*, predictions: Predictions, gold: Gold | GoldBatches = None,
           layers: Sequence[str] | str | None = None, system: str | None = None,
           system_versions: Mapping[str, str] | None = None, dropped_labels: Mapping[str, int] | None = None,
           output: str | Path | None = None, markdown: str | Path | None = None, errors: str | Path | None = None,
@@ -410,11 +416,29 @@ def score(*, predictions: Predictions, gold: Gold = None,
     writes the match records as JSON Lines, or Parquet for a ``.parquet`` path (:mod:`frnewsbench.report.records`);
     ``keep_records=False`` keeps none in the returned result (bounded memory on a large corpus;
     the records file and the error analysis then score each document again as they are written).
+    With ``keep_records=False``, a file scored against a built dataset without ``errors``, ``html``
+    or ``records`` is scored a batch of documents at a time (:mod:`frnewsbench.batched`): the
+    same result, in the memory of one batch rather than of both inputs whole.
     """
-    check_outputs(gold=gold, inputs=[("the predictions file", predictions if isinstance(predictions, (str, Path)) else None)],
+    gold_folder = gold.source.path if isinstance(gold, GoldBatches) else gold
+    check_outputs(gold=gold_folder, inputs=[("the predictions file", predictions if isinstance(predictions, (str, Path)) else None)],
                   outputs=_report_options(output, markdown, errors, html, records))
-    documents = load_gold(gold)
     layer_names = _layers(layers)
+    if isinstance(predictions, (str, os.PathLike)) and not keep_records and errors is None and html is None \
+            and records is None and (gold is None or isinstance(gold, (str, os.PathLike, GoldBatches))):
+        batches = gold if isinstance(gold, GoldBatches) else read_gold_batches(gold, option="gold=")
+        batched = None if batches is None else score_in_batches(
+            predictions, batches.dataset, layers=layer_names, bootstrap_samples=bootstrap_samples, seed=seed)
+        if batched is not None:
+            versions = {**(system_versions or {})}
+            versions.setdefault("predictions_sha256", batched.predictions_sha256)
+            info = SystemInfo(system_name(system or Path(predictions).stem), versions,
+                              None if dropped_labels is None else dict(dropped_labels))
+            result = _result_of(batched.evaluation, layers=layer_names, system=info,
+                                dataset_hash=batches.dataset_hash, alignment=batched.alignment)
+            write_outputs(result, (), output=output, markdown=markdown)
+            return result
+    documents = load_gold(gold_folder)
     checked = check_predictions(predictions, documents)
     versions: dict[str, Any] = dict(system_versions or {})
     if checked.sha256 is not None:

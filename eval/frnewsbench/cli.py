@@ -489,6 +489,18 @@ def _read_gold(args: argparse.Namespace):
     return loaded
 
 
+def _read_gold_batches(args: argparse.Namespace):
+    """The gold to score a batch at a time (:func:`~frnewsbench.gold.read_gold_batches`), said on
+    stderr as :func:`_read_gold` says it; ``None`` if it is to be read whole."""
+    from .gold import read_gold_batches
+
+    with _HarnessUserErrors():
+        batches = read_gold_batches(args.gold)
+    if batches is not None:
+        print(batches.describe(), file=sys.stderr)
+    return batches
+
+
 def _refuse_outputs_that_are_inputs(args: argparse.Namespace, inputs: list[tuple[str, Path | None]]) -> None:
     """Before any work: no output of the command is one of its ``inputs``, the gold or another output."""
     from .api import check_outputs
@@ -535,14 +547,18 @@ def _cmd_score(args: argparse.Namespace) -> int:
     from .gcpause import collector_paused
 
     _refuse_outputs_that_are_inputs(args, [("the predictions file", args.predictions), ("--ner-tags", args.ner_tags)])
-    with collector_paused():  # score() pauses it too: here for the gold
-        gold = _read_gold(args)
+    gold = None
+    if args.predictions is not None and args.errors is None and args.html is None and args.records is None:
+        gold = _read_gold_batches(args)  # scored a batch at a time, not read here
+    if gold is None:
+        with collector_paused():  # score() pauses it too: here for the gold
+            gold = _read_gold(args).documents
     with _HarnessUserErrors():
         predictions, system, versions = args.predictions, args.system, None
         if args.ner_tags is not None:
-            predictions, versions = _ner_tag_predictions(args.ner_tags, gold.documents)
+            predictions, versions = _ner_tag_predictions(args.ner_tags, gold)
             system = system or args.ner_tags.stem
-        result = score(predictions=predictions, gold=gold.documents, layers=args.layers, system=system,
+        result = score(predictions=predictions, gold=gold, layers=args.layers, system=system,
                        system_versions=versions, output=args.output, markdown=args.markdown, errors=args.errors,
                        html=args.html, records=args.records, keep_records=False,
                        bootstrap_samples=args.bootstrap_samples, seed=args.seed)

@@ -14,7 +14,7 @@ import json
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 from .gcpause import collector_paused
 from .jsonread import loads
@@ -208,6 +208,38 @@ DICTIONARY_COLUMNS = tuple(f"{layer}.list.element.{field}" for layer, fields in 
 ) for field in fields)
 
 
+REBUILD = "rebuild it from the annotations (`frnewsbench build`) or restore the file (`git checkout -- dataset`)"
+
+
+def _unreadable(path: Path, error: Exception) -> DatasetError:
+    return DatasetError(f"{path}: not a readable Parquet file, corrupt or truncated ({error}); {REBUILD}")
+
+
+def _open_dataset(directory: str | Path):
+    """The documents Parquet of a built dataset: ``(path, metadata, ParquetFile, stored content
+    hash or None)``, its span fields of repeated values read as dictionaries; the errors of
+    :func:`read_dataset` for a folder that is not a readable dataset of this version."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = Path(directory) / DATASET_DOCUMENTS
+    if not path.is_file():
+        raise FileNotFoundError(f"{directory}: not a built dataset (no {DATASET_DOCUMENTS}); run `frnewsbench build`")
+    try:
+        metadata = pq.read_metadata(path)
+        present = {metadata.schema.column(index).path for index in range(metadata.num_columns)}
+        parquet = pq.ParquetFile(path, metadata=metadata,
+                                 read_dictionary=[column for column in DICTIONARY_COLUMNS if column in present])
+        schema = parquet.schema_arrow
+    except (pa.ArrowException, OSError) as error:
+        raise _unreadable(path, error) from None
+    if "schema_version" not in schema.names:
+        raise DatasetError(f"{path}: no schema_version column: not a dataset of this frnewsbench (which reads schema "
+                           f"{SCHEMA_VERSION!r}); {REBUILD}")
+    stored = (schema.metadata or {}).get(CONTENT_HASH_KEY)
+    return path, metadata, parquet, None if stored is None else stored.decode("ascii")
+
+
 def read_dataset(directory: str | Path) -> list[Document]:
     """The documents of a built dataset folder (its ``documents`` Parquet), sorted by id.
 
@@ -221,27 +253,7 @@ def read_dataset(directory: str | Path) -> list[Document]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    path = Path(directory) / DATASET_DOCUMENTS
-    if not path.is_file():
-        raise FileNotFoundError(f"{directory}: not a built dataset (no {DATASET_DOCUMENTS}); run `frnewsbench build`")
-    rebuild = "rebuild it from the annotations (`frnewsbench build`) or restore the file (`git checkout -- dataset`)"
-
-    def unreadable(error: Exception) -> DatasetError:
-        return DatasetError(f"{path}: not a readable Parquet file, corrupt or truncated ({error}); {rebuild}")
-
-    try:
-        metadata = pq.read_metadata(path)
-        present = {metadata.schema.column(index).path for index in range(metadata.num_columns)}
-        parquet = pq.ParquetFile(path, metadata=metadata,
-                                 read_dictionary=[column for column in DICTIONARY_COLUMNS if column in present])
-        schema = parquet.schema_arrow
-    except (pa.ArrowException, OSError) as error:
-        raise unreadable(error) from None
-    if "schema_version" not in schema.names:
-        raise DatasetError(f"{path}: no schema_version column: not a dataset of this frnewsbench (which reads schema "
-                           f"{SCHEMA_VERSION!r}); {rebuild}")
-    stored_hash = (schema.metadata or {}).get(CONTENT_HASH_KEY)
-    stored = None if stored_hash is None else stored_hash.decode("ascii")
+    path, metadata, parquet, stored = _open_dataset(directory)
     try:
         documents = _read_batches(parquet)
         if documents is not None:
@@ -249,7 +261,7 @@ def read_dataset(directory: str | Path) -> list[Document]:
             return StoredDocuments(documents, stored)
         table = pq.ParquetFile(path, metadata=metadata).read()  # plain columns, whatever the row groups
     except (pa.ArrowException, OSError) as error:
-        raise unreadable(error) from None
+        raise _unreadable(path, error) from None
     columns = table.column_names
     rows = table.to_pylist()
     del table
@@ -261,7 +273,7 @@ def read_dataset(directory: str | Path) -> list[Document]:
             )
     missing = [column for column in DATASET_COLUMNS if column not in columns]
     if missing:
-        raise DatasetError(f"{path}: the columns {', '.join(missing)} are missing (found {', '.join(columns)}); {rebuild}")
+        raise DatasetError(f"{path}: the columns {', '.join(missing)} are missing (found {', '.join(columns)}); {REBUILD}")
     documents = []
     for row in rows:
         try:
@@ -270,7 +282,7 @@ def read_dataset(directory: str | Path) -> list[Document]:
         except (AttributeError, KeyError, TypeError, ValueError) as error:
             found = f"no key {error}" if isinstance(error, KeyError) else str(error)
             raise DatasetError(f"{path}: document {row.get('id')!r} cannot be read ({found}); "
-                               f"{rebuild}") from None
+                               f"{REBUILD}") from None
     documents.sort(key=lambda d: d.id)
     return StoredDocuments(documents, stored)
 
@@ -290,6 +302,62 @@ def _read_batches(parquet) -> list[Document] | None:
                 del batch, built
         documents.sort(key=lambda d: d.id)
     return documents
+
+
+class NotInBatches(Exception):
+    """An input that cannot be read a batch of documents at a time: read it whole (the whole
+    reading names any problem it has)."""
+
+
+class DatasetBatches:
+    """A built dataset read a batch of documents at a time, in id order (:func:`dataset_batches`):
+    of the gold, scoring a large corpus holds one batch of documents, never the whole corpus."""
+
+    def __init__(self, path: Path, parquet, ids: list[str], content_hash: str, batch_rows: int) -> None:
+        self.path, self.ids, self.content_hash = path, ids, content_hash
+        self._parquet, self._batch_rows = parquet, batch_rows
+
+    def __iter__(self) -> Iterator[list[Document]]:
+        """The documents, a batch at a time; :class:`NotInBatches` if a batch cannot be read by
+        columns or its ids are not the next ones (the whole reading then names the problem)."""
+        import pyarrow as pa
+
+        dictionaries = _Dictionaries()
+        at = 0
+        try:
+            for group in range(self._parquet.num_row_groups):  # a batch across row groups: dictionaries Arrow cannot join
+                for batch in self._parquet.iter_batches(batch_size=self._batch_rows, row_groups=[group], use_threads=False):
+                    built = _read_columns(batch, dictionaries)
+                    if built is None or [document.id for document in built] != self.ids[at:at + len(built)]:
+                        raise NotInBatches(self.path)
+                    at += len(built)
+                    del batch
+                    yield built
+        except (pa.ArrowException, OSError) as error:
+            raise _unreadable(self.path, error) from None
+        finally:
+            pa.default_memory_pool().release_unused()
+        if at != len(self.ids):
+            raise NotInBatches(self.path)
+
+
+def dataset_batches(directory: str | Path, *, batch_rows: int = READ_BATCH_ROWS) -> DatasetBatches | None:
+    """A built dataset to read a batch of ``batch_rows`` documents at a time, if its rows are in
+    id order (as ``frnewsbench build`` writes them) and it holds its content hash; else ``None``
+    (:func:`read_dataset` reads it whole). Raises as :func:`read_dataset` for a folder that is not
+    a readable dataset of this version."""
+    import pyarrow as pa
+
+    path, _, parquet, stored = _open_dataset(directory)
+    if stored is None:
+        return None
+    try:
+        ids = parquet.read(columns=["id"], use_threads=False).column("id").to_pylist()
+    except (pa.ArrowException, OSError, KeyError) as error:
+        raise _unreadable(path, error) from None
+    if not all(type(document_id) is str for document_id in ids) or any(a >= b for a, b in zip(ids, ids[1:])):
+        return None
+    return DatasetBatches(path, parquet, ids, stored, batch_rows)
 
 
 def _read_columns(batch, dictionaries: _Dictionaries | None = None) -> list[Document] | None:

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from .corpus import DATASET_DOCUMENTS, annotation_files, corpus_hash, document_from_dict, read_dataset
+from .corpus import (DATASET_DOCUMENTS, DatasetBatches, annotation_files, corpus_hash, dataset_batches, document_from_dict,
+                     read_dataset)
 from .schema import Document
 from .validate import ValidationError, validate_files
 from .version import __version__
@@ -108,11 +109,42 @@ class LoadedGold:
 
     def describe(self) -> str:
         """One line for people: which gold, from where, its content hash."""
-        if self.source is None:
-            where = f"{len(self.documents)} document(s) given in Python"
-        else:
-            where = f"{self.source.path.resolve()} (from {self.source.origin})"
-        return f"gold: {where}, {len(self.documents)} document(s), dataset {self.dataset_hash}"
+        return _describe(self.source, len(self.documents), self.dataset_hash)
+
+
+def _describe(source: GoldSource | None, documents: int, dataset_hash: str) -> str:
+    where = f"{documents} document(s) given in Python" if source is None else f"{source.path.resolve()} (from {source.origin})"
+    return f"gold: {where}, {documents} document(s), dataset {dataset_hash}"
+
+
+@dataclass(frozen=True)
+class GoldBatches:
+    """A built dataset to be read a batch of documents at a time (:func:`read_gold_batches`)."""
+
+    dataset: DatasetBatches
+    source: GoldSource
+
+    @property
+    def dataset_hash(self) -> str:
+        return self.dataset.content_hash
+
+    def describe(self) -> str:
+        """:meth:`LoadedGold.describe`, the same line."""
+        return _describe(self.source, len(self.dataset.ids), self.dataset_hash)
+
+
+def read_gold_batches(gold: str | os.PathLike | None = None, *, option: str = "--gold") -> GoldBatches | None:
+    """The gold (a folder, else as :func:`resolve_gold`) to read a batch at a time, if it is a built
+    dataset that can be (:func:`~frnewsbench.corpus.dataset_batches`); else ``None``: read it
+    whole with :func:`read_gold`, which says what is wrong with it, if anything."""
+    source = resolve_gold(gold, option=option)
+    if not (source.path / DATASET_DOCUMENTS).is_file():
+        return None
+    try:
+        dataset = dataset_batches(source.path)
+    except (OSError, ValueError):
+        return None
+    return None if dataset is None else GoldBatches(dataset, source)
 
 
 def read_gold(gold: Gold = None, *, option: str = "--gold") -> LoadedGold:

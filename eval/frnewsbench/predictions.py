@@ -25,14 +25,16 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 import reprlib
+import zlib
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator, Mapping, Sequence
 
 from .align import CONTENT, CUE, MENTION, SPEAKER, DocumentAligner
-from .corpus import entity_to_dict, quote_to_dict, time_expression_to_dict, write_atomic
+from .corpus import NotInBatches, entity_to_dict, quote_to_dict, time_expression_to_dict, write_atomic
 from .schema import (
     ENTITY_LABELS, LAYERS, QUOTE_TYPES, TIMEX_MODS, TIMEX_TYPES, Document, Entity, Prediction, Quote, Span,
     TimeExpression,
@@ -569,6 +571,88 @@ def _file_lines(handle: BinaryIO, digest: Any) -> Iterator[bytes]:
         pending = [lines.pop()]
         yield from lines
     yield b"".join(pending)
+
+
+@dataclass(frozen=True)
+class PredictionsIndex:
+    """Where each document's line is in a predictions file, found without building its record
+    (:func:`index_predictions`): the file is then read a batch of documents at a time
+    (:func:`read_predictions_batch`), in the gold's order, never held whole."""
+
+    path: Path
+    handle: BinaryIO  # kept open from the indexing to the last batch: the same file throughout
+    lines: dict[str, tuple[int, int, int, int]]  # document id -> (line number, byte offset, length, CRC-32)
+    layers: tuple[str, ...]  # the layers at least one line gives (present and not null)
+    sha256: str
+
+
+def index_predictions(path: str | Path, *, ids: Iterable[str]) -> PredictionsIndex | None:
+    """Index a predictions file by document id (hashing it as it is read), each line's ``id`` and
+    layers read by msgspec without building the rest (ten times quicker than parsing it).
+
+    ``None`` when a line is not plainly one JSON object with a gold ``id`` of its own, or the file
+    opens with a byte order mark: :func:`read_predictions_with_hash` then reads the file whole and
+    names every problem, as it always has. The caller closes ``handle``."""
+    import msgspec
+
+    # a line's id and its layers' raw JSON: the rest is skipped, not built
+    head_type = msgspec.defstruct("Head", [("id", Any, None), *((layer, msgspec.Raw | msgspec.UnsetType, msgspec.UNSET)
+                                                                for layer in LAYERS)])
+    known = set(ids)
+    decode, null = msgspec.json.Decoder(head_type).decode, msgspec.Raw(b"null")
+    digest = hashlib.sha256()
+    lines: dict[str, tuple[int, int, int, int]] = {}
+    given: set[str] = set()
+    path = Path(path)
+    handle = path.open("rb")
+    try:
+        offset = 0
+        for number, line in enumerate(_file_lines(handle, digest), start=1):
+            at, offset = offset, offset + len(line) + 1
+            if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+                raise _NotIndexed
+            if not line.strip():
+                continue
+            try:
+                head = decode(line)
+            except msgspec.DecodeError:
+                raise _NotIndexed from None
+            if type(head.id) is not str or head.id not in known or head.id in lines:
+                raise _NotIndexed
+            lines[head.id] = (number, at, len(line), zlib.crc32(line))
+            given.update(layer for layer in LAYERS if getattr(head, layer) not in (msgspec.UNSET, null))
+    except _NotIndexed:
+        handle.close()
+        return None
+    except BaseException:
+        handle.close()
+        raise
+    return PredictionsIndex(path, handle, lines, tuple(layer for layer in LAYERS if layer in given),
+                            "sha256:" + digest.hexdigest())
+
+
+class _NotIndexed(Exception):
+    pass
+
+
+def read_predictions_batch(index: PredictionsIndex, documents: Sequence[Document]) -> dict[str, Prediction]:
+    """The checked predictions of ``documents`` (a batch of the gold) from an indexed file: each
+    line read again at its offset. Raises :class:`PredictionsError` for a line the checks refuse
+    (with its line number, but only this batch's problems: read the file whole to have them all,
+    in the file's order) and :class:`~frnewsbench.corpus.NotInBatches` for a line whose bytes are not
+    the ones indexed and hashed (the file changed) or that orjson cannot read as the strict reader would."""
+    items = []
+    for document in documents:
+        where = index.lines.get(document.id)
+        if where is None:
+            continue
+        number, offset, length, crc = where
+        line = os.pread(index.handle.fileno(), length, offset)
+        record = quick_loads(line)
+        if len(line) != length or zlib.crc32(line) != crc or record is NOT_QUICK:
+            raise NotInBatches(index.path)  # changed since it was hashed, or for the strict reader
+        items.append((number, record, line))
+    return _check_records(items, documents=documents, source=str(index.path), problems=[])
 
 
 def read_input_bytes(path: Path, *, expected: str, fix: str) -> bytes:

@@ -34,7 +34,7 @@ from .records import HeadlineAtoms, HeadlineColumns
 
 UNIT = "paragraph"
 LEVEL = 0.95
-CELLS_PER_CHUNK = 500_000  # bounds the memory of one block of draws (2 MB of draws, 4 MB of counts)
+CELLS_PER_CHUNK = 100_000  # bounds the memory of one block of draws (0.4 MB of draws, 0.8 MB of counts)
 _DRAW_TYPE = np.int32  # units are fewer than 2**31
 
 
