@@ -36,7 +36,8 @@ from .align import AlignmentReport, alignment_report
 from .batched import score_in_batches
 from .corpus import ANNOTATION_GLOB, DATASET_DOCUMENTS, corpus_hash
 from .gcpause import collector_paused, without_cyclic_collection
-from .gold import Gold, GoldBatches, GoldError, dataset_path, load_gold, read_gold, read_gold_batches, resolve_gold
+from .gold import (Gold, GoldBatches, GoldError, dataset_path, load_gold, read_gold, read_gold_batches, read_source,
+                   resolve_gold)
 from .jsonread import surrogate_problem
 from .predictions import (
     PredictionProblem, PredictionsError, check_prediction, dumps_predictions, parse_records, prediction_from_record,
@@ -438,7 +439,7 @@ def score(*, predictions: Predictions, gold: Gold | GoldBatches = None,
                                 dataset_hash=batches.dataset_hash, alignment=batched.alignment)
             write_outputs(result, (), output=output, markdown=markdown)
             return result
-    documents = load_gold(gold_folder)
+    documents = read_source(gold.source, option=gold.option).documents if isinstance(gold, GoldBatches) else load_gold(gold)
     checked = check_predictions(predictions, documents)
     versions: dict[str, Any] = dict(system_versions or {})
     if checked.sha256 is not None:

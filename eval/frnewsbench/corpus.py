@@ -344,19 +344,21 @@ class DatasetBatches:
 def dataset_batches(directory: str | Path, *, batch_rows: int = READ_BATCH_ROWS) -> DatasetBatches | None:
     """A built dataset to read a batch of ``batch_rows`` documents at a time, if its rows are in
     id order (as ``frnewsbench build`` writes them) and it holds its content hash; else ``None``
-    (:func:`read_dataset` reads it whole). Raises as :func:`read_dataset` for a folder that is not
-    a readable dataset of this version."""
+    (:func:`read_dataset` reads it whole, and names a document of another schema version). Raises
+    as :func:`read_dataset` for a folder that is not a readable dataset."""
     import pyarrow as pa
 
     path, _, parquet, stored = _open_dataset(directory)
     if stored is None:
         return None
     try:
-        ids = parquet.read(columns=["id"], use_threads=False).column("id").to_pylist()
+        columns = parquet.read(columns=["id", "schema_version"], use_threads=False)
+        ids, versions = columns.column("id").to_pylist(), set(columns.column("schema_version").to_pylist())
     except (pa.ArrowException, OSError, KeyError) as error:
         raise _unreadable(path, error) from None
-    if not all(type(document_id) is str for document_id in ids) or any(a >= b for a, b in zip(ids, ids[1:])):
-        return None
+    if versions - {SCHEMA_VERSION} or not all(type(document_id) is str for document_id in ids) \
+            or any(a >= b for a, b in zip(ids, ids[1:])):
+        return None  # read whole: another version is named there
     return DatasetBatches(path, parquet, ids, stored, batch_rows)
 
 

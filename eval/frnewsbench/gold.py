@@ -123,6 +123,7 @@ class GoldBatches:
 
     dataset: DatasetBatches
     source: GoldSource
+    option: str = "--gold"  # how another gold is given, for the whole reading's messages
 
     @property
     def dataset_hash(self) -> str:
@@ -144,7 +145,7 @@ def read_gold_batches(gold: str | os.PathLike | None = None, *, option: str = "-
         dataset = dataset_batches(source.path)
     except (OSError, ValueError):
         return None
-    return None if dataset is None else GoldBatches(dataset, source)
+    return None if dataset is None else GoldBatches(dataset, source, option)
 
 
 def read_gold(gold: Gold = None, *, option: str = "--gold") -> LoadedGold:
@@ -154,7 +155,12 @@ def read_gold(gold: Gold = None, *, option: str = "--gold") -> LoadedGold:
         # a list already in id order is kept as it is (documents read from a built dataset keep their stored hash)
         documents = gold if isinstance(gold, list) and ids == sorted(ids) else sorted(gold, key=lambda document: document.id)
         return LoadedGold(documents, None, corpus_hash(documents))
-    source = resolve_gold(gold, option=option)
+    return read_source(resolve_gold(gold, option=option), option=option)
+
+
+def read_source(source: GoldSource, *, option: str = "--gold") -> LoadedGold:
+    """The gold of a folder chosen by :func:`resolve_gold` (its errors name where it came from,
+    and ``option``, the way to give another)."""
     try:
         documents = load_documents(source.path)
     except FileNotFoundError as error:
