@@ -119,7 +119,7 @@ def test_the_command_scores_in_batches_and_writes_what_the_whole_reading_writes(
     assert "text-anchored spans (placed by their text): entities" in done.stdout
 
 
-@pytest.mark.parametrize("damage", ["unknown id", "duplicate", "bad span", "bad json", "bom"])
+@pytest.mark.parametrize("damage", ["unknown id", "duplicate", "bad span", "bad json", "bom", "missing", "folder"])
 def test_an_input_it_cannot_take_is_read_whole_with_the_whole_readings_message(corpus, damage):
     dataset, predictions = corpus
     lines = predictions.read_bytes().split(b"\n")
@@ -131,9 +131,13 @@ def test_an_input_it_cannot_take_is_read_whole_with_the_whole_readings_message(c
         lines[7] = lines[7].replace(b'"start": ', b'"start": -', 1)
     elif damage == "bad json":
         lines[2] = lines[2][:-1]
-    else:
+    elif damage == "bom":
         lines[0] = b"\xef\xbb\xbf" + lines[0]
     predictions.write_bytes(b"\n".join(lines))
+    if damage in ("missing", "folder"):
+        predictions.unlink()
+        if damage == "folder":
+            predictions.mkdir()
     gold = read_dataset(dataset)
     assert index_predictions(predictions, ids=[d.id for d in gold]) is None or damage == "bad span"
     if damage == "bom":  # not a problem: read whole, scored

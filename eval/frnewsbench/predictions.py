@@ -604,7 +604,10 @@ def index_predictions(path: str | Path, *, ids: Iterable[str]) -> PredictionsInd
     lines: dict[str, tuple[int, int, int, int]] = {}
     given: set[str] = set()
     path = Path(path)
-    handle = path.open("rb")
+    try:
+        handle = path.open("rb")
+    except OSError:  # the whole reading says why
+        return None
     try:
         offset = 0
         for number, line in enumerate(_file_lines(handle, digest), start=1):
@@ -621,7 +624,7 @@ def index_predictions(path: str | Path, *, ids: Iterable[str]) -> PredictionsInd
                 raise _NotIndexed
             lines[head.id] = (number, at, len(line), zlib.crc32(line))
             given.update(layer for layer in LAYERS if getattr(head, layer) not in (msgspec.UNSET, null))
-    except _NotIndexed:
+    except (_NotIndexed, OSError):
         handle.close()
         return None
     except BaseException:
