@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import subprocess
 import sys
@@ -196,3 +197,17 @@ def test_the_index_reads_ids_and_layers_and_skips_blank_lines(tmp_path):
     assert index.layers == ("entities", "quotes")
     assert {key: value[:3] for key, value in index.lines.items()} == {"b": (1, 0, 42), "a": (4, 47, 25)}
     assert index.sha256 == "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("given", [None, "2"])
+def test_the_score_command_runs_numpy_blas_on_one_thread_unless_told(corpus, tmp_path, given):
+    dataset, predictions = corpus
+    script = ("import sys, threadpoolctl; from frnewsbench.cli import main; "
+              f"code = main(['score', '--gold', {str(dataset)!r}, '--predictions', {str(predictions)!r}]); "
+              "print(code, [pool['num_threads'] for pool in threadpoolctl.threadpool_info() if pool['user_api'] == 'blas'])")
+    env = {key: value for key, value in os.environ.items() if key not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == f"0 [{given or 1}]"

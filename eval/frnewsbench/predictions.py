@@ -25,7 +25,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-import os
 import reprlib
 import zlib
 from dataclasses import dataclass, replace
@@ -650,7 +649,8 @@ def read_predictions_batch(index: PredictionsIndex, documents: Sequence[Document
         if where is None:
             continue
         number, offset, length, crc = where
-        line = os.pread(index.handle.fileno(), length, offset)
+        index.handle.seek(offset)
+        line = index.handle.read(length)
         record = quick_loads(line)
         if len(line) != length or zlib.crc32(line) != crc or record is NOT_QUICK:
             raise NotInBatches(index.path)  # changed since it was hashed, or for the strict reader
