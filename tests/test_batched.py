@@ -211,3 +211,48 @@ def test_the_score_command_runs_numpy_blas_on_one_thread_unless_told(corpus, tmp
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == f"0 [{given or 1}]"
+
+
+def test_a_pipe_is_read_once_whole(corpus, tmp_path):
+    dataset, predictions = corpus
+    _whole(dataset, predictions, output=tmp_path / "whole.json")
+    command = [sys.executable, "-m", "frnewsbench.cli", "score", "--gold", str(dataset), "--predictions", "/dev/stdin",
+               "--system", "system", "--output", str(tmp_path / "piped.json")]
+    done = subprocess.run(command, input=predictions.read_bytes(), capture_output=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    piped, whole = (json.loads((tmp_path / name).read_text()) for name in ("piped.json", "whole.json"))
+    assert piped == whole
+
+
+def test_a_line_nested_past_msgspecs_limit_gets_the_whole_readings_message(corpus):
+    dataset, predictions = corpus
+    with predictions.open("a") as handle:
+        handle.write('{"id": "d00", "entities": [' + "[" * 1000 + "]" * 1000 + "]}\n")
+    with pytest.raises(PredictionsError) as whole:
+        read_predictions_with_hash(predictions, documents=read_dataset(dataset))
+    with pytest.raises(PredictionsError) as batched:
+        api.score(predictions=predictions, gold=dataset, keep_records=False)
+    assert str(batched.value) == str(whole.value) and "nested less deeply" in str(whole.value)
+
+
+def test_a_dataset_damaged_past_its_id_column_gets_the_whole_readings_error(corpus):
+    dataset, predictions = corpus
+    path = dataset / DATASET_DOCUMENTS
+    metadata = pq.read_metadata(path)
+    chunk = next(metadata.row_group(0).column(index) for index in range(metadata.num_columns)
+                 if metadata.row_group(0).column(index).path_in_schema == "text")
+    content = bytearray(path.read_bytes())
+    for at in range(chunk.data_page_offset + 60, chunk.data_page_offset + chunk.total_compressed_size - 10, 7):
+        content[at] ^= 0x5A
+    path.write_bytes(bytes(content))
+    assert read_gold_batches(dataset) is not None  # its ids and versions are still read
+    with pytest.raises(api.GoldError) as whole:
+        api.score(predictions=predictions, gold=dataset)
+    with pytest.raises(api.GoldError) as batched:
+        api.score(predictions=predictions, gold=dataset, keep_records=False)
+    assert str(batched.value) == str(whole.value) and "not a readable Parquet file" in str(whole.value)
+
+
+def test_an_unknown_layer_with_a_missing_gold_names_the_gold_first(tmp_path):
+    with pytest.raises(api.GoldError):
+        api.score(predictions=tmp_path / "p.jsonl", gold=tmp_path / "nowhere", layers="bogus", keep_records=False)

@@ -424,22 +424,22 @@ def score(*, predictions: Predictions, gold: Gold | GoldBatches = None,
     gold_folder = gold.source.path if isinstance(gold, GoldBatches) else gold
     check_outputs(gold=gold_folder, inputs=[("the predictions file", predictions if isinstance(predictions, (str, Path)) else None)],
                   outputs=_report_options(output, markdown, errors, html, records))
-    layer_names = _layers(layers)
     if isinstance(predictions, (str, os.PathLike)) and not keep_records and errors is None and html is None \
             and records is None and (gold is None or isinstance(gold, (str, os.PathLike, GoldBatches))):
         batches = gold if isinstance(gold, GoldBatches) else read_gold_batches(gold, option="gold=")
         batched = None if batches is None else score_in_batches(
-            predictions, batches.dataset, layers=layer_names, bootstrap_samples=bootstrap_samples, seed=seed)
+            predictions, batches.dataset, layers=_layers(layers), bootstrap_samples=bootstrap_samples, seed=seed)
         if batched is not None:
             versions = {**(system_versions or {})}
             versions.setdefault("predictions_sha256", batched.predictions_sha256)
             info = SystemInfo(system_name(system or Path(predictions).stem), versions,
                               None if dropped_labels is None else dict(dropped_labels))
-            result = _result_of(batched.evaluation, layers=layer_names, system=info,
+            result = _result_of(batched.evaluation, layers=_layers(layers), system=info,
                                 dataset_hash=batches.dataset_hash, alignment=batched.alignment)
             write_outputs(result, (), output=output, markdown=markdown)
             return result
     documents = read_source(gold.source, option=gold.option).documents if isinstance(gold, GoldBatches) else load_gold(gold)
+    layer_names = _layers(layers)
     checked = check_predictions(predictions, documents)
     versions: dict[str, Any] = dict(system_versions or {})
     if checked.sha256 is not None:

@@ -318,8 +318,8 @@ class DatasetBatches:
         self._parquet, self._batch_rows = parquet, batch_rows
 
     def __iter__(self) -> Iterator[list[Document]]:
-        """The documents, a batch at a time; :class:`NotInBatches` if a batch cannot be read by
-        columns or its ids are not the next ones (the whole reading then names the problem)."""
+        """The documents, a batch at a time; :class:`NotInBatches` if a batch cannot be read (by
+        columns, or at all) or its ids are not the next ones (the whole reading then names the problem)."""
         import pyarrow as pa
 
         dictionaries = _Dictionaries()
@@ -333,8 +333,8 @@ class DatasetBatches:
                     at += len(built)
                     del batch
                     yield built
-        except (pa.ArrowException, OSError) as error:
-            raise _unreadable(self.path, error) from None
+        except (pa.ArrowException, OSError):  # damaged past the columns read first: the whole reading names it
+            raise NotInBatches(self.path) from None
         finally:
             pa.default_memory_pool().release_unused()
         if at != len(self.ids):

@@ -25,7 +25,9 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
 import reprlib
+import stat
 import zlib
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -589,8 +591,8 @@ def index_predictions(path: str | Path, *, ids: Iterable[str]) -> PredictionsInd
     """Index a predictions file by document id (hashing it as it is read), each line's ``id`` and
     layers read by msgspec without building the rest (ten times quicker than parsing it).
 
-    ``None`` when a line is not plainly one JSON object with a gold ``id`` of its own, or the file
-    opens with a byte order mark: :func:`read_predictions_with_hash` then reads the file whole and
+    ``None`` when a line is not plainly one JSON object with a gold ``id`` of its own, the file
+    opens with a byte order mark or is not a regular file (a pipe is read once): :func:`read_predictions_with_hash` then reads the file whole and
     names every problem, as it always has. The caller closes ``handle``."""
     import msgspec
 
@@ -607,6 +609,9 @@ def index_predictions(path: str | Path, *, ids: Iterable[str]) -> PredictionsInd
         handle = path.open("rb")
     except OSError:  # the whole reading says why
         return None
+    if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # a pipe cannot be read twice: read it once, whole
+        handle.close()
+        return None
     try:
         offset = 0
         for number, line in enumerate(_file_lines(handle, digest), start=1):
@@ -617,7 +622,7 @@ def index_predictions(path: str | Path, *, ids: Iterable[str]) -> PredictionsInd
                 continue
             try:
                 head = decode(line)
-            except msgspec.DecodeError:
+            except (msgspec.DecodeError, RecursionError):  # msgspec's own limit on nesting: the whole reading's message
                 raise _NotIndexed from None
             if type(head.id) is not str or head.id not in known or head.id in lines:
                 raise _NotIndexed
@@ -649,8 +654,11 @@ def read_predictions_batch(index: PredictionsIndex, documents: Sequence[Document
         if where is None:
             continue
         number, offset, length, crc = where
-        index.handle.seek(offset)
-        line = index.handle.read(length)
+        try:
+            index.handle.seek(offset)
+            line = index.handle.read(length)
+        except OSError:  # the whole reading says what
+            raise NotInBatches(index.path) from None
         record = quick_loads(line)
         if len(line) != length or zlib.crc32(line) != crc or record is NOT_QUICK:
             raise NotInBatches(index.path)  # changed since it was hashed, or for the strict reader
