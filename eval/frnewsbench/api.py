@@ -427,29 +427,34 @@ def score(*, predictions: Predictions, gold: Gold | GoldBatches = None,
     if isinstance(predictions, (str, os.PathLike)) and not keep_records and errors is None and html is None \
             and records is None and (gold is None or isinstance(gold, (str, os.PathLike, GoldBatches))):
         batches = gold if isinstance(gold, GoldBatches) else read_gold_batches(gold, option="gold=")
+        layer_names = None if batches is None else _layers(layers)  # a missing gold is named first
         batched = None if batches is None else score_in_batches(
-            predictions, batches.dataset, layers=_layers(layers), bootstrap_samples=bootstrap_samples, seed=seed)
+            predictions, batches.dataset, layers=layer_names, bootstrap_samples=bootstrap_samples, seed=seed)
         if batched is not None:
-            versions = {**(system_versions or {})}
-            versions.setdefault("predictions_sha256", batched.predictions_sha256)
-            info = SystemInfo(system_name(system or Path(predictions).stem), versions,
-                              None if dropped_labels is None else dict(dropped_labels))
-            result = _result_of(batched.evaluation, layers=_layers(layers), system=info,
+            info = _system_info(system or Path(predictions).stem, system_versions, batched.predictions_sha256,
+                                dropped_labels)
+            result = _result_of(batched.evaluation, layers=layer_names, system=info,
                                 dataset_hash=batches.dataset_hash, alignment=batched.alignment)
             write_outputs(result, (), output=output, markdown=markdown)
             return result
     documents = read_source(gold.source, option=gold.option).documents if isinstance(gold, GoldBatches) else load_gold(gold)
     layer_names = _layers(layers)
     checked = check_predictions(predictions, documents)
-    versions: dict[str, Any] = dict(system_versions or {})
-    if checked.sha256 is not None:
-        versions.setdefault("predictions_sha256", checked.sha256)
-    info = SystemInfo(system_name(system or checked.name), versions, None if dropped_labels is None else dict(dropped_labels))
+    info = _system_info(system or checked.name, system_versions, checked.sha256, dropped_labels)
     result = _result(documents=documents, predictions=checked.predictions, layers=layer_names, system=info,
                      bootstrap_samples=bootstrap_samples, seed=seed, keep_records=keep_records)
     write_outputs(result, documents, output=output, markdown=markdown, errors=errors, html=html, records=records,
                   predictions=checked.predictions)
     return result
+
+
+def _system_info(name: str, versions: Mapping[str, str] | None, predictions_sha256: str | None,
+                 dropped_labels: Mapping[str, int] | None) -> SystemInfo:
+    """The scored system: the versions given, with the predictions file's hash unless they name one."""
+    versions = dict(versions or {})
+    if predictions_sha256 is not None:
+        versions.setdefault("predictions_sha256", predictions_sha256)
+    return SystemInfo(system_name(name), versions, None if dropped_labels is None else dict(dropped_labels))
 
 
 def run(*, extractor: str | Extractor | Callable[[Document], Any], gold: Gold = None, layers: Sequence[str] | str | None = None,

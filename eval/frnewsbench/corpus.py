@@ -291,17 +291,24 @@ def _read_batches(parquet) -> list[Document] | None:
     """The documents of a Parquet file, sorted by id, built a batch of rows at a time; ``None``
     when a batch cannot be read by columns (the row-by-row reading then names the problem)."""
     documents: list[Document] = []
-    dictionaries = _Dictionaries()
     with collector_paused():  # many objects, no cycles
-        for group in range(parquet.num_row_groups):  # a batch across row groups: dictionaries Arrow cannot join
-            for batch in parquet.iter_batches(batch_size=READ_BATCH_ROWS, row_groups=[group], use_threads=False):
-                built = _read_columns(batch, dictionaries)
-                if built is None:
-                    return None
-                documents += built
-                del batch, built
+        for built in _column_batches(parquet, READ_BATCH_ROWS):
+            if built is None:
+                return None
+            documents += built
         documents.sort(key=lambda d: d.id)
     return documents
+
+
+def _column_batches(parquet, batch_rows: int) -> Iterator[list[Document] | None]:
+    """The documents of each batch of at most ``batch_rows`` rows of a Parquet file, in its order,
+    built by :func:`_read_columns` (``None`` for a batch it cannot read)."""
+    dictionaries = _Dictionaries()
+    for group in range(parquet.num_row_groups):  # a batch across row groups: dictionaries Arrow cannot join
+        for batch in parquet.iter_batches(batch_size=batch_rows, row_groups=[group], use_threads=False):
+            built = _read_columns(batch, dictionaries)
+            del batch
+            yield built
 
 
 class NotInBatches(Exception):
@@ -322,17 +329,13 @@ class DatasetBatches:
         columns, or at all) or its ids are not the next ones (the whole reading then names the problem)."""
         import pyarrow as pa
 
-        dictionaries = _Dictionaries()
         at = 0
         try:
-            for group in range(self._parquet.num_row_groups):  # a batch across row groups: dictionaries Arrow cannot join
-                for batch in self._parquet.iter_batches(batch_size=self._batch_rows, row_groups=[group], use_threads=False):
-                    built = _read_columns(batch, dictionaries)
-                    if built is None or [document.id for document in built] != self.ids[at:at + len(built)]:
-                        raise NotInBatches(self.path)
-                    at += len(built)
-                    del batch
-                    yield built
+            for built in _column_batches(self._parquet, self._batch_rows):
+                if built is None or [document.id for document in built] != self.ids[at:at + len(built)]:
+                    raise NotInBatches(self.path)
+                at += len(built)
+                yield built
         except (pa.ArrowException, OSError):  # damaged past the columns read first: the whole reading names it
             raise NotInBatches(self.path) from None
         finally:

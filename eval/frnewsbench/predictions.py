@@ -612,6 +612,7 @@ def index_predictions(path: str | Path, *, ids: Iterable[str]) -> PredictionsInd
     if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # a pipe cannot be read twice: read it once, whole
         handle.close()
         return None
+    indexed = False
     try:
         offset = 0
         for number, line in enumerate(_file_lines(handle, digest), start=1):
@@ -628,12 +629,12 @@ def index_predictions(path: str | Path, *, ids: Iterable[str]) -> PredictionsInd
                 raise _NotIndexed
             lines[head.id] = (number, at, len(line), zlib.crc32(line))
             given.update(layer for layer in LAYERS if getattr(head, layer) not in (msgspec.UNSET, null))
+        indexed = True
     except (_NotIndexed, OSError):
-        handle.close()
         return None
-    except BaseException:
-        handle.close()
-        raise
+    finally:
+        if not indexed:
+            handle.close()
     return PredictionsIndex(path, handle, lines, tuple(layer for layer in LAYERS if layer in given),
                             "sha256:" + digest.hexdigest())
 
